@@ -1,0 +1,90 @@
+/**
+ * The composition root of the host: opens the store, resolves ffmpeg, builds the contract
+ * implementation and the event bus, and owns everything that must be disposed. Electron's
+ * main process and the web host both start exactly this; only the transport differs.
+ */
+import { arch, platform } from 'node:os';
+import type { Disposable } from '../../common/host/contract-kit.ts';
+import { hostContract, type AppInfo, type FfmpegInfo, type HostContract } from '../../common/host/contract.ts';
+import { HostEventBus, HostRouter } from '../../common/host/router.ts';
+import { resolveFfmpeg, type ResolveFfmpegOptions } from '../../native/ffmpeg.ts';
+import { sampleHostStats } from './host-stats.ts';
+import type { Logger } from './logger.ts';
+import { MediaHub } from './media-hub.ts';
+import { Store, type Migration } from './store.ts';
+
+export interface HostOptions {
+  version: string;
+  runtime: AppInfo['runtime'];
+  dataDir: string;
+  log: Logger;
+  /** Where to look for ffmpeg; see `resolveFfmpeg`. */
+  ffmpeg?: ResolveFfmpegOptions;
+  migrations?: readonly Migration[];
+  /** Interval of `app.onDidUpdateStats`, default 1000 ms. */
+  statsIntervalMs?: number;
+}
+
+/** A running host: what transports mount, and one `dispose()` for all of it. */
+export interface Host extends Disposable {
+  readonly router: HostRouter<HostContract>;
+  readonly events: HostEventBus<HostContract>;
+  readonly media: MediaHub;
+  readonly store: Store;
+}
+
+export async function startHost(options: HostOptions): Promise<Host> {
+  const { log } = options;
+  const store = new Store({ dataDir: options.dataDir, ...(options.migrations ? { migrations: options.migrations } : {}) });
+  const ffmpeg = await findFfmpeg(options.ffmpeg, log);
+  const events = new HostEventBus(hostContract);
+  const media = new MediaHub(log.child({ service: 'media' }));
+
+  const router = new HostRouter(
+    hostContract,
+    {
+      app: {
+        getInfo: async () => ({
+          name: 'Tally',
+          version: options.version,
+          runtime: options.runtime,
+          platform: {
+            os: platform(),
+            arch: arch(),
+            nodeVersion: process.versions.node,
+            electronVersion: process.versions.electron ?? null,
+          },
+          dataDir: options.dataDir,
+          database: { path: store.path, schemaVersion: store.schemaVersion },
+          ffmpeg,
+        }),
+      },
+    },
+    (channel, error) => log.error({ channel, err: error }, 'host call failed'),
+  );
+
+  const stats = sampleHostStats((sample) => events.emit('app', 'onDidUpdateStats', sample), options.statsIntervalMs);
+
+  return {
+    router,
+    events,
+    media,
+    store,
+    dispose() {
+      stats.dispose();
+      store.dispose();
+    },
+  };
+}
+
+async function findFfmpeg(options: ResolveFfmpegOptions | undefined, log: Logger): Promise<FfmpegInfo> {
+  try {
+    const found = await resolveFfmpeg(options);
+    log.info({ path: found.path, version: found.version, source: found.source }, 'ffmpeg found');
+    return { found: true, ...found };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn({ err: message }, 'ffmpeg not found; recording and streaming need it');
+    return { found: false, error: message };
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * The web host: serves the built studio renderer and the same host API over WebSocket,
+ * so the whole studio runs in any Chromium. Control is JSON on one socket; media is binary
+ * frames on another, so a burst of video never delays a call.
+ *
+ * Security: on loopback it checks Host (DNS rebinding) and Origin (cross-site sockets); on
+ * any other address it also requires a token, exchanged once for an HttpOnly cookie.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { STUDIO_CSP } from '../../common/csp.ts';
+import {
+  ClientMessage,
+  MAX_CONTROL_MESSAGE_BYTES,
+  WEB_CONTROL_PATH,
+  WEB_MEDIA_PATH,
+  type HostMessage,
+} from '../../common/host/web-wire.ts';
+import { decodeMediaFrame, encodeMediaFrame, MAX_MEDIA_PAYLOAD_BYTES, MEDIA_HEADER_BYTES } from '../../common/host/media-frame.ts';
+import type { Host } from '../services/host.ts';
+import type { Logger } from '../services/logger.ts';
+import type { MediaPeer } from '../services/media-hub.ts';
+import { serveStatic } from './static-files.ts';
+
+export interface WebStudioOptions {
+  /** Address to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** The built renderer (`dist/renderer`). */
+  rendererDir: string;
+  hostServices: Host;
+  log: Logger;
+  /** Require a token even on loopback (a shared machine). Always on beyond loopback. */
+  requireToken?: boolean;
+  /** The token to require; generated when not given. */
+  token?: string;
+}
+
+export interface WebStudio {
+  /** The URL to open; carries `?token=` when a token is required. */
+  readonly url: string;
+  /** Whether this listener requires the token (it is reachable beyond loopback). */
+  readonly requiresToken: boolean;
+  close(): Promise<void>;
+}
+
+const SESSION_COOKIE = 'tally_studio';
+/** Control sockets that stop reading get their events dropped past this backlog. */
+const MAX_EVENT_BACKLOG_BYTES = 4 * 1024 * 1024;
+
+/** True for addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+export async function startWebStudio(options: WebStudioOptions): Promise<WebStudio> {
+  const listenHost = options.host ?? '127.0.0.1';
+  const requiresToken = options.requireToken === true || !isLoopbackHost(listenHost);
+  const token = requiresToken ? (options.token ?? randomBytes(24).toString('base64url')) : null;
+  const { hostServices, log } = options;
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MEDIA_HEADER_BYTES + MAX_MEDIA_PAYLOAD_BYTES });
+  let actualPort = 0;
+
+  const securityHeaders = {
+    'content-security-policy': STUDIO_CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+  };
+
+  const hostHeaderAllowed = (req: IncomingMessage): boolean => {
+    if (!isLoopbackHost(listenHost)) return true; // the token, not the name, protects a public listener
+    const hostHeader = (req.headers.host ?? '').toLowerCase();
+    const names = new Set(
+      [listenHost, 'localhost', '127.0.0.1', '[::1]'].map(
+        (name) => `${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}:${actualPort}`,
+      ),
+    );
+    return names.has(hostHeader);
+  };
+
+  const hasSession = (req: IncomingMessage): boolean => {
+    if (!token) return true;
+    const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    return cookie !== undefined && safeEqual(cookie, token);
+  };
+
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch((error: unknown) => {
+      log.error({ err: error, url: redactUrl(req.url) }, 'web studio request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostHeaderAllowed(req)) {
+      res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong Host header');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const offered = url.searchParams.get('token');
+    if (token && offered !== null) {
+      if (!safeEqual(offered, token)) {
+        res.writeHead(401, { 'content-type': 'text/plain' }).end('wrong token');
+        return;
+      }
+      res.writeHead(303, {
+        location: url.pathname,
+        'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      });
+      res.end();
+      return;
+    }
+    if (!hasSession(req)) {
+      res.writeHead(401, { 'content-type': 'text/plain' }).end('open the URL with its token that the studio printed');
+      return;
+    }
+    await serveStatic(options.rendererDir, req, res, securityHeaders);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const refuse = (status: number, why: string) => {
+      log.warn({ path, why }, 'web studio socket refused');
+      socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\n\r\n`);
+    };
+    if (path !== WEB_CONTROL_PATH && path !== WEB_MEDIA_PATH) return refuse(404, 'Not Found');
+    if (!hostHeaderAllowed(req)) return refuse(421, 'Misdirected Request');
+    if (!sameOrigin(req)) return refuse(403, 'Forbidden');
+    if (!hasSession(req)) return refuse(401, 'Unauthorized');
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      if (path === WEB_CONTROL_PATH) serveControl(ws, hostServices, log);
+      else serveMedia(ws, hostServices, log);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, listenHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  actualPort = (server.address() as AddressInfo).port;
+  const displayHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  const url = `http://${displayHost}:${actualPort}/${token ? `?token=${token}` : ''}`;
+
+  return {
+    url,
+    requiresToken,
+    async close() {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function serveControl(ws: WebSocket, host: Host, log: Logger): void {
+  const subscribed = new Set<string>();
+  const knownEvents = new Set(host.events.channels);
+  const send = (message: HostMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const events = host.events.subscribeAll((channel, payload) => {
+    if (!subscribed.has(channel)) return;
+    if (ws.bufferedAmount > MAX_EVENT_BACKLOG_BYTES) return; // a stalled page misses events, never grows our memory
+    send({ type: 'event', channel, payload });
+  });
+  ws.on('close', () => events.dispose());
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    const message = parseControlMessage(data, isBinary);
+    if (!message) {
+      log.warn({}, 'malformed control message; closing the socket');
+      ws.close(1007, 'malformed message');
+      return;
+    }
+    switch (message.type) {
+      case 'call':
+        void host.router.invoke(message.channel, message.args).then((outcome) => send({ type: 'outcome', id: message.id, outcome }));
+        break;
+      case 'subscribe':
+        if (knownEvents.has(message.channel)) subscribed.add(message.channel);
+        break;
+      case 'unsubscribe':
+        subscribed.delete(message.channel);
+        break;
+    }
+  });
+}
+
+function parseControlMessage(data: RawData, isBinary: boolean): ClientMessage | null {
+  if (isBinary) return null;
+  const text = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
+  if (text.byteLength > MAX_CONTROL_MESSAGE_BYTES) return null;
+  try {
+    const parsed = ClientMessage.safeParse(JSON.parse(text.toString('utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function serveMedia(ws: WebSocket, host: Host, log: Logger): void {
+  ws.binaryType = 'nodebuffer';
+  const peer: MediaPeer = {
+    send(frame) {
+      if (ws.readyState === ws.OPEN) ws.send(encodeMediaFrame(frame));
+    },
+  };
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (!isBinary || !Buffer.isBuffer(data)) {
+      ws.close(1003, 'media frames are binary');
+      return;
+    }
+    try {
+      host.media.receive(decodeMediaFrame(data), peer);
+    } catch (error) {
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'malformed media frame; closing the socket');
+      ws.close(1007, 'malformed media frame');
+    }
+  });
+}
+
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) cookies[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return cookies;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Strips a token from a URL before it reaches a log line. */
+function redactUrl(url: string | undefined): string {
+  return (url ?? '').replace(/([?&]token=)[^&]*/g, '$1[secret]');
+}

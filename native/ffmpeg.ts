@@ -1,0 +1,100 @@
+/**
+ * Finds the ffmpeg binary Tally runs for AAC, transcoding, probing and thumbnails. Order:
+ * a configured path (`TALLY_FFMPEG`), a copy bundled with Tally, then PATH. The binary is
+ * run once (`-version`) so a broken or wrong file is reported here, not mid-stream.
+ */
+import { execFile } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export type FfmpegSource = 'configured' | 'bundled' | 'path';
+
+/** A usable ffmpeg (or ffprobe) binary. */
+export interface ResolvedBinary {
+  path: string;
+  /** Version as printed by `-version`, e.g. `5.1.6-0+deb12u1`. */
+  version: string;
+  source: FfmpegSource;
+}
+
+/** No usable binary was found; the message lists every place that was tried. */
+export class FfmpegNotFoundError extends Error {
+  override readonly name = 'FfmpegNotFoundError';
+}
+
+export interface ResolveFfmpegOptions {
+  /** `ffmpeg` or `ffprobe`. Default `ffmpeg`. */
+  tool?: 'ffmpeg' | 'ffprobe';
+  /** Environment to read `TALLY_FFMPEG` / `TALLY_FFPROBE` and `PATH` from. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Folders that may hold a bundled copy (`resources/ffmpeg/<platform>-<arch>` in a checkout, the packaged resources dir in an app). */
+  bundledDirs?: readonly string[];
+  platform?: NodeJS.Platform;
+}
+
+/** Resolves ffmpeg (or ffprobe): configured path, then bundled copy, then PATH. */
+export async function resolveFfmpeg(options: ResolveFfmpegOptions = {}): Promise<ResolvedBinary> {
+  const tool = options.tool ?? 'ffmpeg';
+  const env = options.env ?? process.env;
+  const platform = options.platform ?? process.platform;
+  const exe = platform === 'win32' ? `${tool}.exe` : tool;
+  const tried: string[] = [];
+
+  const configured = env[tool === 'ffmpeg' ? 'TALLY_FFMPEG' : 'TALLY_FFPROBE'];
+  if (configured) {
+    // A configured path that fails is an error, not a reason to silently pick another binary.
+    const version = await probeVersion(configured);
+    if (version) return { path: configured, version, source: 'configured' };
+    throw new FfmpegNotFoundError(
+      `${tool} configured at ${configured} (${tool === 'ffmpeg' ? 'TALLY_FFMPEG' : 'TALLY_FFPROBE'}) is missing or does not run`,
+    );
+  }
+
+  for (const dir of options.bundledDirs ?? []) {
+    const candidate = join(dir, exe);
+    tried.push(candidate);
+    const version = await probeVersion(candidate);
+    if (version) return { path: candidate, version, source: 'bundled' };
+  }
+
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, exe);
+    if (!(await isExecutable(candidate))) continue;
+    tried.push(candidate);
+    const version = await probeVersion(candidate);
+    if (version) return { path: candidate, version, source: 'path' };
+  }
+
+  throw new FfmpegNotFoundError(
+    `${tool} was not found. Install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg) ` +
+      `or set ${tool === 'ffmpeg' ? 'TALLY_FFMPEG' : 'TALLY_FFPROBE'} to its path.` +
+      (tried.length ? ` Tried: ${tried.join(', ')}` : ' PATH holds no candidate.'),
+  );
+}
+
+/** The default place a checkout or a package keeps its bundled ffmpeg. */
+export function bundledFfmpegDir(resourcesDir: string): string {
+  return join(resourcesDir, 'ffmpeg', `${process.platform}-${process.arch}`);
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function probeVersion(path: string): Promise<string | null> {
+  try {
+    const { stdout } = await execFileAsync(path, ['-hide_banner', '-version'], { timeout: 10_000 });
+    const match = /^\S+ version (\S+)/.exec(stdout);
+    return match?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
