@@ -4,6 +4,7 @@
  * the renderer client (renderer/host) are all derived from this object.
  */
 import { z } from 'zod';
+import { Id, SceneCollection } from '../scene/schema.ts';
 import { call, event } from './contract-kit.ts';
 
 /** Where the ffmpeg binary came from: `TALLY_FFMPEG`, a copy bundled with Tally, or PATH. */
@@ -53,12 +54,41 @@ export const HostStats = z.object({
 });
 export type HostStats = z.infer<typeof HostStats>;
 
+/** A screen or window the host can capture (Electron's desktopCapturer). */
+export const ScreenSource = z.object({
+  /** Pass as a screen source's `captureSourceId`. */
+  id: z.string().max(500),
+  name: z.string().max(1000),
+  kind: z.enum(['screen', 'window']),
+  /** A small PNG preview as a data: URL, when the host has one. */
+  thumbnailDataUrl: z.string().nullable(),
+});
+export type ScreenSource = z.infer<typeof ScreenSource>;
+
+/** A stored scene collection, listed without its body. */
+export const SceneCollectionSummary = z.object({ id: Id, name: z.string(), updatedAtMs: z.number().int().nonnegative() });
+export type SceneCollectionSummary = z.infer<typeof SceneCollectionSummary>;
+
 export const hostContract = {
   app: {
     /** Version, platform, data directory and the ffmpeg the host found. */
     getInfo: call(z.tuple([]), AppInfo),
     /** Host process figures, once a second, for the status bar. */
     onDidUpdateStats: event(HostStats),
+  },
+  scenes: {
+    /** Every stored collection, most recently saved first. */
+    listCollections: call(z.tuple([]), z.array(SceneCollectionSummary)),
+    /** The active collection (the last one saved), migrated to the current format; null before the first save. */
+    loadCollection: call(z.tuple([]), SceneCollection.nullable()),
+    /** Stores a collection and makes it the active one. */
+    saveCollection: call(z.tuple([SceneCollection]), SceneCollectionSummary),
+    /** A collection was saved (by this window or another). */
+    onDidChangeCollection: event(SceneCollectionSummary),
+  },
+  capture: {
+    /** Screens and windows to capture; empty where the host has none to offer (the web host: use getDisplayMedia). */
+    listScreenSources: call(z.tuple([]), z.array(ScreenSource)),
   },
 } as const;
 

@@ -5,13 +5,19 @@
  */
 import { arch, platform } from 'node:os';
 import type { Disposable } from '../../common/host/contract-kit.ts';
-import { hostContract, type AppInfo, type FfmpegInfo, type HostContract } from '../../common/host/contract.ts';
+import { hostContract, type AppInfo, type FfmpegInfo, type HostContract, type ScreenSource } from '../../common/host/contract.ts';
 import { HostEventBus, HostRouter } from '../../common/host/router.ts';
 import { resolveFfmpeg, type ResolveFfmpegOptions } from '../../native/ffmpeg.ts';
 import { sampleHostStats } from './host-stats.ts';
 import type { Logger } from './logger.ts';
 import { MediaHub } from './media-hub.ts';
+import { SceneStore } from './scene-store.ts';
 import { Store, type Migration } from './store.ts';
+
+/** Lists capturable screens and windows; Electron supplies desktopCapturer, the web host has none. */
+export interface ScreenSourceProvider {
+  list(): Promise<ScreenSource[]>;
+}
 
 export interface HostOptions {
   version: string;
@@ -23,6 +29,8 @@ export interface HostOptions {
   migrations?: readonly Migration[];
   /** Interval of `app.onDidUpdateStats`, default 1000 ms. */
   statsIntervalMs?: number;
+  /** Screens and windows for `capture.listScreenSources()`; default none (browsers use getDisplayMedia). */
+  screenSources?: ScreenSourceProvider;
 }
 
 /** A running host: what transports mount, and one `dispose()` for all of it. */
@@ -39,6 +47,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const ffmpeg = await findFfmpeg(options.ffmpeg, log);
   const events = new HostEventBus(hostContract);
   const media = new MediaHub(log.child({ service: 'media' }));
+  const scenes = new SceneStore(store);
 
   const router = new HostRouter(
     hostContract,
@@ -58,6 +67,18 @@ export async function startHost(options: HostOptions): Promise<Host> {
           database: { path: store.path, schemaVersion: store.schemaVersion },
           ffmpeg,
         }),
+      },
+      scenes: {
+        listCollections: async () => scenes.list(),
+        loadCollection: async () => scenes.loadActive(),
+        saveCollection: async (collection) => {
+          const summary = scenes.save(collection);
+          events.emit('scenes', 'onDidChangeCollection', summary);
+          return summary;
+        },
+      },
+      capture: {
+        listScreenSources: async () => (options.screenSources ? options.screenSources.list() : []),
       },
     },
     (channel, error) => log.error({ channel, err: error }, 'host call failed'),

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.ts';
+import { loadMigrations } from '../../main/services/store.ts';
 import { startNode, tempDataDir, type Started } from './support/processes.ts';
 
 describe('the web studio in Chromium', () => {
@@ -31,7 +32,7 @@ describe('the web studio in Chromium', () => {
     expect(text).toContain('Web studio');
     expect(text).toContain(data.dir);
     expect(text).toMatch(/ffmpeg\s+\d+\.\d+/);
-    expect(text).toContain('schema version 1');
+    expect(text).toContain(`schema version ${loadMigrations().length}`);
   });
 
   it('receives host stats events in the status bar', async () => {
