@@ -3,7 +3,7 @@
  * studio window, and the host services mounted on IPC. Everything with logic lives in the
  * modules it imports, which are tested without Electron; this file only wires them.
  */
-import { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, session } from 'electron';
+import { app, BrowserWindow, desktopCapturer, ipcMain, MessageChannelMain, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { bundledFfmpegDir } from '../../native/ffmpeg.ts';
 import { resolveDataDir } from '../services/data-dir.ts';
@@ -11,6 +11,7 @@ import { startHost, type Host } from '../services/host.ts';
 import { createLogger } from '../services/logger.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { mountHostIpc } from './ipc.ts';
+import { desktopCapturerProvider, displayMediaHandler } from './screen-sources.ts';
 import { APP_ENTRY_URL, APP_SCHEME, hardenWebContents, isPermissionAllowed, secureWebPreferences } from './security.ts';
 
 const log = createLogger('tally-electron');
@@ -45,6 +46,7 @@ async function startStudio(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
     isPermissionAllowed(permission, requestingOrigin),
   );
+  session.defaultSession.setDisplayMediaRequestHandler(displayMediaHandler(desktopCapturer));
 
   let host: Host;
   try {
@@ -53,6 +55,7 @@ async function startStudio(): Promise<void> {
       runtime: 'electron',
       dataDir: app.getPath('userData'),
       log,
+      screenSources: desktopCapturerProvider(desktopCapturer),
       ffmpeg: { bundledDirs: [bundledFfmpegDir(process.resourcesPath), bundledFfmpegDir(join(app.getAppPath(), 'resources'))] },
     });
   } catch (error) {
