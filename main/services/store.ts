@@ -3,41 +3,19 @@
  * forward-only SQL migrations (`migrations/NNN_name.sql`). A database written by a newer
  * Tally is refused rather than silently misread.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSqlite, type Database } from '../../native/sqlite.ts';
+import { loadMigrationsFrom, openMigratedDatabase, type Migration } from '../../native/sqlite-migrations.ts';
+import type { Database } from '../../native/sqlite.ts';
 
-/** One migration file: `007_add_library.sql` is version 7. */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export { DatabaseTooNewError, type Migration } from '../../native/sqlite-migrations.ts';
 
 /** The folder of the migrations shipped with this build. A bundle copies it next to itself. */
 export const defaultMigrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-/** Reads and checks the numbered migrations of a folder: 1, 2, 3... with no gaps or repeats. */
+/** Reads and checks the numbered migrations of a folder (default: the studio's). */
 export function loadMigrations(dir: string = defaultMigrationsDir): Migration[] {
-  const migrations = readdirSync(dir)
-    .filter((file) => file.endsWith('.sql'))
-    .map((file) => {
-      const match = /^(\d{3,})_([a-z0-9_]+)\.sql$/.exec(file);
-      if (!match) throw new Error(`migration file ${file} is not named NNN_name.sql`);
-      return { version: Number(match[1]), name: match[2]!, sql: readFileSync(join(dir, file), 'utf8') };
-    })
-    .sort((a, b) => a.version - b.version);
-  migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1)
-      throw new Error(`migrations must be numbered 1, 2, 3... without gaps; found ${migration.version} at position ${index + 1}`);
-  });
-  return migrations;
-}
-
-/** The database was written by a newer Tally than this one. */
-export class DatabaseTooNewError extends Error {
-  override readonly name = 'DatabaseTooNewError';
+  return loadMigrationsFrom(dir);
 }
 
 export interface StoreOptions {
@@ -55,20 +33,10 @@ export class Store {
   readonly schemaVersion: number;
 
   constructor(options: StoreOptions) {
-    mkdirSync(options.dataDir, { recursive: true });
     this.path = join(options.dataDir, 'tally.db');
-    const Sqlite = loadSqlite();
-    this.db = new Sqlite(this.path);
-    try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      this.db.pragma('busy_timeout = 5000');
-      this.schemaVersion = migrate(this.db, options.migrations ?? loadMigrations());
-    } catch (error) {
-      this.db.close();
-      throw error;
-    }
+    const { db, schemaVersion } = openMigratedDatabase(this.path, options.migrations ?? loadMigrations());
+    this.db = db;
+    this.schemaVersion = schemaVersion;
   }
 
   /** Reads a JSON setting, or `undefined` when it was never set. */
@@ -91,26 +59,4 @@ export class Store {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
   }
-}
-
-function migrate(db: Database, migrations: readonly Migration[]): number {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    INTEGER PRIMARY KEY NOT NULL,
-    name       TEXT NOT NULL,
-    applied_at INTEGER NOT NULL
-  ) STRICT`);
-  const current = db.prepare<[], { version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations').get()?.version ?? 0;
-  const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new DatabaseTooNewError(`the database is at schema version ${current}, but this Tally knows only up to ${latest}; update Tally`);
-  }
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, Date.now());
-    })();
-  }
-  return latest;
 }
