@@ -1,0 +1,565 @@
+/**
+ * The studio engine: a plain class with its own frame loop at the output frame rate. It
+ * takes commands (scene edits, transitions, encoding), runs the sources of the collection,
+ * composites program (and preview in studio mode) with WebGL2, mixes audio, feeds the
+ * encoder, and publishes snapshots for the UI (≤10 Hz) and meters (≤30 Hz). No React.
+ */
+import type { Disposable } from '../../common/host/contract-kit.ts';
+import { applySceneCommand, type SceneCommand } from '../../common/scene/commands.ts';
+import { emptyCollection, SceneCollection, type Scene, type Transition } from '../../common/scene/schema.ts';
+import { AudioMixer, type MeterSnapshot } from './audio/mixer.ts';
+import { Compositor, type LiveSource, type OutputSize } from './compositor.ts';
+import { FilterChainRunner } from './filters/chain.ts';
+import { GlContextSystem, type EngineCanvas } from './gl/context-system.ts';
+import { QuadSystem } from './gl/quad-system.ts';
+import { RenderTargetSystem } from './gl/render-target-system.ts';
+import { ShaderSystem } from './gl/shader-system.ts';
+import { TextureSystem } from './gl/texture-system.ts';
+import { H264Encoder, type EncoderInfo } from './output/video-encoder.ts';
+import type { MediaSink } from './output/sink.ts';
+import { createSource } from './sources/create-source.ts';
+import type { CaptureDevices, SourceStatus } from './sources/source.ts';
+import { FramePacer, frameTimestampUs } from './timing.ts';
+import { slideOffsets, transitionProgress, type ActiveTransition } from './transitions.ts';
+
+/** The output canvas: its size and frame rate never follow the window. */
+export interface OutputSettings {
+  width: number;
+  height: number;
+  fps: number;
+}
+
+/** The sizes and rates the studio offers. */
+export const OUTPUT_PRESETS: readonly OutputSettings[] = [
+  { width: 1280, height: 720, fps: 30 },
+  { width: 1280, height: 720, fps: 60 },
+  { width: 1920, height: 1080, fps: 30 },
+  { width: 1920, height: 1080, fps: 60 },
+];
+
+/** Figures about rendering and encoding. */
+export interface EngineStats {
+  /** Frames rendered over the last second. */
+  renderFps: number;
+  /** Mean CPU-side time of the last 30 frames, ms. */
+  renderTimeMs: number;
+  framesRendered: number;
+  /** Frames whose time passed before the loop could render them. */
+  framesSkippedRenderLag: number;
+  /** Rendered frames not encoded because the encoder's queue was full. */
+  framesSkippedEncodeLag: number;
+  framesEncoded: number;
+  /** Frames waiting inside the encoder now. */
+  encodeQueue: number;
+  contextLosses: number;
+  contextRestores: number;
+  encoder: EncoderInfo | null;
+}
+
+/** What the UI reads, at most ten times a second. */
+export interface EngineSnapshot {
+  collection: SceneCollection;
+  output: OutputSettings;
+  studioMode: boolean;
+  transition: { kind: Transition['kind']; toSceneId: string; progress: number } | null;
+  sources: Record<string, SourceStatus & { width: number | null; height: number | null }>;
+  audioRunning: boolean;
+  stats: EngineStats;
+}
+
+/** Encoding settings; size and rate are the output's. */
+export interface EncodingSettings {
+  bitrateKbps: number;
+  keyframeIntervalSec: number;
+}
+
+export interface StudioEngineOptions {
+  output: OutputSettings;
+  collection?: SceneCollection;
+  /** Where the program is drawn; a new canvas of the output size by default. */
+  canvas?: EngineCanvas;
+  /** Capture devices; `navigator.mediaDevices` by default. */
+  devices?: CaptureDevices;
+  /** The engine clock, ms (monotonic); `performance.now` by default. */
+  now?: () => number;
+  /** Wall-clock time, epoch ms, for clock and countdown sources. */
+  epochNow?: () => number;
+  /** The mixer's worklet module URL, or false to run without audio. */
+  audio?: { workletUrl: string } | false;
+  /** Run the frame loop (default true). Off, frames render only through `renderFrame()`. */
+  frameLoop?: boolean;
+}
+
+/** Validates output settings: even sizes the encoder accepts, rates it can pace. */
+export function checkOutput(output: OutputSettings): OutputSettings {
+  const ok = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+  if (!ok(output.width, 16, 7680) || !ok(output.height, 16, 4320) || output.width % 2 || output.height % 2)
+    throw new RangeError(`output ${output.width}x${output.height} must be even sizes from 16x16 to 7680x4320`);
+  if (!(output.fps >= 1 && output.fps <= 120)) throw new RangeError(`output rate ${output.fps} fps must be 1..120`);
+  return output;
+}
+
+export class StudioEngine implements Disposable {
+  readonly output: OutputSettings;
+  readonly canvas: EngineCanvas;
+  private readonly context: GlContextSystem;
+  private readonly shaders: ShaderSystem;
+  private readonly textures: TextureSystem;
+  private readonly targets: RenderTargetSystem;
+  private readonly quad: QuadSystem;
+  private readonly filters: FilterChainRunner;
+  private readonly compositor: Compositor;
+  private readonly devices: CaptureDevices;
+  private readonly now: () => number;
+  private readonly epochNow: () => number;
+  private readonly mixer: AudioMixer | null;
+  private collectionValue: SceneCollection;
+  private readonly live = new Map<string, LiveSource>();
+  private studio = false;
+  private active: ActiveTransition | null = null;
+  private readonly previews = new Set<HTMLCanvasElement>();
+  private encoder: H264Encoder | null = null;
+  private encoderSubscription: Disposable | null = null;
+  private pacer: FramePacer;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private manualIndex = 0;
+  private readonly renderTimes: number[] = [];
+  private readonly renderedAt: number[] = [];
+  private readonly stats = { framesRendered: 0, framesSkippedRenderLag: 0, framesSkippedEncodeLag: 0, contextLosses: 0 };
+  private readonly snapshotListeners = new Set<(snapshot: EngineSnapshot) => void>();
+  private snapshotTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly disposables: Disposable[] = [];
+  private disposed = false;
+
+  private constructor(options: StudioEngineOptions, mixer: AudioMixer | null) {
+    this.output = checkOutput(options.output);
+    this.canvas = options.canvas ?? createCanvas(this.output);
+    this.canvas.width = this.output.width;
+    this.canvas.height = this.output.height;
+    this.now = options.now ?? (() => performance.now());
+    this.epochNow = options.epochNow ?? (() => Date.now());
+    this.devices = options.devices ?? navigator.mediaDevices;
+    this.mixer = mixer;
+    this.context = new GlContextSystem(this.canvas);
+    this.shaders = this.context.add(new ShaderSystem());
+    this.textures = this.context.add(new TextureSystem());
+    this.targets = this.context.add(new RenderTargetSystem());
+    this.quad = this.context.add(new QuadSystem());
+    this.filters = new FilterChainRunner({ gl: this.context.gl, shaders: this.shaders, targets: this.targets, quad: this.quad });
+    this.compositor = new Compositor({
+      gl: () => this.context.gl,
+      shaders: this.shaders,
+      textures: this.textures,
+      quad: this.quad,
+      filters: this.filters,
+    });
+    this.disposables.push(
+      this.context.onChange((lost) => {
+        if (lost) {
+          this.stats.contextLosses++;
+          this.filters.contextLost();
+        }
+      }),
+    );
+    this.collectionValue = emptyCollection('studio', 'Studio', { width: this.output.width, height: this.output.height });
+    this.pacer = new FramePacer(this.output.fps, this.now());
+  }
+
+  /** Creates an engine: WebGL2 context, audio context and worklets, the collection's sources. */
+  static async create(options: StudioEngineOptions): Promise<StudioEngine> {
+    let created: StudioEngine | null = null;
+    // The mixer stamps PCM on the engine's clock: µs since the frame loop's origin, the same as video.
+    const mixer = options.audio
+      ? await AudioMixer.create({ workletUrl: options.audio.workletUrl, clockUs: () => created?.clockUs() ?? 0 })
+      : null;
+    const engine = new StudioEngine(options, mixer);
+    created = engine;
+    if (options.collection) engine.load(options.collection);
+    if (options.frameLoop !== false) engine.start();
+    return engine;
+  }
+
+  /** The shared clock, µs since the frame loop's origin: video frame n is n/fps on it. */
+  clockUs(): number {
+    return (this.now() - this.pacer.startMs) * 1000;
+  }
+
+  /** The collection the engine runs. */
+  get collection(): SceneCollection {
+    return this.collectionValue;
+  }
+
+  /** The WebGL2 context, for diagnostics (and tests that lose it on purpose). */
+  get gl(): WebGL2RenderingContext {
+    return this.context.gl;
+  }
+
+  // ---- commands -----------------------------------------------------------------------
+
+  /** Replaces the whole collection (validated), starting and stopping sources to match. */
+  load(collection: SceneCollection): void {
+    this.collectionValue = SceneCollection.parse(collection);
+    this.active = null;
+    this.reconcile();
+  }
+
+  /** Applies one scene edit. */
+  dispatch(command: SceneCommand): void {
+    const next = applySceneCommand(this.collectionValue, command);
+    if (command.type === 'setProgramScene' && next.programSceneId !== this.collectionValue.programSceneId) {
+      // Program changes go through the transition, as a click on a scene does in OBS.
+      this.startTransition(this.collectionValue.programSceneId, next.programSceneId, next.transition);
+    }
+    this.collectionValue = next;
+    this.reconcile();
+  }
+
+  /** Studio mode: edits go to preview, and `transition()` takes preview to program. */
+  setStudioMode(on: boolean): void {
+    if (on && !this.studio)
+      this.collectionValue = applySceneCommand(this.collectionValue, {
+        type: 'setPreviewScene',
+        sceneId: this.collectionValue.programSceneId,
+      });
+    this.studio = on;
+  }
+
+  get studioMode(): boolean {
+    return this.studio;
+  }
+
+  /** Takes the preview scene to program with the collection's transition (or `transition`). */
+  transition(transition?: Partial<Transition>): void {
+    const spec = { ...this.collectionValue.transition, ...transition };
+    const from = this.collectionValue.programSceneId;
+    const to = this.collectionValue.previewSceneId;
+    if (from === to) return;
+    this.collectionValue = applySceneCommand(this.collectionValue, { type: 'setProgramScene', sceneId: to });
+    this.startTransition(from, to, spec);
+  }
+
+  private startTransition(fromSceneId: string, toSceneId: string, spec: Transition): void {
+    this.active =
+      spec.kind === 'cut' || spec.durationMs <= 0
+        ? null
+        : { kind: spec.kind, fromSceneId, toSceneId, startMs: this.now(), durationMs: spec.durationMs };
+  }
+
+  /** Shows the preview scene on `canvas` each frame while studio mode is on. */
+  attachPreview(canvas: HTMLCanvasElement): Disposable {
+    canvas.width = this.output.width;
+    canvas.height = this.output.height;
+    this.previews.add(canvas);
+    return { dispose: () => this.previews.delete(canvas) };
+  }
+
+  /** Starts the audio context (browsers require a user gesture) and paused media. */
+  async resumeAudio(): Promise<void> {
+    await this.mixer?.resume();
+    await Promise.all([...this.live.values()].map((source) => source.runtime.resume?.() ?? Promise.resolve()));
+  }
+
+  /** Resolves when every source has started or failed. */
+  async whenSourcesStarted(): Promise<void> {
+    await Promise.all([...this.live.values()].map((source) => source.runtime.started));
+  }
+
+  /** Starts encoding program frames (and sending mixed PCM) to `sink`. */
+  async startEncoding(settings: EncodingSettings, sink: MediaSink): Promise<EncoderInfo> {
+    await this.stopEncoding();
+    this.encoder = await H264Encoder.open({ ...this.output, ...settings }, sink, (error) => console.error('video encoder failed', error));
+    this.encoderSubscription = this.mixer?.onPcm((block) => sink.audio(block)) ?? null;
+    return this.encoder.info;
+  }
+
+  /** Stops encoding after flushing what is queued. */
+  async stopEncoding(): Promise<void> {
+    const encoder = this.encoder;
+    this.encoder = null;
+    this.encoderSubscription?.dispose();
+    this.encoderSubscription = null;
+    if (!encoder) return;
+    try {
+      await encoder.flush();
+    } finally {
+      encoder.dispose();
+    }
+  }
+
+  /** The program as RGBA pixels, top row first, rendered now at full output resolution. */
+  readProgram(): { width: number; height: number; data: Uint8Array } {
+    const gl = this.context.gl;
+    this.renderOutputs(false);
+    const { width, height } = this.output;
+    const data = new Uint8Array(width * height * 4);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, data);
+    this.filters.endFrame();
+    // The canvas's row 0 is its bottom.
+    const row = width * 4;
+    const flipped = new Uint8Array(data.length);
+    for (let y = 0; y < height; y++) flipped.set(data.subarray((height - 1 - y) * row, (height - y) * row), y * row);
+    return { width, height, data: flipped };
+  }
+
+  /** A PNG of the program at full output resolution. */
+  async screenshot(): Promise<Blob> {
+    const { width, height, data } = this.readProgram();
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('2D canvas is not available for the screenshot');
+    context.putImageData(new ImageData(new Uint8ClampedArray(data.buffer as ArrayBuffer), width, height), 0, 0);
+    return canvas.convertToBlob({ type: 'image/png' });
+  }
+
+  // ---- frame loop ---------------------------------------------------------------------
+
+  /** Starts the frame loop (on by default). */
+  start(): void {
+    if (this.timer !== null || this.disposed) return;
+    const tick = () => {
+      const due = this.pacer.due(this.now());
+      if (due) {
+        this.stats.framesSkippedRenderLag += due.skipped;
+        this.renderFrame(due.index);
+      }
+      if (!this.disposed) this.timer = setTimeout(tick, this.pacer.delayMs(this.now()));
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  /** Stops the frame loop. */
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * Renders frame `index` (default: the next of a manual sequence): preview when studio mode
+   * shows one, program, and the encoder's copy stamped `index`/fps on the shared clock.
+   */
+  renderFrame(index: number = this.manualIndex++): void {
+    if (this.context.lost) return;
+    const started = performance.now();
+    this.renderOutputs(true);
+    if (this.encoder) {
+      if (this.encoder.accepting) {
+        const frame = new VideoFrame(this.canvas, {
+          timestamp: frameTimestampUs(index, this.output.fps),
+          duration: Math.round(1_000_000 / this.output.fps),
+          alpha: 'discard',
+        });
+        try {
+          this.encoder.encode(frame);
+        } finally {
+          frame.close();
+        }
+      } else {
+        this.stats.framesSkippedEncodeLag++;
+      }
+    }
+    this.filters.endFrame();
+    this.stats.framesRendered++;
+    const ended = performance.now();
+    this.renderTimes.push(ended - started);
+    if (this.renderTimes.length > 30) this.renderTimes.shift();
+    this.renderedAt.push(ended);
+    while (this.renderedAt.length && ended - this.renderedAt[0]! > 1000) this.renderedAt.shift();
+  }
+
+  /** Blocks until the GPU has finished everything queued (for benchmarks: CPU-rendered GL runs elsewhere). */
+  finish(): void {
+    const gl = this.context.gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+  }
+
+  private renderOutputs(withPreview: boolean): void {
+    const collection = this.collectionValue;
+    const nowMs = this.now();
+    const frame = { nowMs, epochMs: this.epochNow() };
+    const scene = (id: string): Scene => collection.scenes.find((candidate) => candidate.id === id) ?? collection.scenes[0]!;
+    if (this.active && transitionProgress(this.active, nowMs) >= 1) this.active = null;
+    const program = scene(collection.programSceneId);
+    const from = this.active ? scene(this.active.fromSceneId) : null;
+    const showPreview = withPreview && this.studio && this.previews.size > 0;
+    const preview = scene(collection.previewSceneId);
+    const scales = this.compositor.rasterScales(
+      [program, ...(from ? [from] : []), ...(showPreview ? [preview] : [])],
+      collection.canvas,
+      this.output,
+    );
+
+    if (showPreview) {
+      this.compositor.render(null, [{ scene: preview }], this.live, collection.canvas, this.output, frame, scales);
+      for (const view of this.previews) view.getContext('2d')?.drawImage(this.canvas, 0, 0, view.width, view.height);
+    }
+    if (!this.active || !from) {
+      this.compositor.render(null, [{ scene: program }], this.live, collection.canvas, this.output, frame, scales);
+      return;
+    }
+    const progress = transitionProgress(this.active, nowMs);
+    if (this.active.kind === 'slide') {
+      const offsets = slideOffsets(progress, this.output.width);
+      this.compositor.render(
+        null,
+        [
+          { scene: from, offsetX: offsets.from },
+          { scene: program, offsetX: offsets.to },
+        ],
+        this.live,
+        collection.canvas,
+        this.output,
+        frame,
+        scales,
+      );
+      return;
+    }
+    // Fade: both scenes into textures, then a true cross-fade of the two pictures.
+    const size: OutputSize = this.output;
+    const a = this.targets.acquire(size.width, size.height);
+    const b = this.targets.acquire(size.width, size.height);
+    try {
+      this.compositor.render(a, [{ scene: from }], this.live, collection.canvas, size, frame, scales);
+      this.compositor.render(b, [{ scene: program }], this.live, collection.canvas, size, frame, scales);
+      this.compositor.drawTexture(null, a, size, 1, false);
+      this.compositor.drawTexture(null, b, size, progress, true);
+    } finally {
+      this.targets.release(a);
+      this.targets.release(b);
+    }
+  }
+
+  // ---- sources ------------------------------------------------------------------------
+
+  /** Starts, restarts and stops runtime sources so they match the collection. */
+  private reconcile(): void {
+    const wanted = new Map(this.collectionValue.sources.map((source) => [source.id, source]));
+    for (const [id, live] of this.live) {
+      const model = wanted.get(id);
+      if (!model || JSON.stringify(model.settings) !== JSON.stringify(live.model.settings)) this.stopSource(id);
+    }
+    for (const model of wanted.values()) {
+      const current = this.live.get(model.id);
+      if (current) {
+        // Filters, audio and name change without restarting the capture.
+        (current as { model: typeof model }).model = model;
+        this.connectAudio(current);
+        continue;
+      }
+      const live: LiveSource = { model, runtime: createSource(model.settings, this.devices) };
+      this.live.set(model.id, live);
+      void live.runtime.started.then(() => {
+        if (this.live.get(model.id) === live) this.connectAudio(live);
+      });
+    }
+  }
+
+  private connectAudio(live: LiveSource): void {
+    if (!this.mixer || live.runtime.status.state !== 'ready') return;
+    const node = live.runtime.audioNode?.(this.mixer.context);
+    if (node) this.mixer.setSource(live.model.id, node, live.model.audio);
+  }
+
+  private stopSource(id: string): void {
+    const live = this.live.get(id);
+    if (!live) return;
+    this.live.delete(id);
+    this.mixer?.removeSource(id);
+    this.textures.release(id);
+    live.runtime.dispose();
+  }
+
+  // ---- snapshots ----------------------------------------------------------------------
+
+  /** Everything the UI shows, as plain data. */
+  getSnapshot(): EngineSnapshot {
+    const sources: EngineSnapshot['sources'] = {};
+    for (const [id, live] of this.live) {
+      const size = live.runtime.size;
+      sources[id] = { ...live.runtime.status, width: size?.width ?? null, height: size?.height ?? null };
+    }
+    const nowMs = this.now();
+    return {
+      collection: this.collectionValue,
+      output: { ...this.output },
+      studioMode: this.studio,
+      transition: this.active
+        ? { kind: this.active.kind, toSceneId: this.active.toSceneId, progress: transitionProgress(this.active, nowMs) }
+        : null,
+      sources,
+      audioRunning: this.mixer?.running ?? false,
+      stats: this.getStats(),
+    };
+  }
+
+  /** Render and encode figures. */
+  getStats(): EngineStats {
+    const times = this.renderTimes;
+    return {
+      renderFps: this.renderedAt.length,
+      renderTimeMs: times.length ? times.reduce((sum, t) => sum + t, 0) / times.length : 0,
+      ...this.stats,
+      framesEncoded: this.encoder?.encoded ?? 0,
+      encodeQueue: this.encoder?.queueSize ?? 0,
+      contextRestores: this.context.restoreCount,
+      encoder: this.encoder?.info ?? null,
+    };
+  }
+
+  /** Hears snapshots at `hz` (at most 10). */
+  onSnapshot(listener: (snapshot: EngineSnapshot) => void, hz = 10): Disposable {
+    this.snapshotListeners.add(listener);
+    this.snapshotTimer ??= setInterval(
+      () => {
+        const snapshot = this.getSnapshot();
+        for (const each of this.snapshotListeners) each(snapshot);
+      },
+      1000 / Math.min(10, Math.max(0.1, hz)),
+    );
+    return {
+      dispose: () => {
+        this.snapshotListeners.delete(listener);
+        if (this.snapshotListeners.size === 0 && this.snapshotTimer !== null) {
+          clearInterval(this.snapshotTimer);
+          this.snapshotTimer = null;
+        }
+      },
+    };
+  }
+
+  /** Hears audio levels, at most 30 times a second. */
+  onMeters(listener: (meters: MeterSnapshot) => void): Disposable {
+    return this.mixer?.onMeters(listener) ?? { dispose() {} };
+  }
+
+  /** The latest audio levels. */
+  meters(): MeterSnapshot | null {
+    return this.mixer?.meters() ?? null;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stop();
+    if (this.snapshotTimer !== null) clearInterval(this.snapshotTimer);
+    this.snapshotListeners.clear();
+    this.encoderSubscription?.dispose();
+    this.encoder?.dispose();
+    this.encoder = null;
+    for (const id of [...this.live.keys()]) this.stopSource(id);
+    for (const disposable of this.disposables) disposable.dispose();
+    this.mixer?.dispose();
+    this.context.dispose();
+  }
+}
+
+function createCanvas(output: OutputSettings): EngineCanvas {
+  if (typeof document !== 'undefined') {
+    const canvas = document.createElement('canvas');
+    canvas.width = output.width;
+    canvas.height = output.height;
+    return canvas;
+  }
+  return new OffscreenCanvas(output.width, output.height);
+}

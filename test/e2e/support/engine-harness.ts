@@ -1,0 +1,62 @@
+/**
+ * Serves the engine to Chromium without the UI: a Vite dev server rooted at the project
+ * serves `test/e2e/harness/engine.html`, which imports `renderer/engine` straight from
+ * source. No build step, and a failing test points at the engine's own lines.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { launchChromium } from './browser.ts';
+import { projectRoot } from './processes.ts';
+
+/**
+ * Chromium flags for the engine: WebGL2 on SwiftShader where there is no GPU (newer
+ * Chromium refuses the software fallback without the opt-in), and autoplay of sound.
+ */
+export const ENGINE_CHROMIUM_ARGS = [
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export interface EngineHarness {
+  server: ViteDevServer;
+  browser: Browser;
+  url: string;
+  /** A fresh page with the harness loaded (`window.tallyHarness`). */
+  openPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startEngineHarness(): Promise<EngineHarness> {
+  const server = await createServer({
+    root: projectRoot,
+    configFile: false,
+    logLevel: 'error',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    // Pre-bundle the few dependencies up front, so no mid-test reload happens when they are discovered.
+    optimizeDeps: { entries: ['test/e2e/harness/engine-harness.ts'], include: ['zod', 'mediabunny'] },
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('the Vite server has no address');
+  const url = `http://127.0.0.1:${address.port}/test/e2e/harness/engine.html`;
+  const browser = await launchChromium(ENGINE_CHROMIUM_ARGS);
+  return {
+    server,
+    browser,
+    url,
+    async openPage() {
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => console.error('page error:', error));
+      await page.goto(url);
+      await page.waitForFunction(() => document.title === 'ready', null, { timeout: 30_000 });
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
