@@ -110,7 +110,17 @@ export class Compositor {
         sourceDraw.bind();
         const program = sourceDraw.program;
         gl.uniformMatrix3fv(program.uniform('u_matrix'), false, multiply(base, geometry.matrix) as unknown as number[]);
-        gl.uniform4f(program.uniform('u_uvRect'), geometry.uv.u0, geometry.uv.v0, geometry.uv.u1, geometry.uv.v1);
+        const { u0, v0, u1, v1 } = geometry.uv;
+        gl.uniform4f(program.uniform('u_uvRect'), u0, v0, u1, v1);
+        const halfU = 0.5 / sourceDraw.input.width;
+        const halfV = 0.5 / sourceDraw.input.height;
+        gl.uniform4f(
+          program.uniform('u_clampRect'),
+          Math.min(u0 + halfU, 0.5 * (u0 + u1)),
+          Math.min(v0 + halfV, 0.5 * (v0 + v1)),
+          Math.max(u1 - halfU, 0.5 * (u0 + u1)),
+          Math.max(v1 - halfV, 0.5 * (v0 + v1)),
+        );
         gl.uniform1f(program.uniform('u_opacity'), item.opacity * (draw.opacity ?? 1));
         this.parts.quad.draw();
       }

@@ -9,15 +9,7 @@ import type { RenderTarget } from '../gl/render-target-system.ts';
 import type { ShaderProgram } from '../gl/shader-system.ts';
 import type { TextureRef } from '../gl/texture-system.ts';
 import { beautyFilter } from './beauty.ts';
-import {
-  bindTexture,
-  drawPass,
-  planSegments,
-  type FilterImplementation,
-  type PassContext,
-  type Prepared,
-  type Segment,
-} from './filter.ts';
+import { bindTexture, drawPass, planSegments, type FilterImplementation, type PassContext, type Prepared, type Segment } from './filter.ts';
 import { privacyFilter } from './privacy.ts';
 import { chromaKeyFilter, colorCorrectionFilter } from './pointwise.ts';
 
@@ -47,6 +39,8 @@ out vec4 o_color;
 uniform sampler2D u_input;
 uniform vec2 u_texel;
 uniform float u_opacity;
+// The visible part of the input, inset by half a texel: linear filtering never pulls in cropped-away pixels.
+uniform vec4 u_clampRect;
 `;
 
 /** The fragment shader of one segment: its head (or a plain sample), then each pointwise filter. */
@@ -57,9 +51,9 @@ function segmentSource(segment: Segment): string {
   if (segment.head) {
     const settings = segment.head.settings;
     parts.push(implementationOf(settings.kind).glsl('f0', settings, unit++));
-    calls.push('vec4 c = f0(v_uv);');
+    calls.push('vec4 c = f0(clamp(v_uv, u_clampRect.xy, u_clampRect.zw));');
   } else {
-    calls.push('vec4 c = texture(u_input, v_uv);');
+    calls.push('vec4 c = texture(u_input, clamp(v_uv, u_clampRect.xy, u_clampRect.zw));');
   }
   segment.tail.forEach((filter, index) => {
     parts.push(implementationOf(filter.settings.kind).glsl(`f${index + 1}`, filter.settings, unit));
@@ -122,6 +116,7 @@ export class FilterChainRunner {
         gl.useProgram(program.program);
         bindTexture(gl, program, 'u_input', input, 0);
         gl.uniform2f(program.uniform('u_texel'), 1 / input.width, 1 / input.height);
+        gl.uniform4f(program.uniform('u_clampRect'), 0, 0, 1, 1);
         if (head) implementationOf(head.settings.kind).bind(gl, program, 'f0', head.settings, prepared, 1);
         segment.tail.forEach((filter, index) => {
           implementationOf(filter.settings.kind).bind(gl, program, `f${index + 1}`, filter.settings, null, 1);

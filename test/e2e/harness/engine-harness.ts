@@ -3,8 +3,11 @@
  * (served by Vite from source, no UI) and hands them to `page.evaluate` as `window.tallyHarness`.
  */
 import * as engine from '../../../renderer/engine/index.ts';
-import { applySceneCommand } from '../../../common/scene/commands.ts';
-import { emptyCollection } from '../../../common/scene/schema.ts';
+import { applySceneCommand, type SceneCommand } from '../../../common/scene/commands.ts';
+import { emptyCollection, type SceneCollection } from '../../../common/scene/schema.ts';
+
+type SceneCommandSource = Extract<SceneCommand, { type: 'addSource' }>['source'];
+type SceneCommandItem = Extract<SceneCommand, { type: 'addItem' }>['item'];
 
 /** Draws a test picture on a canvas and returns it as a PNG blob URL. */
 async function pictureUrl(width: number, height: number, paint: (context: OffscreenCanvasRenderingContext2D) => void): Promise<string> {
@@ -20,7 +23,26 @@ async function pixelsUrl(width: number, height: number, rgba: Uint8ClampedArray)
   return pictureUrl(width, height, (context) => context.putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0));
 }
 
-const harness = { ...engine, applySceneCommand, emptyCollection, pictureUrl, pixelsUrl };
+/** The RGBA of one pixel of a `readProgram()` result. */
+function pixelAt(picture: { width: number; data: Uint8Array }, x: number, y: number): number[] {
+  const offset = (y * picture.width + x) * 4;
+  return Array.from(picture.data.subarray(offset, offset + 4));
+}
+
+/** A one-scene collection on a canvas of `width`x`height` holding `sources` and `items` (bottom first). */
+function collectionOf(width: number, height: number, sources: SceneCommandSource[], items: SceneCommandItem[]): SceneCollection {
+  let collection = emptyCollection('test', 'Test', { width, height });
+  for (const source of sources) collection = applySceneCommand(collection, { type: 'addSource', source });
+  for (const item of items) collection = applySceneCommand(collection, { type: 'addItem', sceneId: 'scene-1', item });
+  return collection;
+}
+
+/** Resolves on the canvas's next `webglcontextrestored`. */
+function nextRestore(canvas: EventTarget): Promise<void> {
+  return new Promise((resolve) => canvas.addEventListener('webglcontextrestored', () => resolve(), { once: true }));
+}
+
+const harness = { ...engine, applySceneCommand, emptyCollection, pictureUrl, pixelsUrl, pixelAt, collectionOf, nextRestore };
 
 /** What `window.tallyHarness` holds. */
 export type TallyHarness = typeof harness;
