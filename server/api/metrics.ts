@@ -1,0 +1,105 @@
+/**
+ * `GET /metrics` in the Prometheus text format (prom-client, one registry per origin, so two
+ * origins in a process keep their figures apart): bytes in and out, publishers, viewers and
+ * dropped frames per stream, connections, and the process figures prom-client collects.
+ * Values are read from the streams when scraped; the media path only bumps plain counters.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LiveStream, ReaderProtocol } from '../stream/live-stream.ts';
+
+/** What the metrics read. */
+export interface MetricsSource {
+  streams(): LiveStream[];
+  hlsViewers(name: string): number;
+  rtmpConnections(): number;
+}
+
+const PROTOCOLS: ReaderProtocol[] = ['rtmp', 'flv', 'hls'];
+
+/** Builds the origin's registry. */
+export function createOriginMetrics(source: MetricsSource): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'tally_origin_publishers',
+    help: 'Streams with a publisher now',
+    registers: [registry],
+    collect() {
+      this.set(source.streams().filter((stream) => stream.live).length);
+    },
+  });
+  new Gauge({
+    name: 'tally_origin_stream_live',
+    help: '1 while the stream has a publisher',
+    labelNames: ['stream'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const stream of source.streams()) this.set({ stream: stream.name }, stream.live ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tally_origin_viewers',
+    help: 'Viewers now, by stream and protocol',
+    labelNames: ['stream', 'protocol'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const stream of source.streams()) {
+        const viewers = stream.viewers();
+        viewers.hls = source.hlsViewers(stream.name);
+        for (const protocol of PROTOCOLS) this.set({ stream: stream.name, protocol }, viewers[protocol]);
+      }
+    },
+  });
+  new Counter({
+    name: 'tally_origin_bytes_received_total',
+    help: 'Media bytes received from publishers',
+    labelNames: ['stream'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const stream of source.streams()) this.inc({ stream: stream.name }, stream.stats.bytesIn);
+    },
+  });
+  new Counter({
+    name: 'tally_origin_bytes_sent_total',
+    help: 'Media bytes sent to viewers, by protocol',
+    labelNames: ['stream', 'protocol'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const stream of source.streams())
+        for (const protocol of PROTOCOLS) this.inc({ stream: stream.name, protocol }, stream.stats.bytesOut[protocol]);
+    },
+  });
+  new Counter({
+    name: 'tally_origin_dropped_frames_total',
+    help: 'Video frames skipped for viewers that fell behind',
+    labelNames: ['stream'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const stream of source.streams()) this.inc({ stream: stream.name }, stream.stats.droppedFrames);
+    },
+  });
+  new Gauge({
+    name: 'tally_origin_ingest_bitrate_kbps',
+    help: 'Incoming bitrate over the last seconds',
+    labelNames: ['stream'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const stream of source.streams()) if (stream.live) this.set({ stream: stream.name }, Math.round(stream.bitrateBps() / 1000));
+    },
+  });
+  new Gauge({
+    name: 'tally_origin_rtmp_connections',
+    help: 'Open RTMP connections (publishers, players and ones starting)',
+    registers: [registry],
+    collect() {
+      this.set(source.rtmpConnections());
+    },
+  });
+  return registry;
+}

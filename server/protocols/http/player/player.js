@@ -1,0 +1,83 @@
+/* global document, window, Hls, mpegts */
+// The Tally Origin player page: HLS through hls.js (or the browser's own HLS), or HTTP-FLV
+// through mpegts.js for lower latency. Both libraries are served by the origin itself.
+(function () {
+  'use strict';
+  const script = document.currentScript;
+  const name = script.dataset.stream;
+  const video = document.getElementById('video');
+  const status = document.getElementById('status');
+  const mode = new URLSearchParams(window.location.search).get('mode') === 'flv' ? 'flv' : 'hls';
+  const base = '/live/' + encodeURIComponent(name);
+  let player = null;
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function retry(text) {
+    say(text);
+    if (player) {
+      player.destroy();
+      player = null;
+    }
+    setTimeout(start, 2000);
+  }
+
+  async function live() {
+    try {
+      const response = await fetch(mode === 'flv' ? base + '.flv' : base + '/index.m3u8', { method: 'HEAD', cache: 'no-store' });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  function play() {
+    video.play().catch(function () {
+      say('Press play to start');
+    });
+  }
+
+  async function start() {
+    if (!(await live())) {
+      retry('Offline: waiting for the stream to go live…');
+      return;
+    }
+    if (mode === 'flv') {
+      if (!window.mpegts || !mpegts.isSupported()) return say('This browser cannot play HTTP-FLV (no Media Source Extensions).');
+      player = mpegts.createPlayer(
+        { type: 'flv', isLive: true, url: base + '.flv' },
+        { enableStashBuffer: false, liveBufferLatencyChasing: true },
+      );
+      player.on(mpegts.Events.ERROR, function () {
+        retry('Connection lost; reconnecting…');
+      });
+      player.on(mpegts.Events.LOADING_COMPLETE, function () {
+        retry('The stream ended; waiting for it to come back…');
+      });
+      player.attachMediaElement(video);
+      player.load();
+      play();
+    } else if (window.Hls && Hls.isSupported()) {
+      player = new Hls({ liveDurationInfinity: true });
+      player.on(Hls.Events.ERROR, function (_event, data) {
+        if (data.fatal) retry('Playback error (' + data.details + '); retrying…');
+      });
+      player.loadSource(base + '/index.m3u8');
+      player.attachMedia(video);
+      player.on(Hls.Events.MANIFEST_PARSED, play);
+    } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      video.src = base + '/index.m3u8';
+      play();
+    } else {
+      return say('This browser cannot play HLS.');
+    }
+    say('Live: ' + mode.toUpperCase());
+  }
+
+  video.addEventListener('playing', function () {
+    say('Playing (' + mode.toUpperCase() + ')');
+  });
+  start();
+})();

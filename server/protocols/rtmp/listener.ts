@@ -1,0 +1,90 @@
+/**
+ * The RTMP listener: accepts sockets, bounds how many are open, and hands each to an
+ * `RtmpConnection`. Closing it stops accepting and closes every connection.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { HandshakeCrypto } from '../../../common/media/rtmp-handshake.ts';
+import type { Logger } from '../../log.ts';
+import { RtmpConnection, type RtmpLimits } from './conn.ts';
+import type { SessionHost } from './session-host.ts';
+
+/** The platform crypto the handshake asks for. */
+export const nodeHandshakeCrypto: HandshakeCrypto = {
+  hmacSha256: (key, data) => createHmac('sha256', key).update(data).digest(),
+  randomBytes: (count) => randomBytes(count),
+};
+
+/** How the listener is set up. */
+export interface RtmpListenerOptions {
+  host: string;
+  port: number;
+  app: string;
+  maxConnections: number;
+  limits: RtmpLimits;
+  log: Logger;
+  sessionHost: SessionHost;
+}
+
+/** An RTMP server socket and its connections. */
+export class RtmpListener {
+  private readonly options: RtmpListenerOptions;
+  private readonly server: Server;
+  private readonly connections = new Set<RtmpConnection>();
+  private readonly startedAtMs = Date.now();
+  private nextId = 1;
+
+  constructor(options: RtmpListenerOptions) {
+    this.options = options;
+    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server.maxConnections = options.maxConnections;
+    this.server.on('drop', (info) => {
+      options.log.warn(
+        { remote: `${info?.remoteAddress ?? '?'}:${info?.remotePort ?? 0}`, reason: `over ${options.maxConnections} connections` },
+        'rtmp connection refused',
+      );
+    });
+  }
+
+  /** Open connections (publishers, players, and ones still starting). */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  private accept(socket: Socket): void {
+    const connection = new RtmpConnection(`rtmp-${this.nextId++}`, socket, {
+      log: this.options.log,
+      crypto: nodeHandshakeCrypto,
+      host: this.options.sessionHost,
+      app: this.options.app,
+      limits: this.options.limits,
+      uptimeMs: () => Date.now() - this.startedAtMs,
+      onClosed: (closed) => this.connections.delete(closed),
+    });
+    this.connections.add(connection);
+  }
+
+  /** Stops accepting new connections. */
+  stopAccepting(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Stops accepting and closes every connection with `reason`. */
+  async close(reason: string): Promise<void> {
+    const stopped = this.stopAccepting();
+    for (const connection of [...this.connections]) connection.close(reason, 'info', true);
+    await stopped;
+  }
+}

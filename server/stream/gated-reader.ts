@@ -1,0 +1,85 @@
+/**
+ * The reader half every socket output shares (RTMP play, HTTP-FLV): packets through a
+ * `ReaderGate`, wire bytes from the packet's shared serialization, counters. The protocol
+ * supplies the `ReaderOutput`: how to frame a packet, how to write, how full its socket is,
+ * and what to tell its client when the publisher comes and goes.
+ */
+import type { LiveStream, ReaderProtocol, StreamReader } from './live-stream.ts';
+import type { MediaPacket } from './media-packet.ts';
+import { ReaderGate, type BackpressurePolicy } from './reader-gate.ts';
+
+/** What a protocol provides to a gated reader. */
+export interface ReaderOutput {
+  readonly protocol: ReaderProtocol;
+  /** The packet's bytes on this protocol's wire (shared, not copied). */
+  bytesOf(packet: MediaPacket): Uint8Array;
+  write(bytes: Uint8Array): void;
+  /** Bytes written but not yet taken by the kernel. */
+  queuedBytes(): number;
+  publishStarted(): void;
+  publishStopped(): void;
+  /** Closes the client's connection; `slow` says it was dropped for falling behind. */
+  close(reason: string, slow: boolean): void;
+}
+
+/** A viewer of a stream over a socket. */
+export class GatedReader implements StreamReader {
+  readonly protocol: ReaderProtocol;
+  private readonly stream: LiveStream;
+  private readonly output: ReaderOutput;
+  private readonly gate: ReaderGate;
+  private closed = false;
+
+  constructor(stream: LiveStream, output: ReaderOutput, policy?: BackpressurePolicy) {
+    this.stream = stream;
+    this.output = output;
+    this.protocol = output.protocol;
+    this.gate = new ReaderGate(policy);
+  }
+
+  /** Video frames this reader skipped to catch up. */
+  get droppedFrames(): number {
+    return this.gate.droppedFrames;
+  }
+
+  join(burst: readonly MediaPacket[], startsOnKeyframe: boolean): void {
+    if (startsOnKeyframe) this.gate.startLive();
+    for (const packet of burst) this.send(packet);
+  }
+
+  push(packet: MediaPacket): void {
+    if (this.closed) return;
+    const verdict = this.gate.verdict(packet, this.output.queuedBytes(), this.stream.video !== undefined);
+    if (verdict === 'send') this.send(packet);
+    else if (verdict === 'drop') {
+      if (packet.kind === 'video' && !packet.config) this.stream.countDroppedFrame();
+    } else this.detach(this.gate.disconnectReason, true);
+  }
+
+  publishStarted(): void {
+    this.gate.awaitKeyframe();
+    this.output.publishStarted();
+  }
+
+  publishStopped(): void {
+    this.output.publishStopped();
+  }
+
+  streamClosed(reason: string): void {
+    this.detach(reason, false);
+  }
+
+  /** Leaves the stream and closes the client (idempotent). */
+  detach(reason: string, slow: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stream.removeReader(this);
+    this.output.close(reason, slow);
+  }
+
+  private send(packet: MediaPacket): void {
+    const bytes = this.output.bytesOf(packet);
+    this.stream.stats.bytesOut[this.protocol] += bytes.length;
+    this.output.write(bytes);
+  }
+}
