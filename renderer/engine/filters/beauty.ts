@@ -9,7 +9,8 @@
  * - A skin-tone mask (YCbCr box with soft edges, and a floor on luma) limits smoothing and
  *   whitening to skin, so hair, eyes, lips and background keep their detail.
  * - Whitening is GPUPixel's log curve, log(x(β−1)+1)/log(β), on skin.
- * - Sharpening is an unsharp mask with a 3x3 tent (four bilinear taps), away from skin.
+ * - Sharpening is an unsharp mask with a 3x3 tent (four bilinear taps) and a noise threshold,
+ *   away from skin.
  * Every strength at 0 removes its code from the shader, so all three at 0 is the identity.
  */
 import type { ShaderProgram } from '../gl/shader-system.ts';
@@ -30,7 +31,7 @@ float tallySkin(vec3 c) {
   float y = dot(c, vec3(0.299, 0.587, 0.114));
   float cb = (c.b - y) * 0.564;
   float cr = (c.r - y) * 0.713;
-  return tallyBand(cb, -0.20, -0.005, 0.03) * tallyBand(cr, 0.02, 0.18, 0.025) * smoothstep(0.14, 0.26, y);
+  return tallyBand(cb, -0.20, -0.005, 0.03) * tallyBand(cr, 0.02, 0.18, 0.025) * smoothstep(0.16, 0.28, y);
 }`;
 
 export const beautyFilter: FilterImplementation<'beauty'> = {
@@ -54,7 +55,10 @@ export const beautyFilter: FilterImplementation<'beauty'> = {
         '  vec2 h = 0.5 * u_texel;',
         '  vec3 tent = 0.25 * (texture(u_input, uv + vec2(-h.x, -h.y)).rgb + texture(u_input, uv + vec2(h.x, -h.y)).rgb',
         '    + texture(u_input, uv + vec2(-h.x, h.y)).rgb + texture(u_input, uv + vec2(h.x, h.y)).rgb);',
-        `  c += (src.rgb - tent) * ${p}_sharpening * (1.0 - skin);`,
+        // A soft threshold on the detail's luma: real edges sharpen, sensor noise does not.
+        '  vec3 detail = src.rgb - tent;',
+        '  float strength = smoothstep(0.015, 0.05, abs(dot(detail, vec3(0.299, 0.587, 0.114))));',
+        `  c += detail * ${p}_sharpening * strength * (1.0 - skin);`,
       );
     }
     if (s.whitening > 0) {
