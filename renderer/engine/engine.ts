@@ -126,6 +126,8 @@ export class StudioEngine implements Disposable {
   private readonly renderTimes: number[] = [];
   private readonly renderedAt: number[] = [];
   private readonly stats = { framesRendered: 0, framesSkippedRenderLag: 0, framesSkippedEncodeLag: 0, contextLosses: 0 };
+  /** Chunks produced by encoders already stopped. */
+  private encodedBefore = 0;
   private readonly snapshotListeners = new Set<(snapshot: EngineSnapshot) => void>();
   private snapshotTimer: ReturnType<typeof setInterval> | null = null;
   private readonly disposables: Disposable[] = [];
@@ -282,6 +284,7 @@ export class StudioEngine implements Disposable {
     try {
       await encoder.flush();
     } finally {
+      this.encodedBefore += encoder.encoded;
       encoder.dispose();
     }
   }
@@ -500,7 +503,7 @@ export class StudioEngine implements Disposable {
       renderFps: this.renderedAt.length,
       renderTimeMs: times.length ? times.reduce((sum, t) => sum + t, 0) / times.length : 0,
       ...this.stats,
-      framesEncoded: this.encoder?.encoded ?? 0,
+      framesEncoded: this.encodedBefore + (this.encoder?.encoded ?? 0),
       encodeQueue: this.encoder?.queueSize ?? 0,
       contextRestores: this.context.restoreCount,
       encoder: this.encoder?.info ?? null,

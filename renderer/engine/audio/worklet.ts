@@ -4,7 +4,7 @@
  * - `tally-pcm` is the end of the master bus: it limits, meters, and posts interleaved
  *   48 kHz stereo PCM in 20 ms blocks with the sample position of their first frame.
  */
-import { interleave, Limiter, MeterAccumulator } from './dsp.ts';
+import { interleave, Limiter, MeterAccumulator, type LevelReading } from './dsp.ts';
 
 // The AudioWorkletGlobalScope, which TypeScript's DOM library does not describe.
 declare const sampleRate: number;
@@ -54,6 +54,24 @@ class PcmProcessor extends AudioWorkletProcessor implements AudioWorkletProcesso
   private blockStart = 0;
   private readonly left = new Float32Array(128);
   private readonly right = new Float32Array(128);
+  private lastReading: LevelReading = { peak: [0, 0], rms: [0, 0] };
+
+  private post(): void {
+    const data = this.block;
+    this.port.postMessage(
+      {
+        type: 'pcm',
+        sampleFrame: this.blockStart,
+        frames: this.filled,
+        data,
+        peak: this.lastReading.peak,
+        rms: this.lastReading.rms,
+      } satisfies WorkletMessage,
+      [data.buffer],
+    );
+    this.block = new Float32Array(PCM_BLOCK_FRAMES * 2);
+    this.filled = 0;
+  }
 
   process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
     const input = inputs[0] ?? [];
@@ -68,25 +86,19 @@ class PcmProcessor extends AudioWorkletProcessor implements AudioWorkletProcesso
     this.limiter.process(left, right);
     outputs[0]?.[0]?.set(left);
     outputs[0]?.[1]?.set(right);
-    if (this.filled === 0) this.blockStart = currentFrame;
-    interleave(left, right, this.block, this.filled);
-    this.filled += frames;
-    const reading = this.meter.push([left, right]);
-    if (this.filled >= PCM_BLOCK_FRAMES) {
-      const data = this.block;
-      this.port.postMessage(
-        {
-          type: 'pcm',
-          sampleFrame: this.blockStart,
-          frames: this.filled,
-          data,
-          peak: reading?.peak ?? [0, 0],
-          rms: reading?.rms ?? [0, 0],
-        } satisfies WorkletMessage,
-        [data.buffer],
-      );
-      this.block = new Float32Array(PCM_BLOCK_FRAMES * 2);
-      this.filled = 0;
+    // 960 is not a multiple of the 128-frame render quantum: a quantum may end one block and start the next.
+    let done = 0;
+    while (done < frames) {
+      if (this.filled === 0) this.blockStart = currentFrame + done;
+      const take = Math.min(frames - done, PCM_BLOCK_FRAMES - this.filled);
+      const l = left.subarray(done, done + take);
+      const r = right.subarray(done, done + take);
+      interleave(l, r, this.block, this.filled);
+      this.filled += take;
+      done += take;
+      const reading = this.meter.push([l, r]);
+      if (reading) this.lastReading = reading;
+      if (this.filled === PCM_BLOCK_FRAMES) this.post();
     }
     return true;
   }

@@ -2,6 +2,7 @@
  * The page the engine tests and the compositor benchmark drive: it loads the engine modules
  * (served by Vite from source, no UI) and hands them to `page.evaluate` as `window.tallyHarness`.
  */
+import { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output } from 'mediabunny';
 import * as engine from '../../../renderer/engine/index.ts';
 import { applySceneCommand, type SceneCommand } from '../../../common/scene/commands.ts';
 import { emptyCollection, type SceneCollection } from '../../../common/scene/schema.ts';
@@ -42,7 +43,35 @@ function nextRestore(canvas: EventTarget): Promise<void> {
   return new Promise((resolve) => canvas.addEventListener('webglcontextrestored', () => resolve(), { once: true }));
 }
 
-const harness = { ...engine, applySceneCommand, emptyCollection, pictureUrl, pixelsUrl, pixelAt, collectionOf, nextRestore };
+/** Muxes what a MemorySink caught into an MP4 (mediabunny), for ffprobe on the Node side. */
+async function muxMp4(sink: engine.MemorySink, fps: number): Promise<Uint8Array> {
+  const config = sink.configs[0];
+  if (!config?.description) throw new Error('the encoder gave no avcC');
+  const target = new BufferTarget();
+  const output = new Output({ format: new Mp4OutputFormat(), target });
+  const video = new EncodedVideoPacketSource('avc');
+  output.addVideoTrack(video, { frameRate: fps });
+  await output.start();
+  for (const [index, chunk] of sink.chunks.entries()) {
+    const packet = new EncodedPacket(
+      new Uint8Array(chunk.data),
+      chunk.keyframe ? 'key' : 'delta',
+      chunk.timestampUs / 1e6,
+      chunk.durationUs / 1e6,
+    );
+    await video.add(
+      packet,
+      index === 0
+        ? { decoderConfig: { codec: config.codec, codedWidth: config.width, codedHeight: config.height, description: config.description } }
+        : undefined,
+    );
+  }
+  video.close();
+  await output.finalize();
+  return new Uint8Array(target.buffer!);
+}
+
+const harness = { ...engine, applySceneCommand, emptyCollection, pictureUrl, pixelsUrl, pixelAt, collectionOf, nextRestore, muxMp4 };
 
 /** What `window.tallyHarness` holds. */
 export type TallyHarness = typeof harness;
