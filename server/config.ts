@@ -72,7 +72,9 @@ export function loadOriginConfig(file: string): OriginConfig {
   }
   const parsed = originConfigSchema.safeParse(raw);
   if (!parsed.success)
-    throw new Error(`config ${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    throw new Error(
+      `config ${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 

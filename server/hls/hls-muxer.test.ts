@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { FlvTagType } from '../../common/media/flv.ts';
+import { silentLogger } from '../log.ts';
+import { LiveStream, type Publisher } from '../stream/live-stream.ts';
+import { fixtureTags } from '../testing.ts';
+import { HlsMuxer } from './hls-muxer.ts';
+
+const publisher = (id: string): Publisher => ({ sessionId: id, protocol: 'rtmp', remoteAddress: '', startedAtMs: 0, disconnect() {} });
+const work = mkdtempSync(join(tmpdir(), 'tally-hls-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function setup(options: Partial<ConstructorParameters<typeof HlsMuxer>[1]> = {}) {
+  const stream = new LiveStream('main');
+  const muxer = new HlsMuxer(stream, { segmentDurationMs: 300, windowSegments: 6, reconnectWindowMs: 1000, ...options }, silentLogger);
+  stream.addReader(muxer);
+  return { stream, muxer };
+}
+
+function publish(stream: LiveStream, id: string, tags = fixtureTags()): Publisher {
+  const who = publisher(id);
+  stream.claim(who);
+  for (const tag of tags)
+    stream.ingest(tag.type === FlvTagType.audio ? 'audio' : tag.type === FlvTagType.video ? 'video' : 'data', tag.timestamp, tag.payload);
+  return who;
+}
+
+const uris = (playlist: string) => playlist.split('\n').filter((line) => line && !line.startsWith('#'));
+
+/** What ffprobe reads from an init segment followed by media segments, written as one file. */
+function probe(muxer: HlsMuxer, init: string, segments: string[]) {
+  const file = join(work, `probe-${Math.random().toString(36).slice(2)}.mp4`);
+  writeFileSync(file, Buffer.concat([muxer.file(init)!.bytes, ...segments.map((name) => muxer.file(name)!.bytes)]));
+  const output = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-count_packets', '-show_streams', '-show_entries', 'packet=pts_time,flags', '-of', 'json', file],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(output) as {
+    streams: { codec_name: string; width?: number; height?: number; sample_rate?: string; nb_read_packets: string }[];
+    packets: { pts_time: string; flags: string }[];
+  };
+}
+
+describe('HLS muxer', () => {
+  it('cuts fMP4 segments on keyframes that ffprobe reads back as the published H.264 and AAC', () => {
+    const { stream, muxer } = setup();
+    publish(stream, 'a');
+    stream.release(stream.publisher!);
+    const playlist = muxer.playlist()!;
+    expect(playlist).toMatch(/^#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n/);
+    const segments = uris(playlist);
+    // 15 frames, keyframes at frames 0 and 10 (334 ms): two segments.
+    expect(segments).toHaveLength(2);
+    expect(playlist.match(/#EXTINF:([\d.]+),/g)).toEqual(['#EXTINF:0.334,', '#EXTINF:0.166,']);
+    expect(playlist).toMatch(/#EXT-X-PROGRAM-DATE-TIME:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/);
+    const init = /#EXT-X-MAP:URI="([^"]+)"/.exec(playlist)![1]!;
+    const probed = probe(muxer, init, segments);
+    expect(probed.streams.map((s) => [s.codec_name, s.width ?? s.sample_rate])).toEqual([
+      ['h264', 160],
+      ['aac', '44100'],
+    ]);
+    expect(probed.streams[0]!.nb_read_packets).toBe('15');
+    // The first segment starts on a keyframe; the second one too.
+    const video = probed.packets.slice(0, 15);
+    expect(video[0]!.flags).toMatch(/^K/);
+  });
+
+  it('continues the playlist after EXT-X-DISCONTINUITY when the publisher comes back, and ends it after the reconnect window', () => {
+    vi.useFakeTimers();
+    try {
+      const { stream, muxer } = setup();
+      stream.release(publish(stream, 'a'));
+      expect(muxer.playlist()).not.toContain('#EXT-X-ENDLIST');
+      stream.release(publish(stream, 'b'));
+      const playlist = muxer.playlist()!;
+      expect(playlist.split('#EXT-X-DISCONTINUITY\n')).toHaveLength(2);
+      expect(uris(playlist)).toHaveLength(4);
+      // The same configuration came back, so the same init segment serves both runs.
+      expect(playlist.match(/#EXT-X-MAP/g)).toHaveLength(1);
+      const init = /#EXT-X-MAP:URI="([^"]+)"/.exec(playlist)![1]!;
+      const probed = probe(muxer, init, uris(playlist));
+      expect(probed.streams[0]!.nb_read_packets).toBe('30');
+      vi.advanceTimersByTime(1001);
+      expect(muxer.playlist()!.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('slides its window, counting discontinuities that leave it, and keeps old segments fetchable for one more window', () => {
+    const { stream, muxer } = setup({ windowSegments: 2 });
+    stream.release(publish(stream, 'a'));
+    const first = uris(muxer.playlist()!)[0]!;
+    stream.release(publish(stream, 'b'));
+    stream.release(publish(stream, 'c'));
+    const playlist = muxer.playlist()!;
+    expect(uris(playlist)).toHaveLength(2);
+    expect(playlist).toContain('#EXT-X-MEDIA-SEQUENCE:4');
+    expect(playlist).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:1');
+    expect(muxer.file(first)).toBeUndefined();
+    expect(muxer.file(`seg-${first.split('-')[1]}-3.m4s`)).toBeDefined();
+  });
+
+  it('starts a new init segment after a discontinuity when the decoder configuration changes', () => {
+    const { stream, muxer } = setup();
+    stream.release(publish(stream, 'a'));
+    const tags = fixtureTags();
+    // Same stream, but the AAC config now says 48 kHz stereo.
+    const audioConfig = tags.find((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 0)!;
+    audioConfig.payload = Uint8Array.of(0xaf, 0x00, 0x11, 0x90);
+    stream.release(publish(stream, 'b', tags));
+    const playlist = muxer.playlist()!;
+    const maps = [...playlist.matchAll(/#EXT-X-MAP:URI="([^"]+)"/g)].map((match) => match[1]);
+    expect(maps).toHaveLength(2);
+    expect(playlist.indexOf('#EXT-X-DISCONTINUITY')).toBeLessThan(playlist.lastIndexOf('#EXT-X-MAP'));
+    const probed = probe(muxer, maps[1]!, uris(playlist).slice(2));
+    expect(probed.streams[1]).toMatchObject({ codec_name: 'aac', sample_rate: '48000' });
+  });
+
+  it('ends the playlist at once on end() and keeps it ended', () => {
+    const { stream, muxer } = setup();
+    publish(stream, 'a');
+    muxer.end();
+    const playlist = muxer.playlist()!;
+    expect(playlist.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
+    expect(uris(playlist)).toHaveLength(2);
+    expect(muxer.hasEnded).toBe(true);
+  });
+});

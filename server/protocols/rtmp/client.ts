@@ -1,0 +1,277 @@
+/**
+ * A small RTMP client (publish or play) over the same codecs as the server: what the tests,
+ * the benchmark's publisher and load client, and later relays use. It speaks the simple
+ * handshake and the FMLE command sequence (releaseStream, FCPublish, createStream, publish)
+ * that OBS and ffmpeg send.
+ */
+import { connect, type Socket } from 'node:net';
+import { amfRecord, type AmfValue } from '../../../common/media/amf0.ts';
+import { RtmpChunkParser, serializeRtmpMessage, type OutgoingRtmpMessage, type RtmpMessage } from '../../../common/media/rtmp-chunk.ts';
+import { RtmpClientHandshake } from '../../../common/media/rtmp-handshake.ts';
+import {
+  acknowledgementMessage,
+  amfObject,
+  ChunkStream,
+  commandMessage,
+  decodeCommand,
+  parseU32Control,
+  parseUserControl,
+  RtmpType,
+  setChunkSizeMessage,
+  userControlMessage,
+  UserControlEvent,
+} from '../../../common/media/rtmp-message.ts';
+import { nodeHandshakeCrypto } from './listener.ts';
+
+/** An `onStatus` or `_error` the server answered with. */
+export class RtmpStatusError extends Error {
+  override readonly name = 'RtmpStatusError';
+  readonly code: string;
+  constructor(code: string, description: string) {
+    super(`${code}: ${description}`);
+    this.code = code;
+  }
+}
+
+/** Where to connect: `rtmp://host:port/app/stream`. */
+export interface RtmpUrl {
+  host: string;
+  port: number;
+  app: string;
+  /** The stream name or key, after the app. */
+  stream: string;
+  tcUrl: string;
+}
+
+/** Splits an RTMP URL. */
+export function parseRtmpUrl(url: string): RtmpUrl {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'rtmp:') throw new Error(`not an rtmp:// URL: ${parsed.protocol}`);
+  const [app = '', ...rest] = parsed.pathname.replace(/^\//, '').split('/');
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const port = parsed.port ? Number(parsed.port) : 1935;
+  return { host, port, app, stream: rest.join('/'), tcUrl: `rtmp://${parsed.host}/${app}` };
+}
+
+const CLIENT_CHUNK_SIZE = 4096;
+
+const text = (value: AmfValue | undefined): string => (typeof value === 'string' ? value : '');
+
+/** One RTMP client connection. */
+export class RtmpClient {
+  private readonly socket: Socket;
+  private readonly parser: RtmpChunkParser;
+  private handshake: RtmpClientHandshake | null;
+  private readonly pending = new Map<number, { resolve: (values: AmfValue[]) => void; reject: (error: Error) => void }>();
+  private readonly statusWaiters: { resolve: (code: string) => void; reject: (error: Error) => void; codes: string[] }[] = [];
+  private nextTransaction = 1;
+  private streamId = 0;
+  private bytesIn = 0;
+  private lastAck = 0;
+  private ackWindow = 2_500_000;
+  private handshakeDone: () => void = () => {};
+  private handshakeFailed: (error: Error) => void = () => {};
+  private failed: Error | null = null;
+  /** Every media or data message the server sends (play). */
+  onMedia: ((message: RtmpMessage) => void) | null = null;
+  /** Every onStatus code, in order. */
+  readonly statusCodes: string[] = [];
+  /** Resolves when the socket has closed. */
+  readonly closed: Promise<void>;
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    this.handshake = new RtmpClientHandshake(nodeHandshakeCrypto);
+    this.parser = new RtmpChunkParser((message) => this.onMessage(message), { maxMessageBytes: 64 * 1024 * 1024 });
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', (bytes: Buffer) => this.onData(bytes));
+    socket.on('error', (error) => this.fail(error));
+    socket.on('close', () => this.fail(new Error('connection closed')));
+  }
+
+  /** Connects, handshakes and sends `connect` for the URL's app. */
+  static async connect(url: string, options: { timeoutMs?: number } = {}): Promise<RtmpClient> {
+    const target = parseRtmpUrl(url);
+    const socket = connect({ host: target.host, port: target.port, noDelay: true });
+    const client = new RtmpClient(socket);
+    const timer = setTimeout(
+      () => client.fail(new Error(`RTMP connect to ${target.host}:${target.port} timed out`)),
+      options.timeoutMs ?? 10_000,
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.handshakeDone = resolve;
+        client.handshakeFailed = reject;
+        socket.once('connect', () => socket.write(client.handshake!.hello));
+      });
+      client.send(setChunkSizeMessage(CLIENT_CHUNK_SIZE));
+      await client.call(
+        0,
+        'connect',
+        amfObject({ app: target.app, type: 'nonprivate', flashVer: 'FMLE/3.0 (compatible; Tally)', tcUrl: target.tcUrl }),
+      );
+      return client;
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failed ??= error;
+    this.handshakeFailed(error);
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+    for (const waiter of this.statusWaiters.splice(0)) waiter.reject(error);
+  }
+
+  private onData(bytes: Buffer): void {
+    try {
+      let data: Uint8Array = bytes;
+      this.bytesIn += bytes.length;
+      if (this.handshake) {
+        const step = this.handshake.feed(bytes);
+        if (step.reply) this.socket.write(step.reply);
+        if (!step.done) return;
+        this.handshake = null;
+        this.handshakeDone();
+        data = step.remainder ?? new Uint8Array(0);
+      }
+      if (data.length) this.parser.feed(data);
+      if (this.bytesIn - this.lastAck >= this.ackWindow) {
+        this.lastAck = this.bytesIn;
+        this.send(acknowledgementMessage(this.bytesIn % 0x1_0000_0000));
+      }
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+      this.socket.destroy();
+    }
+  }
+
+  private onMessage(message: RtmpMessage): void {
+    switch (message.typeId) {
+      case RtmpType.setChunkSize:
+        this.parser.setChunkSize(parseU32Control(message.payload));
+        return;
+      case RtmpType.windowAckSize:
+        this.ackWindow = parseU32Control(message.payload) || this.ackWindow;
+        return;
+      case RtmpType.userControl: {
+        const control = parseUserControl(message.payload);
+        if (control.event === UserControlEvent.pingRequest) this.send(userControlMessage(UserControlEvent.pingResponse, control.value));
+        return;
+      }
+      case RtmpType.commandAmf0:
+      case RtmpType.commandAmf3: {
+        const command = decodeCommand(message);
+        const args = [command.object, ...command.args];
+        if (command.name === '_result' || command.name === '_error') {
+          const waiter = this.pending.get(command.transactionId);
+          this.pending.delete(command.transactionId);
+          if (command.name === '_result') waiter?.resolve(args);
+          else {
+            const info = amfRecord(command.args[0] ?? null);
+            waiter?.reject(new RtmpStatusError(text(info?.code) || '_error', text(info?.description)));
+          }
+        } else if (command.name === 'onStatus') {
+          const info = amfRecord(command.args[0] ?? null);
+          const code = text(info?.code);
+          this.statusCodes.push(code);
+          const waiter = this.statusWaiters.find((candidate) => candidate.codes.includes(code) || info?.level === 'error');
+          if (waiter) {
+            this.statusWaiters.splice(this.statusWaiters.indexOf(waiter), 1);
+            if (info?.level === 'error') waiter.reject(new RtmpStatusError(code, text(info.description)));
+            else waiter.resolve(code);
+          }
+        }
+        return;
+      }
+      case RtmpType.audio:
+      case RtmpType.video:
+      case RtmpType.dataAmf0:
+        this.onMedia?.(message);
+        return;
+      default:
+    }
+  }
+
+  /** Sends a message. */
+  send(message: OutgoingRtmpMessage): void {
+    if (this.socket.destroyed) return;
+    this.socket.write(serializeRtmpMessage(message, CLIENT_CHUNK_SIZE));
+  }
+
+  private call(streamId: number, name: string, object: AmfValue, ...args: AmfValue[]): Promise<AmfValue[]> {
+    if (this.failed) return Promise.reject(this.failed);
+    const transactionId = this.nextTransaction++;
+    const result = new Promise<AmfValue[]>((resolve, reject) => this.pending.set(transactionId, { resolve, reject }));
+    this.send(commandMessage(streamId, name, transactionId, object, ...args));
+    return result;
+  }
+
+  private waitForStatus(codes: string[]): Promise<string> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => this.statusWaiters.push({ resolve, reject, codes }));
+  }
+
+  private async createStream(): Promise<number> {
+    const [, id] = await this.call(0, 'createStream', null);
+    if (typeof id !== 'number') throw new Error('createStream answered without a stream id');
+    this.streamId = id;
+    return id;
+  }
+
+  /** Publishes to `key`; resolves on NetStream.Publish.Start, rejects with `RtmpStatusError` on a refusal. */
+  async publish(key: string): Promise<void> {
+    this.send(commandMessage(0, 'releaseStream', this.nextTransaction++, null, key));
+    this.send(commandMessage(0, 'FCPublish', this.nextTransaction++, null, key));
+    const id = await this.createStream();
+    const started = this.waitForStatus(['NetStream.Publish.Start']);
+    this.send(commandMessage(id, 'publish', 0, null, key, 'live'));
+    await started;
+  }
+
+  /** Plays `name`; media arrives through `onMedia`. Resolves on NetStream.Play.Start. */
+  async play(name: string): Promise<void> {
+    const id = await this.createStream();
+    const started = this.waitForStatus(['NetStream.Play.Start']);
+    this.send(commandMessage(id, 'play', 0, null, name, -2));
+    await started;
+  }
+
+  /** Sends an audio, video or data message on the published stream. */
+  sendMedia(kind: 'audio' | 'video' | 'data', timestamp: number, payload: Uint8Array): void {
+    const typeId = kind === 'audio' ? RtmpType.audio : kind === 'video' ? RtmpType.video : RtmpType.dataAmf0;
+    const chunkStreamId = kind === 'audio' ? ChunkStream.audio : kind === 'video' ? ChunkStream.video : ChunkStream.data;
+    this.send({ chunkStreamId, typeId, streamId: this.streamId, timestamp, payload });
+  }
+
+  /** Bytes waiting in the socket (for pacing). */
+  get queuedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Unpublishes politely (FCUnpublish, deleteStream) and closes. */
+  async close(): Promise<void> {
+    if (!this.socket.destroyed && this.streamId) {
+      this.send(commandMessage(0, 'FCUnpublish', 0, null));
+      this.send(commandMessage(0, 'deleteStream', 0, null, this.streamId));
+    }
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), 1000);
+    await this.closed;
+    clearTimeout(timer);
+  }
+
+  /** Stops reading from the socket, as a viewer on a slow or stalled network would. */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  /** Drops the connection at once (an abrupt disconnect). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeAmf0 } from '../../common/media/amf0.ts';
+import { MediaFormatError } from '../../common/media/errors.ts';
+import { FlvTagType, parseVideoTagHeader } from '../../common/media/flv.ts';
+import { RtmpClient } from '../protocols/rtmp/client.ts';
+import { fixtureTags, publishFixture, startTestOrigin, until, TEST_KEY, type TestOrigin } from '../testing.ts';
+import { LiveStream, type Publisher, type StreamReader } from './live-stream.ts';
+import type { MediaPacket } from './media-packet.ts';
+
+const publisher = (id: string): Publisher => ({
+  sessionId: id,
+  protocol: 'rtmp',
+  remoteAddress: '127.0.0.1',
+  startedAtMs: 0,
+  disconnect() {},
+});
+
+class RecordingReader implements StreamReader {
+  readonly protocol = 'rtmp';
+  joined: MediaPacket[] = [];
+  packets: MediaPacket[] = [];
+  events: string[] = [];
+  join(burst: readonly MediaPacket[], startsOnKeyframe: boolean) {
+    this.joined = [...burst];
+    this.events.push(`join:${startsOnKeyframe}`);
+  }
+  push(packet: MediaPacket) {
+    this.packets.push(packet);
+  }
+  publishStarted() {
+    this.events.push('started');
+  }
+  publishStopped() {
+    this.events.push('stopped');
+  }
+  streamClosed(reason: string) {
+    this.events.push(`closed:${reason}`);
+  }
+}
+
+function feedFixture(stream: LiveStream, offsetMs = 0, until = Infinity): void {
+  for (const tag of fixtureTags()) {
+    if (tag.timestamp > until) break;
+    stream.ingest(
+      tag.type === FlvTagType.audio ? 'audio' : tag.type === FlvTagType.video ? 'video' : 'data',
+      tag.timestamp + offsetMs,
+      tag.payload,
+    );
+  }
+}
+
+describe('LiveStream', () => {
+  it('learns its tracks from the decoder configuration and metadata', () => {
+    const stream = new LiveStream('main');
+    stream.claim(publisher('a'));
+    feedFixture(stream);
+    expect(stream.video).toMatchObject({ codec: 'avc', codecString: 'avc1.4d400b', width: 160, height: 90, fps: 30 });
+    expect(stream.audio).toMatchObject({ codec: 'aac', codecString: 'mp4a.40.2', sampleRateHz: 44100, channels: 1 });
+    expect(stream.metadata?.width).toBe(160);
+    expect(stream.stats.videoFrames).toBe(15);
+  });
+
+  it('gives a reader who joins mid-stream the metadata, configuration and the GOP from its keyframe', () => {
+    const stream = new LiveStream('main');
+    stream.claim(publisher('a'));
+    feedFixture(stream, 0, 400); // past the second keyframe (frame 10, at 333 ms)
+    const reader = new RecordingReader();
+    stream.addReader(reader);
+    expect(reader.events).toEqual(['join:true']);
+    const [metadata, videoConfig, audioConfig, first] = reader.joined;
+    expect([metadata!.kind, metadata!.timestampMs]).toEqual(['data', 0]);
+    expect(videoConfig!.config && audioConfig!.config).toBe(true);
+    expect(videoConfig!.timestampMs).toBe(first!.timestampMs); // restamped, no jump back
+    expect(first!.keyframe).toBe(true);
+    expect(first!.timestampMs).toBe(334); // frame 10 at 30 fps, in whole ms
+    expect(reader.joined.slice(3).every((packet) => packet.timestampMs >= 334 - 30)).toBe(true);
+  });
+
+  it('keeps one timeline across publishers, so time moves forward after a reconnect', () => {
+    const stream = new LiveStream('main');
+    const reader = new RecordingReader();
+    stream.addReader(reader);
+    const first = publisher('a');
+    stream.claim(first);
+    feedFixture(stream, 5000); // a publisher whose clock starts at 5 s
+    expect(reader.packets[0]!.timestampMs).toBe(0);
+    const end = stream.lastTimestampMs;
+    stream.release(first);
+    expect(stream.claim(publisher('b'))).toBe(true);
+    feedFixture(stream);
+    const second = reader.packets.filter((packet) => packet.timestampMs > end);
+    expect(second.length).toBeGreaterThan(20);
+    expect(Math.min(...second.map((packet) => packet.timestampMs))).toBe(end + 1000);
+    expect(reader.events).toEqual(['join:false', 'started', 'stopped', 'started']);
+  });
+
+  it('unwraps 32-bit RTMP time', () => {
+    const stream = new LiveStream('main');
+    stream.claim(publisher('a'));
+    const frame = fixtureTags().find((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 1)!.payload;
+    stream.ingest('audio', 0xffffff00, frame);
+    stream.ingest('audio', 0x00000010, frame);
+    expect(stream.lastTimestampMs).toBe(0x110);
+  });
+
+  it('refuses a second publisher while one holds the stream', () => {
+    const stream = new LiveStream('main');
+    expect(stream.claim(publisher('a'))).toBe(true);
+    expect(stream.claim(publisher('b'))).toBe(false);
+  });
+
+  it('throws MediaFormatError for malformed media and keeps @setDataFrame metadata as onMetaData', () => {
+    const stream = new LiveStream('main');
+    stream.claim(publisher('a'));
+    expect(() => stream.ingest('video', 0, Uint8Array.of(0x17, 0x00))).toThrow(MediaFormatError);
+    expect(() => stream.ingest('data', 0, encodeAmf0(['@setDataFrame', 'onMetaData', 5]))).toThrow(/onMetaData without an object/);
+    const reader = new RecordingReader();
+    stream.addReader(reader);
+    stream.ingest('data', 0, encodeAmf0(['onCuePoint', 'x']));
+    expect(reader.packets[0]!.config).toBe(false);
+  });
+});
+
+describe('RTMP play through the origin', () => {
+  let origin: TestOrigin | undefined;
+  afterEach(async () => {
+    await origin?.close();
+    origin = undefined;
+  });
+
+  it('a viewer who joins mid-stream gets a keyframe first', async () => {
+    origin = await startTestOrigin();
+    const publisher = await publishFixture(origin.urls.rtmp, TEST_KEY, { loops: 2 });
+    const viewer = await RtmpClient.connect(origin.urls.rtmp);
+    const video: Uint8Array[] = [];
+    viewer.onMedia = (message) => {
+      if (message.typeId === 9) video.push(message.payload.slice());
+    };
+    await viewer.play('main');
+    await until(() => video.length >= 3, 5000, 'video');
+    const headers = video.map((payload) => parseVideoTagHeader(payload));
+    expect(headers[0]!.packet).toBe('sequenceStart');
+    expect(headers[1]).toMatchObject({ packet: 'codedFrames', keyframe: true });
+    viewer.destroy();
+    publisher.destroy();
+  });
+
+  it('skips a viewer who stops reading to the next keyframe, then disconnects it; others are unaffected and memory stays bounded', async () => {
+    origin = await startTestOrigin({ limits: { backpressure: { maxQueuedBytes: 64 * 1024, maxLagMs: 300 } } });
+    const slow = await RtmpClient.connect(origin.urls.rtmp);
+    await slow.play('main');
+    slow.pauseReading();
+    const fast = await RtmpClient.connect(origin.urls.rtmp);
+    let fastVideo = 0;
+    fast.onMedia = (message) => {
+      if (message.typeId === 9) fastVideo++;
+    };
+    await fast.play('main');
+    // ~10 MB through the stream: far more than the slow viewer's socket buffers hold.
+    const publisher = await publishFixture(origin.urls.rtmp, TEST_KEY, { loops: 200 });
+    const dropped = () =>
+      origin!.lines.find((line) => line.msg === 'rtmp connection closed' && /reader too slow/.test(String(line.fields.reason)));
+    for (let loop = 200; !dropped() && loop < 2000; loop += 50) {
+      const tags = fixtureTags().filter((tag) => tag.type !== FlvTagType.script && tag.payload[1] !== 0);
+      for (let i = 0; i < 50; i++)
+        for (const tag of tags) publisher.sendMedia(tag.type === 8 ? 'audio' : 'video', tag.timestamp + (loop + i) * 500, tag.payload);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const line = dropped();
+    expect(line?.level).toBe('warn');
+    const api = (await (
+      await fetch(`${origin.urls.http}api/v1/streams/main`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } })
+    ).json()) as {
+      droppedFrames: number;
+    };
+    expect(api.droppedFrames).toBeGreaterThan(0);
+    await until(() => fastVideo > 1000, 10_000, 'the fast viewer to receive frames');
+    expect(fastVideo).toBeGreaterThan(1000);
+    fast.destroy();
+    publisher.destroy();
+    slow.destroy();
+  });
+});
