@@ -26,7 +26,11 @@ async function api(path: string, init: RequestInit = {}): Promise<{ status: numb
 describe('the admin API', () => {
   it('needs the admin token', async () => {
     origin = await startTestOrigin();
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: TEST_ADMIN_TOKEN }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-token-0123456789' },
+      { authorization: TEST_ADMIN_TOKEN },
+    ];
     for (const headers of attempts) {
       const response = await fetch(`${origin.urls.http}api/v1/streams`, { headers });
       expect(response.status).toBe(401);
@@ -53,9 +57,9 @@ describe('the admin API', () => {
       viewers: { rtmp: 1, flv: 1, hls: 0, total: 2 },
       publisher: { protocol: 'rtmp', remoteAddress: '127.0.0.1' },
     });
-    expect(main.uptimeMs).toBeGreaterThanOrEqual(0);
-    expect(main.bitrateKbps).toBeGreaterThanOrEqual(0);
-    expect(main.bytesIn).toBeGreaterThan(50_000);
+    expect(main!.uptimeMs).toBeGreaterThanOrEqual(0);
+    expect(main!.bitrateKbps).toBeGreaterThanOrEqual(0);
+    expect(main!.bytesIn).toBeGreaterThan(50_000);
     expect(JSON.stringify(body)).not.toContain(TEST_KEY);
     await reader.cancel();
     viewer.destroy();
