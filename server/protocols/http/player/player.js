@@ -17,6 +17,8 @@
 
   function retry(text) {
     say(text);
+    // Counted on the element, so a page (or a test) can tell a smooth play from a restart.
+    video.dataset.restarts = String(Number(video.dataset.restarts || 0) + 1);
     if (player) {
       player.destroy();
       player = null;

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffprobe, publishTestPattern, summary, waitFor, type Publisher } from './support/media.ts';
+import { startNode, tempDataDir, type Started } from './support/processes.ts';
+
+const KEY = 'e2e-stream-key-0123456789';
+const TOKEN = 'e2e-admin-token-0123456789';
+
+describe('Tally Origin with ffmpeg and ffprobe as peers', () => {
+  const data = tempDataDir();
+  let origin: Started;
+  let rtmp: string;
+  let http: string;
+  let publisher: Publisher;
+
+  beforeAll(async () => {
+    origin = await startNode(
+      [
+        'server/cli.ts',
+        '--rtmp-port',
+        '0',
+        '--http-port',
+        '0',
+        '--data-dir',
+        data.dir,
+        '--stream',
+        `main:${KEY}`,
+        '--shutdown-grace-ms',
+        '3000',
+      ],
+      /^HTTP: (http:\/\/\S+)$/,
+      { env: { TALLY_ADMIN_TOKEN: TOKEN } },
+    );
+    http = origin.match[1]!;
+    rtmp = /^RTMP: (rtmp:\/\/\S+)$/.exec(origin.stdoutLines.find((line) => line.startsWith('RTMP: '))!)![1]!;
+    publisher = publishTestPattern(`${rtmp}/${KEY}`);
+    // Live once the HLS playlist has its first segment (a keyframe every 2 s).
+    await waitFor(async () => (await fetch(`${http}live/main/index.m3u8`)).ok, 20_000, 'the first HLS segment');
+  });
+
+  afterAll(async () => {
+    await publisher?.stop('SIGKILL');
+    await origin?.stop();
+    data.remove();
+  });
+
+  it('prints its URLs on their own lines, and no stream key', () => {
+    expect(origin.stdoutLines).toContain(`RTMP: ${rtmp}`);
+    expect(rtmp).toMatch(/^rtmp:\/\/127\.0\.0\.1:\d+\/live$/);
+    expect(origin.stdoutLines.join('\n')).not.toContain(KEY);
+    expect(origin.stderr()).not.toContain(KEY);
+  });
+
+  it('ffprobe reads h264 1280x720 and aac back over HTTP-FLV, RTMP play and HLS', async () => {
+    expect(summary(await ffprobe(`${http}live/main.flv`))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    expect(summary(await ffprobe(`${rtmp}/main`))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    expect(summary(await ffprobe(`${http}live/main/index.m3u8`))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+  });
+
+  it('a viewer who joins mid-stream gets a keyframe first, over HTTP-FLV and RTMP', async () => {
+    for (const url of [`${http}live/main.flv`, `${rtmp}/main`]) {
+      const probe = await ffprobe(url, { packets: 8 });
+      const firstVideo = probe.packets!.find((packet) => packet.codec_type === 'video');
+      expect(firstVideo?.flags).toMatch(/^K/);
+    }
+  });
+
+  it('refuses a wrong key with an RTMP error status', async () => {
+    const wrong = publishTestPattern(`${rtmp}/not-the-key-0123456789`, { seconds: 2, size: '320x180' });
+    expect(await wrong.exited).not.toBe(0);
+    expect(wrong.stderr()).toContain('Invalid stream key');
+    expect(origin.stderr()).not.toContain('not-the-key-0123456789');
+  });
+
+  it('reports the stream in the API and in /metrics', async () => {
+    const response = await fetch(`${http}api/v1/streams/main`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const stream = (await response.json()) as Record<string, unknown>;
+    expect(stream).toMatchObject({
+      name: 'main',
+      live: true,
+      video: { codec: 'h264', width: 1280, height: 720, fps: 30 },
+      audio: { codec: 'aac', sampleRateHz: 48000 },
+    });
+    expect(stream.bitrateKbps).toBeGreaterThan(100);
+    const metrics = await (await fetch(`${http}metrics`)).text();
+    expect(metrics).toMatch(/^tally_origin_publishers 1$/m);
+    expect(Number(/^tally_origin_bytes_received_total\{stream="main"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(100_000);
+    expect(Number(/^tally_origin_bytes_sent_total\{stream="main",protocol="flv"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(10_000);
+  });
+
+  it('on SIGTERM ends the HLS playlist, reports draining, and exits 0', async () => {
+    const exited = new Promise<number | null>((resolve) => origin.child.once('exit', (code) => resolve(code)));
+    origin.child.kill('SIGTERM');
+    await expect
+      .poll(async () => (await fetch(`${http}live/main/index.m3u8`)).text(), { timeout: 5000, interval: 100 })
+      .toMatch(/#EXT-X-ENDLIST\n$/);
+    expect((await fetch(`${http}healthz`)).status).toBe(503);
+    expect(await exited).toBe(0);
+    expect(await publisher.exited).not.toBeUndefined();
+  });
+});
