@@ -3,9 +3,9 @@
  * through its filter chain, placed by the item's geometry, blended premultiplied over what
  * is below. Scenes render into the canvas (program) or into a texture (transitions).
  */
-import { canvasToClip, itemGeometry, multiply, scaling, translation, type Mat3 } from '../../common/scene/transforms.ts';
+import { canvasToClip, itemGeometry, multiply, scaling, translation, type Mat3, type UvRect } from '../../common/scene/transforms.ts';
 import type { Canvas, Scene, Source } from '../../common/scene/schema.ts';
-import type { FilterChainRunner } from './filters/chain.ts';
+import type { FilterChainRunner, SourceDraw } from './filters/chain.ts';
 import type { RenderTarget } from './gl/render-target-system.ts';
 import type { ShaderSystem } from './gl/shader-system.ts';
 import type { QuadSystem } from './gl/quad-system.ts';
@@ -72,7 +72,11 @@ export class Compositor {
     return scales;
   }
 
-  /** Clears `target` (null = the canvas) to opaque black and draws each scene in turn. */
+  /**
+   * Clears `target` (null = the canvas) to opaque black and draws each scene in turn. Every
+   * upload and filter pass runs first, so the target is bound once and never interrupted:
+   * switching framebuffers mid-scene costs a store and a reload of the whole target.
+   */
   render(
     target: RenderTarget | null,
     draws: readonly SceneDraw[],
@@ -83,14 +87,9 @@ export class Compositor {
     scales: ReadonlyMap<string, number>,
   ): void {
     const gl = this.parts.gl();
-    gl.bindFramebuffer(gl.FRAMEBUFFER, target?.framebuffer ?? null);
-    gl.viewport(0, 0, output.width, output.height);
-    gl.clearColor(0, 0, 0, 1);
-    gl.clear(gl.COLOR_BUFFER_BIT);
-    gl.enable(gl.BLEND);
-    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
     const clip = canvasToClip(output, target !== null);
     const canvasToOutput = scaling(output.width / canvas.width, output.height / canvas.height);
+    const planned: Array<{ draw: SourceDraw; matrix: Mat3; uv: UvRect; opacity: number }> = [];
     for (const draw of draws) {
       const base = multiply(clip, multiply(translation(draw.offsetX ?? 0, 0), canvasToOutput));
       for (const item of draw.scene.items) {
@@ -102,28 +101,38 @@ export class Compositor {
         if (!texture || !size) continue;
         const geometry = itemGeometry(item, size);
         if (!geometry) continue;
-        const sourceDraw = this.parts.filters.draw(live.model.id, texture, live.model.filters);
-        // Rebind the target: filter passes may have drawn elsewhere.
-        gl.bindFramebuffer(gl.FRAMEBUFFER, target?.framebuffer ?? null);
-        gl.viewport(0, 0, output.width, output.height);
-        gl.enable(gl.BLEND);
-        sourceDraw.bind();
-        const program = sourceDraw.program;
-        gl.uniformMatrix3fv(program.uniform('u_matrix'), false, multiply(base, geometry.matrix) as unknown as number[]);
-        const { u0, v0, u1, v1 } = geometry.uv;
-        gl.uniform4f(program.uniform('u_uvRect'), u0, v0, u1, v1);
-        const halfU = 0.5 / sourceDraw.input.width;
-        const halfV = 0.5 / sourceDraw.input.height;
-        gl.uniform4f(
-          program.uniform('u_clampRect'),
-          Math.min(u0 + halfU, 0.5 * (u0 + u1)),
-          Math.min(v0 + halfV, 0.5 * (v0 + v1)),
-          Math.max(u1 - halfU, 0.5 * (u0 + u1)),
-          Math.max(v1 - halfV, 0.5 * (v0 + v1)),
-        );
-        gl.uniform1f(program.uniform('u_opacity'), item.opacity * (draw.opacity ?? 1));
-        this.parts.quad.draw();
+        planned.push({
+          draw: this.parts.filters.draw(live.model.id, texture, live.model.filters),
+          matrix: multiply(base, geometry.matrix),
+          uv: geometry.uv,
+          opacity: item.opacity * (draw.opacity ?? 1),
+        });
       }
+    }
+    gl.bindFramebuffer(gl.FRAMEBUFFER, target?.framebuffer ?? null);
+    gl.viewport(0, 0, output.width, output.height);
+    gl.clearColor(0, 0, 0, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    gl.enable(gl.BLEND);
+    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
+    for (const { draw, matrix, uv, opacity } of planned) {
+      draw.bind();
+      const program = draw.program;
+      gl.uniformMatrix3fv(program.uniform('u_matrix'), false, matrix as unknown as number[]);
+      gl.uniform4f(program.uniform('u_uvRect'), uv.u0, uv.v0, uv.u1, uv.v1);
+      const halfU = 0.5 / draw.input.width;
+      const halfV = 0.5 / draw.input.height;
+      const midU = 0.5 * (uv.u0 + uv.u1);
+      const midV = 0.5 * (uv.v0 + uv.v1);
+      gl.uniform4f(
+        program.uniform('u_clampRect'),
+        Math.min(uv.u0 + halfU, midU),
+        Math.min(uv.v0 + halfV, midV),
+        Math.max(uv.u1 - halfU, midU),
+        Math.max(uv.v1 - halfV, midV),
+      );
+      gl.uniform1f(program.uniform('u_opacity'), opacity);
+      this.parts.quad.draw();
     }
   }
 

@@ -48,11 +48,30 @@ void main() {
 }`;
 
 /**
- * The vertical box blur of the statistics, finished into guided-filter coefficients: the
- * mean colour, and a = var / (var + eps), how much of the pixel to keep against the mean.
+ * The soft skin-tone mask, 0..1: a box in YCbCr with soft edges (skin tones of every
+ * complexion share a narrow chroma band), and a floor on luma so dark hair and pupils stay out.
+ */
+export const GLSL_SKIN_MASK = `
+float tallyBand(float x, float lo, float hi, float soft) {
+  return smoothstep(lo - soft, lo + soft, x) * (1.0 - smoothstep(hi - soft, hi + soft, x));
+}
+float tallySkin(vec3 c) {
+  float y = dot(c, vec3(0.299, 0.587, 0.114));
+  float cb = (c.b - y) * 0.564;
+  float cr = (c.r - y) * 0.713;
+  return tallyBand(cb, -0.20, -0.005, 0.03) * tallyBand(cr, 0.02, 0.18, 0.025) * smoothstep(0.16, 0.28, y);
+}`;
+
+/**
+ * The vertical box blur of the statistics, finished into what the full-resolution draw
+ * needs: the mean colour, and k = (1 − a)·skin·strength with a = var / (var + eps) — how far
+ * to move each pixel toward the mean. Skin mask and strength are folded in here, at a
+ * sixteenth of the pixels, so the draw itself does one fetch and one multiply-add.
  */
 const COEFFICIENTS = `${HEADER}
+${GLSL_SKIN_MASK}
 uniform float u_eps;
+uniform float u_strength;
 void main() {
   ivec2 size = textureSize(u_src, 0);
   ivec2 at = ivec2(gl_FragCoord.xy);
@@ -61,7 +80,15 @@ void main() {
   vec4 m = sum * 0.2;
   float meanY = dot(m.rgb, LUMA);
   float variance = max(m.a - meanY * meanY, 0.0);
-  o_color = vec4(m.rgb, variance / (variance + u_eps));
+  float a = variance / (variance + u_eps);
+  o_color = vec4(m.rgb, (1.0 - a) * tallySkin(m.rgb) * u_strength);
+}`;
+
+/** The skin mask alone at reduced resolution, for whitening and sharpening. */
+const SKIN = `${HEADER}
+${GLSL_SKIN_MASK}
+void main() {
+  o_color = vec4(tallySkin(texelFetch(u_src, ivec2(gl_FragCoord.xy), 0).rgb), 0.0, 0.0, 1.0);
 }`;
 
 function run(
@@ -110,22 +137,47 @@ export function beautyFactor(width: number): number {
   return width >= 512 ? 4 : width >= 128 ? 2 : 1;
 }
 
+/** What the beauty draw samples: guided-filter coefficients and/or the skin mask, at reduced resolution. */
+export interface BeautyTextures {
+  /** (mean rgb, k); null when smoothing is off. */
+  coefficients: RenderTarget | null;
+  /** Skin mask in red; null when neither whitening nor sharpening needs it. */
+  skin: RenderTarget | null;
+  /** Every target borrowed, to give back. */
+  all: RenderTarget[];
+}
+
 /**
- * Guided-filter coefficients at reduced resolution: mean colour and `a` per texel. Three
- * small passes: statistics, horizontal box, vertical box with the coefficient maths.
+ * The reduced-resolution passes of the beauty filter: statistics, a horizontal box, then the
+ * coefficients (vertical box + guided-filter maths) and/or the skin mask.
  */
-export function beautyCoefficients(context: PassContext, input: TextureRef, eps: number): RenderTarget[] {
+export function beautyTextures(
+  context: PassContext,
+  input: TextureRef,
+  options: { eps: number; strength: number; smoothing: boolean; skin: boolean },
+): BeautyTextures {
   const factor = beautyFactor(input.width);
   const width = Math.ceil(input.width / factor);
   const height = Math.ceil(input.height / factor);
   const stats = run(context, 'pass:stats', STATS, input, width, height, 'rgba16f', (program) =>
     context.gl.uniform1f(program.uniform('u_spread'), factor / 4),
   );
-  const horizontal = run(context, 'pass:box', BOX, stats, width, height, 'rgba16f', (program) =>
-    context.gl.uniform2i(program.uniform('u_step'), 1, 0),
-  );
-  const coefficients = run(context, 'pass:coefficients', COEFFICIENTS, horizontal, width, height, 'rgba16f', (program) =>
-    context.gl.uniform1f(program.uniform('u_eps'), eps),
-  );
-  return [stats, horizontal, coefficients];
+  const all = [stats];
+  let coefficients: RenderTarget | null = null;
+  let blurred: RenderTarget = stats;
+  if (options.smoothing) {
+    blurred = run(context, 'pass:box', BOX, stats, width, height, 'rgba16f', (program) =>
+      context.gl.uniform2i(program.uniform('u_step'), 1, 0),
+    );
+    all.push(blurred);
+    // Eight bits are enough for the result, and a CPU-rendered GL filters them faster than half floats.
+    coefficients = run(context, 'pass:coefficients', COEFFICIENTS, blurred, width, height, 'rgba8', (program) => {
+      context.gl.uniform1f(program.uniform('u_eps'), options.eps);
+      context.gl.uniform1f(program.uniform('u_strength'), options.strength);
+    });
+    all.push(coefficients);
+  }
+  const skin = options.skin ? run(context, 'pass:skin', SKIN, blurred, width, height, 'rgba8') : null;
+  if (skin) all.push(skin);
+  return { coefficients, skin, all };
 }
