@@ -63,15 +63,18 @@ float tallySkin(vec3 c) {
 }`;
 
 /**
- * The vertical box blur of the statistics, finished into what the full-resolution draw
- * needs: the mean colour, and k = (1 − a)·skin·strength with a = var / (var + eps) — how far
- * to move each pixel toward the mean. Skin mask and strength are folded in here, at a
- * sixteenth of the pixels, so the draw itself does one fetch and one multiply-add.
+ * The vertical box blur of the statistics, finished into everything the full-resolution
+ * draw needs, at a sixteenth of the pixels:
+ * - k = (1 − a)·skin·strength with a = var / (var + eps): how far a pixel moves to its mean;
+ * - the whitening lift, skin·w·m(1 − m), taken from the local mean m: the curve is smooth, so
+ *   over a few pixels it is all but constant and can be added rather than evaluated per pixel.
+ * Output (k·m + lift, k): the draw computes (1 − k)·I + rgb, one fetch and one multiply-add.
  */
 const COEFFICIENTS = `${HEADER}
 ${GLSL_SKIN_MASK}
 uniform float u_eps;
 uniform float u_strength;
+uniform float u_whitening;
 void main() {
   ivec2 size = textureSize(u_src, 0);
   ivec2 at = ivec2(gl_FragCoord.xy);
@@ -81,14 +84,9 @@ void main() {
   float meanY = dot(m.rgb, LUMA);
   float variance = max(m.a - meanY * meanY, 0.0);
   float a = variance / (variance + u_eps);
-  o_color = vec4(m.rgb, (1.0 - a) * tallySkin(m.rgb) * u_strength);
-}`;
-
-/** The skin mask alone at reduced resolution, for whitening and sharpening. */
-const SKIN = `${HEADER}
-${GLSL_SKIN_MASK}
-void main() {
-  o_color = vec4(tallySkin(texelFetch(u_src, ivec2(gl_FragCoord.xy), 0).rgb), 0.0, 0.0, 1.0);
+  float skin = tallySkin(m.rgb);
+  float k = (1.0 - a) * skin * u_strength;
+  o_color = vec4(k * m.rgb + skin * u_whitening * m.rgb * (1.0 - m.rgb), k);
 }`;
 
 function run(
@@ -137,47 +135,29 @@ export function beautyFactor(width: number): number {
   return width >= 512 ? 4 : width >= 128 ? 2 : 1;
 }
 
-/** What the beauty draw samples: guided-filter coefficients and/or the skin mask, at reduced resolution. */
-export interface BeautyTextures {
-  /** (mean rgb, k); null when smoothing is off. */
-  coefficients: RenderTarget | null;
-  /** Skin mask in red; null when neither whitening nor sharpening needs it. */
-  skin: RenderTarget | null;
-  /** Every target borrowed, to give back. */
-  all: RenderTarget[];
-}
-
 /**
  * The reduced-resolution passes of the beauty filter: statistics, a horizontal box, then the
- * coefficients (vertical box + guided-filter maths) and/or the skin mask.
+ * coefficients (vertical box, guided-filter maths, skin mask, whitening lift).
  */
-export function beautyTextures(
+export function beautyCoefficients(
   context: PassContext,
   input: TextureRef,
-  options: { eps: number; strength: number; smoothing: boolean; skin: boolean },
-): BeautyTextures {
+  options: { eps: number; strength: number; whitening: number },
+): RenderTarget[] {
   const factor = beautyFactor(input.width);
   const width = Math.ceil(input.width / factor);
   const height = Math.ceil(input.height / factor);
   const stats = run(context, 'pass:stats', STATS, input, width, height, 'rgba16f', (program) =>
     context.gl.uniform1f(program.uniform('u_spread'), factor / 4),
   );
-  const all = [stats];
-  let coefficients: RenderTarget | null = null;
-  let blurred: RenderTarget = stats;
-  if (options.smoothing) {
-    blurred = run(context, 'pass:box', BOX, stats, width, height, 'rgba16f', (program) =>
-      context.gl.uniform2i(program.uniform('u_step'), 1, 0),
-    );
-    all.push(blurred);
-    // Eight bits are enough for the result, and a CPU-rendered GL filters them faster than half floats.
-    coefficients = run(context, 'pass:coefficients', COEFFICIENTS, blurred, width, height, 'rgba8', (program) => {
-      context.gl.uniform1f(program.uniform('u_eps'), options.eps);
-      context.gl.uniform1f(program.uniform('u_strength'), options.strength);
-    });
-    all.push(coefficients);
-  }
-  const skin = options.skin ? run(context, 'pass:skin', SKIN, blurred, width, height, 'rgba8') : null;
-  if (skin) all.push(skin);
-  return { coefficients, skin, all };
+  const horizontal = run(context, 'pass:box', BOX, stats, width, height, 'rgba16f', (program) =>
+    context.gl.uniform2i(program.uniform('u_step'), 1, 0),
+  );
+  // Eight bits are enough for the result, and a CPU-rendered GL filters them faster than half floats.
+  const coefficients = run(context, 'pass:coefficients', COEFFICIENTS, horizontal, width, height, 'rgba8', (program) => {
+    context.gl.uniform1f(program.uniform('u_eps'), options.eps);
+    context.gl.uniform1f(program.uniform('u_strength'), options.strength);
+    context.gl.uniform1f(program.uniform('u_whitening'), options.whitening);
+  });
+  return [stats, horizontal, coefficients];
 }
