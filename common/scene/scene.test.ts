@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applySceneCommand, SceneCommandError } from './commands.ts';
 import { migrateJson, migrateSceneCollection, SceneCollectionError, type SceneMigration } from './migrations.ts';
@@ -125,5 +126,40 @@ describe('scene collection migrations', () => {
     expect(migrateSceneCollection(studio()).version).toBe(SCENE_COLLECTION_VERSION);
     expect(() => migrateSceneCollection({ ...studio(), programSceneId: 'gone' })).toThrow(/programSceneId gone is not a scene/);
     expect(() => migrateSceneCollection({ version: SCENE_COLLECTION_VERSION + 1 })).toThrow(/update Tally/);
+  });
+});
+
+describe('reading stored collections (fuzz)', () => {
+  it('any JSON either reads as a valid collection or fails with a SceneCollectionError, never anything else', () => {
+    const deadline = Date.now() + 2000;
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.jsonValue(), fc.record({ version: fc.integer({ min: -2, max: 4 }), id: fc.string(), scenes: fc.jsonValue() })),
+        (value) => {
+          try {
+            const collection = migrateSceneCollection(value);
+            return SceneCollection.safeParse(collection).success;
+          } catch (error) {
+            return error instanceof SceneCollectionError;
+          }
+        },
+      ),
+      { numRuns: 500, interruptAfterTimeLimit: Math.max(100, deadline - Date.now()) },
+    );
+  });
+
+  it('mutations of a valid collection never slip past validation', () => {
+    const valid = JSON.parse(JSON.stringify(studio())) as Record<string, unknown>;
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(valid)), fc.jsonValue(), (key, replacement) => {
+        try {
+          migrateSceneCollection({ ...valid, [key]: replacement });
+          return true;
+        } catch (error) {
+          return error instanceof SceneCollectionError;
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -63,6 +63,14 @@ export class VideoElementSource implements RuntimeSource {
         : await devices.getDisplayMedia({ video: { frameRate: { ideal: settings.fps } }, audio: settings.withAudio });
     }
     if (this.disposed) return this.stopStream();
+    for (const track of this.stream?.getVideoTracks() ?? []) {
+      // An unplugged camera or a stopped screen share ends the track; say so on the source.
+      track.addEventListener(
+        'ended',
+        () => !this.disposed && this.cell.fail(new Error(`${settings.kind} capture ended (device unplugged or sharing stopped)`)),
+        { once: true },
+      );
+    }
     if (this.stream) this.video.srcObject = this.stream;
     else {
       const media = settings as Extract<SourceSettings, { kind: 'media' }>;
