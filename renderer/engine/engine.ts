@@ -129,6 +129,7 @@ export class StudioEngine implements Disposable {
   /** Chunks produced by encoders already stopped. */
   private encodedBefore = 0;
   private readonly snapshotListeners = new Set<(snapshot: EngineSnapshot) => void>();
+  private readonly collectionListeners = new Set<(collection: SceneCollection) => void>();
   private snapshotTimer: ReturnType<typeof setInterval> | null = null;
   private readonly disposables: Disposable[] = [];
   private disposed = false;
@@ -203,6 +204,7 @@ export class StudioEngine implements Disposable {
     this.collectionValue = SceneCollection.parse(collection);
     this.active = null;
     this.reconcile();
+    this.collectionChanged();
   }
 
   /** Applies one scene edit. */
@@ -214,6 +216,7 @@ export class StudioEngine implements Disposable {
     }
     this.collectionValue = next;
     this.reconcile();
+    this.collectionChanged();
   }
 
   /** Studio mode: edits go to preview, and `transition()` takes preview to program. */
@@ -238,6 +241,7 @@ export class StudioEngine implements Disposable {
     if (from === to) return;
     this.collectionValue = applySceneCommand(this.collectionValue, { type: 'setProgramScene', sceneId: to });
     this.startTransition(from, to, spec);
+    this.collectionChanged();
   }
 
   private startTransition(fromSceneId: string, toSceneId: string, spec: Transition): void {
@@ -531,6 +535,16 @@ export class StudioEngine implements Disposable {
     };
   }
 
+  /** Hears every change of the collection (edits, loads, transitions): what autosave listens to. */
+  onCollectionChange(listener: (collection: SceneCollection) => void): Disposable {
+    this.collectionListeners.add(listener);
+    return { dispose: () => this.collectionListeners.delete(listener) };
+  }
+
+  private collectionChanged(): void {
+    for (const listener of this.collectionListeners) listener(this.collectionValue);
+  }
+
   /** Hears audio levels, at most 30 times a second. */
   onMeters(listener: (meters: MeterSnapshot) => void): Disposable {
     return this.mixer?.onMeters(listener) ?? { dispose() {} };
@@ -547,6 +561,7 @@ export class StudioEngine implements Disposable {
     this.stop();
     if (this.snapshotTimer !== null) clearInterval(this.snapshotTimer);
     this.snapshotListeners.clear();
+    this.collectionListeners.clear();
     this.encoderSubscription?.dispose();
     this.encoder?.dispose();
     this.encoder = null;

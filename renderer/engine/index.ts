@@ -12,6 +12,8 @@ export type { EngineSnapshot, EngineStats, EncodingSettings, OutputSettings, Stu
 export type { MeterSnapshot, PcmBlock } from './audio/mixer.ts';
 export { toDb } from './audio/dsp.ts';
 export { HostMediaSink, MemorySink } from './output/sink.ts';
+export { CollectionAutosave } from './autosave.ts';
+export type { SceneStorage } from './autosave.ts';
 export type { EncodedVideo, MediaSink, VideoTrackConfig } from './output/sink.ts';
 export type { EncoderInfo } from './output/video-encoder.ts';
 export type { CaptureDevices, SourceStatus } from './sources/source.ts';

@@ -7,6 +7,7 @@ import type { AppInfo, HostStats } from '../../common/host/contract.ts';
 import type { ConnectionState, StudioHost } from '../host/index.ts';
 import { runMediaLoopback } from '../host/media-loopback.ts';
 import { formatBytes } from './format.ts';
+import { StudioPanel } from './StudioPanel.tsx';
 
 export function App({ host }: { host: StudioHost }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -36,6 +37,7 @@ export function App({ host }: { host: StudioHost }) {
         <h1>Tally Studio</h1>
       </header>
       <main className="shell-main">
+        <StudioPanel host={host} />
         <section aria-labelledby="host-heading" className="panel">
           <h2 id="host-heading">Host</h2>
           {infoError && <p role="alert">Could not read host information: {infoError}</p>}

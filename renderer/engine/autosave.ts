@@ -1,0 +1,61 @@
+/**
+ * Keeps the host's copy of the scene collection current: every change is saved through the
+ * host contract (`scenes.saveCollection`), debounced so dragging an item is one write, not
+ * sixty, and flushed when disposed so the last edit is never lost.
+ */
+import type { Disposable } from '../../common/host/contract-kit.ts';
+import type { SceneCollection } from '../../common/scene/schema.ts';
+
+/** The part of the host the autosave needs. */
+export interface SceneStorage {
+  saveCollection(collection: SceneCollection): Promise<unknown>;
+}
+
+/** What the autosave watches: the engine, or anything that announces collection changes. */
+export interface CollectionSource {
+  onCollectionChange(listener: (collection: SceneCollection) => void): Disposable;
+}
+
+export interface AutosaveOptions {
+  debounceMs?: number;
+  /** Told about failed saves (the next change tries again). */
+  onError?: (error: unknown) => void;
+}
+
+export class CollectionAutosave implements Disposable {
+  private readonly storage: SceneStorage;
+  private readonly debounceMs: number;
+  private readonly onError: (error: unknown) => void;
+  private readonly subscription: Disposable;
+  private pending: SceneCollection | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(source: CollectionSource, storage: SceneStorage, options: AutosaveOptions = {}) {
+    this.storage = storage;
+    this.debounceMs = options.debounceMs ?? 500;
+    this.onError = options.onError ?? ((error) => console.error('saving the scene collection failed', error));
+    this.subscription = source.onCollectionChange((collection) => {
+      this.pending = collection;
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+    });
+  }
+
+  /** Saves the latest change now (after any save already under way). */
+  flush(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const collection = this.pending;
+    this.pending = null;
+    if (!collection) return this.saving;
+    this.saving = this.saving.then(() => this.storage.saveCollection(collection).then(() => undefined, this.onError));
+    return this.saving;
+  }
+
+  /** Stops watching and saves what is pending. */
+  dispose(): void {
+    this.subscription.dispose();
+    void this.flush();
+  }
+}
