@@ -4,6 +4,7 @@
  */
 import { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output } from 'mediabunny';
 import * as engine from '../../../renderer/engine/index.ts';
+import { benchCompositor, type CompositorBenchOptions } from './compositor-bench.ts';
 import { applySceneCommand, type SceneCommand } from '../../../common/scene/commands.ts';
 import { emptyCollection, type SceneCollection } from '../../../common/scene/schema.ts';
 
@@ -11,7 +12,11 @@ type SceneCommandSource = Extract<SceneCommand, { type: 'addSource' }>['source']
 type SceneCommandItem = Extract<SceneCommand, { type: 'addItem' }>['item'];
 
 /** Draws a test picture on a canvas and returns it as a PNG blob URL. */
-async function pictureUrl(width: number, height: number, paint: (context: OffscreenCanvasRenderingContext2D) => void): Promise<string> {
+export async function pictureUrl(
+  width: number,
+  height: number,
+  paint: (context: OffscreenCanvasRenderingContext2D) => void,
+): Promise<string> {
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d');
   if (!context) throw new Error('no 2D context');
@@ -31,7 +36,7 @@ function pixelAt(picture: { width: number; data: Uint8Array }, x: number, y: num
 }
 
 /** A one-scene collection on a canvas of `width`x`height` holding `sources` and `items` (bottom first). */
-function collectionOf(width: number, height: number, sources: SceneCommandSource[], items: SceneCommandItem[]): SceneCollection {
+export function collectionOf(width: number, height: number, sources: SceneCommandSource[], items: SceneCommandItem[]): SceneCollection {
   let collection = emptyCollection('test', 'Test', { width, height });
   for (const source of sources) collection = applySceneCommand(collection, { type: 'addSource', source });
   for (const item of items) collection = applySceneCommand(collection, { type: 'addItem', sceneId: 'scene-1', item });
@@ -71,7 +76,19 @@ async function muxMp4(sink: engine.MemorySink, fps: number): Promise<Uint8Array>
   return new Uint8Array(target.buffer!);
 }
 
-const harness = { ...engine, applySceneCommand, emptyCollection, pictureUrl, pixelsUrl, pixelAt, collectionOf, nextRestore, muxMp4 };
+const base = { ...engine, collectionOf, pictureUrl };
+const harness = {
+  ...engine,
+  applySceneCommand,
+  emptyCollection,
+  pictureUrl,
+  pixelsUrl,
+  pixelAt,
+  collectionOf,
+  nextRestore,
+  muxMp4,
+  benchCompositor: (options: CompositorBenchOptions) => benchCompositor(base, options),
+};
 
 /** What `window.tallyHarness` holds. */
 export type TallyHarness = typeof harness;

@@ -51,7 +51,8 @@ export async function startEngineHarness(): Promise<EngineHarness> {
       const page = await browser.newPage();
       page.on('pageerror', (error) => console.error('page error:', error));
       await page.goto(url);
-      await page.waitForFunction(() => document.title === 'ready', null, { timeout: 30_000 });
+      // A string: this module is also compiled for Node (bench/), without DOM types.
+      await page.waitForFunction("document.title === 'ready'", null, { timeout: 30_000 });
       return page;
     },
     async close() {
