@@ -4,20 +4,13 @@
  * Smoothing must flatten the skin's noise, keep the face's outline as sharp, leave what is
  * not skin alone, and every strength at 0 must be exactly the unfiltered picture.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TallyHarness } from './harness/engine-harness.ts';
-import { startEngineHarness, type EngineHarness } from './support/engine-harness.ts';
+import { useEnginePage } from './support/engine-harness.ts';
 
 declare const tallyHarness: TallyHarness;
 
-let harness: EngineHarness;
-let page: Page;
-beforeAll(async () => {
-  harness = await startEngineHarness();
-  page = await harness.openPage();
-});
-afterAll(async () => harness?.close());
+const harness = useEnginePage();
 
 interface Measures {
   skinVariance: number;
@@ -34,7 +27,7 @@ interface Measures {
 function measure(
   settings: { smoothing: number; whitening: number; sharpening: number } | null,
 ): Promise<{ plain: Measures; filtered: Measures }> {
-  return page.evaluate(async (settings) => {
+  return harness.page().evaluate(async (settings) => {
     const t = tallyHarness;
     const size = 256;
     let seed = 987654321;

@@ -6,20 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { TallyHarness } from './harness/engine-harness.ts';
-import { startEngineHarness, type EngineHarness } from './support/engine-harness.ts';
+import { useEnginePage } from './support/engine-harness.ts';
 
 declare const tallyHarness: TallyHarness;
 
-let harness: EngineHarness;
-let page: Page;
-beforeAll(async () => {
-  harness = await startEngineHarness();
-  page = await harness.openPage();
-});
-afterAll(async () => harness?.close());
+const harness = useEnginePage();
 
 const near = (actual: number[], expected: number[], tolerance = 2) => {
   expect(actual.length).toBe(expected.length);
@@ -33,7 +26,7 @@ const near = (actual: number[], expected: number[], tolerance = 2) => {
 
 describe('the compositor places sources on the program', () => {
   it('puts a cropped, scaled image exactly where its item says, and nothing of what was cropped', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       // Four 10-pixel columns: red, green, blue, white.
       const url = await t.pictureUrl(40, 20, (context) => {
@@ -87,7 +80,7 @@ describe('the compositor places sources on the program', () => {
   });
 
   it('blends by opacity, respects z-order, and follows a reorder', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const engine = await t.createStudioEngine({ output: { width: 32, height: 32, fps: 30 }, frameLoop: false, audio: false });
       engine.load(
@@ -127,7 +120,7 @@ describe('the compositor places sources on the program', () => {
   });
 
   it('rotates about the item centre and scales the canvas to the output size', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       // Canvas 32x32, output 64x64: every canvas pixel is 2x2 output pixels.
       const engine = await t.createStudioEngine({ output: { width: 64, height: 64, fps: 30 }, frameLoop: false, audio: false });
@@ -162,7 +155,7 @@ describe('the compositor places sources on the program', () => {
 
 describe('filters on a source', () => {
   it('chroma key makes a green background transparent and keeps the subject', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const url = await t.pictureUrl(32, 32, (context) => {
         context.fillStyle = '#00ff00';
@@ -196,7 +189,7 @@ describe('filters on a source', () => {
   });
 
   it('colour correction desaturates, pixelate makes uniform blocks, blur flattens detail', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       // Deterministic noise.
       let seed = 12345;
@@ -263,7 +256,7 @@ describe('sources', () => {
       '-filter_complex', '[0][1]concat=n=2:v=1', '-loop', '0', '-y', gif,
     ]); // prettier-ignore
     const base64 = readFileSync(gif).toString('base64');
-    const result = await page.evaluate(async (data) => {
+    const result = await harness.page().evaluate(async (data) => {
       const t = tallyHarness;
       const clock = { ms: 0 };
       const engine = await t.createStudioEngine({
@@ -299,7 +292,7 @@ describe('sources', () => {
   });
 
   it('reports a broken image as an error on its source, and the rest of the scene still renders', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const engine = await t.createStudioEngine({ output: { width: 16, height: 16, fps: 30 }, frameLoop: false, audio: false });
       engine.load(
@@ -326,7 +319,7 @@ describe('sources', () => {
   });
 
   it('draws text with its background and outline at the output resolution', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const engine = await t.createStudioEngine({ output: { width: 256, height: 128, fps: 30 }, frameLoop: false, audio: false });
       const style = {
@@ -380,7 +373,7 @@ describe('sources', () => {
 
 describe('program, preview and transitions', () => {
   it('fades, slides and cuts from program to preview in studio mode; the preview view shows the preview scene', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const clock = { ms: 0 };
       const engine = await t.createStudioEngine({
@@ -441,7 +434,7 @@ describe('program, preview and transitions', () => {
   });
 
   it('takes a PNG screenshot of the program at full output resolution', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const engine = await t.createStudioEngine({ output: { width: 320, height: 180, fps: 30 }, frameLoop: false, audio: false });
       engine.load(
@@ -477,7 +470,7 @@ describe('program, preview and transitions', () => {
 
 describe('WebGL context loss', () => {
   it('survives losing and restoring the context: textures and programs are rebuilt and rendering continues', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const url = await t.pictureUrl(16, 16, (context) => {
         context.fillStyle = '#00ff00';

@@ -8,28 +8,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { TallyHarness } from './harness/engine-harness.ts';
-import { startEngineHarness, type EngineHarness } from './support/engine-harness.ts';
+import { useEnginePage } from './support/engine-harness.ts';
 
 declare const tallyHarness: TallyHarness;
 
-let harness: EngineHarness;
-let page: Page;
 const dir = mkdtempSync(join(tmpdir(), 'tally-engine-media-'));
-beforeAll(async () => {
-  harness = await startEngineHarness();
-  page = await harness.openPage();
-});
-afterAll(async () => {
-  await harness?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const harness = useEnginePage();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('encoding the program', () => {
   it('encodes 3 s of program output into H.264 that decodes to 90 frames of the right size and picture', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const clock = { ms: 0 };
       const engine = await t.createStudioEngine({
@@ -145,7 +136,7 @@ describe('encoding the program', () => {
 
 describe('live capture and the real-time loop', () => {
   it('runs the frame loop on the fake camera and microphone: stats move, meters respond, audio and video share one clock', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const engine = await t.createStudioEngine({ output: { width: 160, height: 90, fps: 30 } });
       engine.load(
@@ -234,7 +225,7 @@ describe('live capture and the real-time loop', () => {
       '-c:v', 'libx264', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', file,
     ]); // prettier-ignore
     const base64 = readFileSync(file).toString('base64');
-    const result = await page.evaluate(async (data) => {
+    const result = await harness.page().evaluate(async (data) => {
       const t = tallyHarness;
       const blob = await (await fetch(`data:video/mp4;base64,${data}`)).blob();
       const url = URL.createObjectURL(blob);
@@ -270,7 +261,7 @@ describe('live capture and the real-time loop', () => {
   });
 
   it('captures the (fake) screen with getDisplayMedia where the host offers no desktopCapturer ids', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const engine = await t.createStudioEngine({ output: { width: 64, height: 36, fps: 30 }, audio: false });
       engine.load(

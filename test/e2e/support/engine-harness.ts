@@ -4,6 +4,7 @@
  * source. No build step, and a failing test points at the engine's own lines.
  */
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 import { launchChromium } from './browser.ts';
 import { projectRoot } from './processes.ts';
@@ -58,6 +59,26 @@ export async function startEngineHarness(): Promise<EngineHarness> {
     async close() {
       await browser.close();
       await server.close();
+    },
+  };
+}
+
+/**
+ * For a test file: starts the harness before its tests and closes it after; `page()` is one
+ * page with the harness loaded, shared by the file's tests (each makes and disposes its own engine).
+ */
+export function useEnginePage(): { page(): Page } {
+  let harness: EngineHarness | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    harness = await startEngineHarness();
+    page = await harness.openPage();
+  });
+  afterAll(async () => harness?.close());
+  return {
+    page() {
+      if (!page) throw new Error('the engine harness has not started');
+      return page;
     },
   };
 }
