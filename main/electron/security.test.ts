@@ -24,6 +24,10 @@ describe('Electron security settings (checked without the Electron binary)', () 
     });
   });
 
+  it('keeps the frame loop running when the window is hidden (a live stream must not drop to 1 fps)', () => {
+    expect(secureWebPreferences('/app/preload.cjs').backgroundThrottling).toBe(false);
+  });
+
   it('only the top frame of the app origin is a trusted sender', () => {
     expect(isTrustedFrame({ url: `${APP_ORIGIN}/index.html`, parent: null })).toBe(true);
     expect(isTrustedFrame({ url: `${APP_ORIGIN}/index.html`, parent: {} })).toBe(false);

@@ -26,6 +26,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     experimentalFeatures: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // A studio keeps rendering and encoding when minimised or behind another window, as OBS does.
+    backgroundThrottling: false,
   };
 }
 
