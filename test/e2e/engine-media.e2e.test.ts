@@ -218,7 +218,7 @@ describe('live capture and the real-time loop', () => {
     expect(Math.abs(result.drift.audioBehindMs)).toBeLessThan(500);
   });
 
-  it('plays a media file (made by ffmpeg) with picture and sound through the mixer', async () => {
+  it('plays a media file (made by ffmpeg) with picture and sound through the mixer, whose gain and mute act on it', async () => {
     const file = join(dir, 'clip.mp4');
     execFileSync('ffmpeg', [
       '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=30:d=2', '-f', 'lavfi', '-i', 'sine=f=440:d=2',
@@ -240,12 +240,23 @@ describe('live capture and the real-time loop', () => {
       );
       await engine.whenSourcesStarted();
       await engine.resumeAudio();
-      let peak = 0;
-      const startedAt = performance.now();
-      while (performance.now() - startedAt < 1500 && peak < 0.1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        peak = Math.max(peak, engine.meters()?.sources.clip?.peak[0] ?? 0);
-      }
+      // The steady 440 Hz tone's peak on the clip's strip meter, after gain, over `ms`.
+      const peakOver = async (ms: number) => {
+        let peak = 0;
+        const startedAt = performance.now();
+        while (performance.now() - startedAt < ms) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          peak = Math.max(peak, engine.meters()?.sources.clip?.peak[0] ?? 0);
+        }
+        return peak;
+      };
+      const peak = await peakOver(800);
+      engine.dispatch({ type: 'setAudio', sourceId: 'clip', audio: { gainDb: -20 } });
+      await peakOver(200); // the gain ramps in 10 ms; let old readings pass
+      const quieter = await peakOver(400);
+      engine.dispatch({ type: 'setAudio', sourceId: 'clip', audio: { gainDb: 0, muted: true } });
+      await peakOver(200);
+      const muted = await peakOver(400);
       const picture = engine.readProgram();
       let lit = 0;
       for (let offset = 0; offset < picture.data.length; offset += 4)
@@ -253,11 +264,15 @@ describe('live capture and the real-time loop', () => {
       const status = engine.getSnapshot().sources.clip;
       engine.dispose();
       URL.revokeObjectURL(url);
-      return { peak, lit, status };
+      return { peak, quieter, muted, lit, status };
     }, base64);
     expect(result.status).toMatchObject({ state: 'ready', width: 160, height: 90 });
     expect(result.lit).toBeGreaterThan(1000);
     expect(result.peak).toBeGreaterThan(0.1);
+    // -20 dB is a tenth of the amplitude; muted is silence.
+    expect(result.quieter / result.peak).toBeGreaterThan(0.07);
+    expect(result.quieter / result.peak).toBeLessThan(0.14);
+    expect(result.muted).toBeLessThan(0.001);
   });
 
   it('captures the (fake) screen with getDisplayMedia where the host offers no desktopCapturer ids', async () => {
