@@ -54,6 +54,8 @@ export interface EngineStats {
   contextLosses: number;
   contextRestores: number;
   encoder: EncoderInfo | null;
+  /** The last encoder failure, if any (a hardware failure falls back to software by itself). */
+  encoderError: string | null;
 }
 
 /** What the UI reads, at most ten times a second. */
@@ -128,6 +130,7 @@ export class StudioEngine implements Disposable {
   private readonly stats = { framesRendered: 0, framesSkippedRenderLag: 0, framesSkippedEncodeLag: 0, contextLosses: 0 };
   /** Chunks produced by encoders already stopped. */
   private encodedBefore = 0;
+  private encoderError: string | null = null;
   private readonly snapshotListeners = new Set<(snapshot: EngineSnapshot) => void>();
   private readonly collectionListeners = new Set<(collection: SceneCollection) => void>();
   private snapshotTimer: ReturnType<typeof setInterval> | null = null;
@@ -273,7 +276,28 @@ export class StudioEngine implements Disposable {
   /** Starts encoding program frames (and sending mixed PCM) to `sink`. */
   async startEncoding(settings: EncodingSettings, sink: MediaSink): Promise<EncoderInfo> {
     await this.stopEncoding();
-    this.encoder = await H264Encoder.open({ ...this.output, ...settings }, sink, (error) => console.error('video encoder failed', error));
+    this.encoderError = null;
+    const open = (softwareOnly: boolean): Promise<H264Encoder> =>
+      H264Encoder.open(
+        { ...this.output, ...settings },
+        sink,
+        (error) => {
+          this.encoderError = error.message;
+          const failed = this.encoder;
+          // A hardware encoder that fails mid-stream (driver reset, GPU lost) falls back to software.
+          if (!failed || failed.info.hardwareAcceleration !== 'prefer-hardware') return;
+          this.encodedBefore += failed.encoded;
+          failed.dispose();
+          this.encoder = null;
+          open(true).then(
+            (fallback) => (this.disposed ? fallback.dispose() : (this.encoder = fallback)),
+            (fallbackError: unknown) =>
+              (this.encoderError = fallbackError instanceof Error ? fallbackError.message : String(fallbackError)),
+          );
+        },
+        { softwareOnly },
+      );
+    this.encoder = await open(false);
     this.encoderSubscription = this.mixer?.onPcm((block) => sink.audio(block)) ?? null;
     return this.encoder.info;
   }
@@ -511,6 +535,7 @@ export class StudioEngine implements Disposable {
       encodeQueue: this.encoder?.queueSize ?? 0,
       contextRestores: this.context.restoreCount,
       encoder: this.encoder?.info ?? null,
+      encoderError: this.encoderError,
     };
   }
 

@@ -40,9 +40,17 @@ export class H264Encoder implements Disposable {
   }
 
   /** Configures the first candidate this browser supports; throws with what was tried when none is. */
-  static async open(settings: VideoEncoderSettings, sink: MediaSink, onError: (error: Error) => void): Promise<H264Encoder> {
+  static async open(
+    settings: VideoEncoderSettings,
+    sink: MediaSink,
+    onError: (error: Error) => void,
+    options: { softwareOnly?: boolean } = {},
+  ): Promise<H264Encoder> {
     const tried: string[] = [];
-    for (const candidate of encoderCandidates(settings)) {
+    const candidates = encoderCandidates(settings).filter(
+      (candidate) => !options.softwareOnly || candidate.hardwareAcceleration !== 'prefer-hardware',
+    );
+    for (const candidate of candidates) {
       const support = await VideoEncoder.isConfigSupported(candidate.config).catch(() => ({ supported: false }));
       tried.push(`${candidate.config.codec}/${candidate.hardwareAcceleration}`);
       if (!support.supported) continue;
