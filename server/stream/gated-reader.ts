@@ -1,6 +1,8 @@
 /**
  * The reader half every socket output shares (RTMP play, HTTP-FLV): packets through a
- * `ReaderGate`, wire bytes from the packet's shared serialization, counters. The protocol
+ * `ReaderGate`, wire bytes from the packet's shared serialization, counters. Packets of one
+ * publisher read are collected and written together when the stream flushes, so a viewer
+ * costs one write per batch, with no per-viewer timers or copies. The protocol
  * supplies the `ReaderOutput`: how to frame a packet, how to write, how full its socket is,
  * and what to tell its client when the publisher comes and goes.
  */
@@ -14,6 +16,8 @@ export interface ReaderOutput {
   /** The packet's bytes on this protocol's wire (shared, not copied). */
   bytesOf(packet: MediaPacket): Uint8Array;
   write(bytes: Uint8Array): void;
+  /** Several packets at once, in one syscall where the transport allows (cork, writev). */
+  writeMany(chunks: readonly Uint8Array[]): void;
   /** Bytes written but not yet taken by the kernel. */
   queuedBytes(): number;
   publishStarted(): void;
@@ -29,6 +33,8 @@ export class GatedReader implements StreamReader {
   private readonly output: ReaderOutput;
   private readonly gate: ReaderGate;
   private closed = false;
+  /** Bytes collected during the current batch of packets; written by `flush`. */
+  private pending: Uint8Array[] = [];
 
   constructor(stream: LiveStream, output: ReaderOutput, policy?: BackpressurePolicy) {
     this.stream = stream;
@@ -77,9 +83,20 @@ export class GatedReader implements StreamReader {
     this.output.close(reason, slow);
   }
 
+  /** Writes what the batch collected: one write for the usual single packet, one corked write for several. */
+  flush(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    if (this.closed) return;
+    if (pending.length === 1) this.output.write(pending[0]!);
+    else this.output.writeMany(pending);
+  }
+
   private send(packet: MediaPacket): void {
     const bytes = this.output.bytesOf(packet);
     this.stream.stats.bytesOut[this.protocol] += bytes.length;
-    this.output.write(bytes);
+    if (this.pending.length === 0) this.stream.markPending(this);
+    this.pending.push(bytes);
   }
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeAmf0 } from '../../common/media/amf0.ts';
 import { MediaFormatError } from '../../common/media/errors.ts';
 import { FlvTagType, parseVideoTagHeader } from '../../common/media/flv.ts';
@@ -118,6 +118,60 @@ describe('LiveStream', () => {
     stream.addReader(reader);
     stream.ingest('data', 0, encodeAmf0(['onCuePoint', 'x']));
     expect(reader.packets[0]!.config).toBe(false);
+  });
+});
+
+describe('batched writes', () => {
+  class BatchingReader extends RecordingReader {
+    collected: MediaPacket[] = [];
+    writes: string[][] = [];
+    private stream: LiveStream;
+    constructor(stream: LiveStream) {
+      super();
+      this.stream = stream;
+    }
+    override push(packet: MediaPacket) {
+      if (this.collected.length === 0) this.stream.markPending(this);
+      this.collected.push(packet);
+    }
+    flush() {
+      this.writes.push(this.collected.map((packet) => packet.kind));
+      this.collected = [];
+    }
+  }
+
+  it('writes video at the end of each read, and lets audio ride with the next video frame (40 ms at most)', () => {
+    vi.useFakeTimers();
+    try {
+      const stream = new LiveStream('main');
+      stream.claim(publisher('a'));
+      const tags = fixtureTags();
+      const kinds = { [FlvTagType.audio]: 'audio', [FlvTagType.video]: 'video', [FlvTagType.script]: 'data' } as const;
+      // Configuration first, so the stream knows it has video.
+      for (const tag of tags.slice(0, 4)) stream.ingest(kinds[tag.type as 8 | 9 | 18], tag.timestamp, tag.payload);
+      const reader = new BatchingReader(stream);
+      stream.addReader(reader);
+      reader.writes = [];
+      const audio = tags.filter((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 1);
+      const video = tags.filter((tag) => tag.type === FlvTagType.video && tag.payload[1] === 1);
+      stream.ingest('video', video[0]!.timestamp, video[0]!.payload);
+      stream.endOfRead();
+      expect(reader.writes).toEqual([['video']]);
+      stream.ingest('audio', audio[0]!.timestamp, audio[0]!.payload);
+      stream.endOfRead();
+      stream.ingest('audio', audio[1]!.timestamp, audio[1]!.payload);
+      stream.endOfRead();
+      expect(reader.writes).toHaveLength(1); // held
+      stream.ingest('video', video[1]!.timestamp, video[1]!.payload);
+      stream.endOfRead();
+      expect(reader.writes).toEqual([['video'], ['audio', 'audio', 'video']]);
+      stream.ingest('audio', audio[2]!.timestamp, audio[2]!.payload);
+      stream.endOfRead();
+      vi.advanceTimersByTime(40);
+      expect(reader.writes.at(-1)).toEqual(['audio']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -52,21 +52,15 @@ export async function serveHttpFlv(name: string, request: IncomingMessage, respo
     response.end('stream is not live\n');
     return;
   }
-  response.writeHead(200, { 'content-type': 'video/x-flv', 'cache-control': 'no-cache, no-store', ...cors });
+  // A live FLV body has no length and ends when the stream does: plain bytes, then close. (Node 24 writes
+  // a corked chunked body as one syscall per piece; unchunked it is one writev per batch.)
+  response.useChunkedEncodingByDefault = false;
+  response.writeHead(200, { 'content-type': 'video/x-flv', 'cache-control': 'no-cache, no-store', connection: 'close', ...cors });
   const startedAtMs = Date.now();
   let bytes = 0;
-  let corked = false;
   let ended = false;
   const write = (chunk: Uint8Array) => {
     if (ended) return;
-    if (!corked) {
-      corked = true;
-      response.cork();
-      process.nextTick(() => {
-        corked = false;
-        response.uncork();
-      });
-    }
     bytes += chunk.length;
     response.write(chunk);
   };
@@ -89,6 +83,11 @@ export async function serveHttpFlv(name: string, request: IncomingMessage, respo
       protocol: 'flv',
       bytesOf: (packet) => packet.flv(),
       write,
+      writeMany: (chunks) => {
+        response.cork();
+        for (const chunk of chunks) write(chunk);
+        response.uncork();
+      },
       queuedBytes: () => response.writableLength,
       publishStarted: () => {},
       publishStopped: () => reader.detach('publisher left', false),

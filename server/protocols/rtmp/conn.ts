@@ -105,7 +105,6 @@ export class RtmpConnection {
   private playing: PlaySession | null = null;
   private admitting = false;
   private closed = false;
-  private corked = false;
   private startTimer: NodeJS.Timeout | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private peerAckWindow = WINDOW_ACK_SIZE;
@@ -168,7 +167,12 @@ export class RtmpConnection {
         clearTimeout(this.handshakeTimer);
         data = step.remainder ?? new Uint8Array(0);
       }
-      if (data.length > 0) this.parser.feed(data);
+      try {
+        if (data.length > 0) this.parser.feed(data);
+      } finally {
+        // Viewers write what this read carried, once each (see LiveStream.endOfRead).
+        this.publishing?.stream.endOfRead();
+      }
       if (this.bytesIn - this.lastAckAt >= this.peerAckWindow) {
         this.lastAckAt = this.bytesIn;
         this.send(acknowledgementMessage(this.bytesIn % 0x1_0000_0000));
@@ -418,6 +422,12 @@ export class RtmpConnection {
       protocol: 'rtmp',
       bytesOf: (packet: MediaPacket) => packet.rtmp(streamId),
       write: (bytes) => this.write(bytes),
+      writeMany: (chunks) => {
+        if (this.closed) return;
+        this.socket.cork();
+        for (const chunk of chunks) this.write(chunk);
+        this.socket.uncork();
+      },
       queuedBytes: () => this.socket.writableLength,
       publishStarted: () => {
         this.send(userControlMessage(UserControlEvent.streamBegin, streamId));
@@ -458,17 +468,9 @@ export class RtmpConnection {
     this.write(serializeRtmpMessage(message, OUT_CHUNK_SIZE));
   }
 
-  /** Writes bytes, corking the socket until the end of this tick so a burst leaves in one syscall. */
+  /** Writes bytes to the socket (nothing once closed). */
   write(bytes: Uint8Array): void {
     if (this.closed) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
     this.bytesOut += bytes.length;
     this.socket.write(bytes);
   }
