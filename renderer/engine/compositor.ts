@@ -33,6 +33,8 @@ export interface SceneDraw {
 }
 
 export interface CompositorParts {
+  /** Told when one source's picture or filters fail this frame; the rest of the scene still draws. */
+  onSourceError?: (sourceId: string, error: unknown) => void;
   gl: () => WebGL2RenderingContext;
   shaders: ShaderSystem;
   textures: TextureSystem;
@@ -96,17 +98,21 @@ export class Compositor {
         if (!item.visible || item.opacity <= 0) continue;
         const live = sources.get(item.sourceId);
         if (!live) continue;
-        const texture = this.pictureOf(live, { ...frame, rasterScale: scales.get(item.sourceId) ?? 1 });
-        const size = live.runtime.size;
-        if (!texture || !size) continue;
-        const geometry = itemGeometry(item, size);
-        if (!geometry) continue;
-        planned.push({
-          draw: this.parts.filters.draw(live.model.id, texture, live.model.filters),
-          matrix: multiply(base, geometry.matrix),
-          uv: geometry.uv,
-          opacity: item.opacity * (draw.opacity ?? 1),
-        });
+        try {
+          const texture = this.pictureOf(live, { ...frame, rasterScale: scales.get(item.sourceId) ?? 1 });
+          const size = live.runtime.size;
+          if (!texture || !size) continue;
+          const geometry = itemGeometry(item, size);
+          if (!geometry) continue;
+          planned.push({
+            draw: this.parts.filters.draw(live.model.id, texture, live.model.filters),
+            matrix: multiply(base, geometry.matrix),
+            uv: geometry.uv,
+            opacity: item.opacity * (draw.opacity ?? 1),
+          });
+        } catch (error) {
+          this.parts.onSourceError?.(item.sourceId, error);
+        }
       }
     }
     gl.bindFramebuffer(gl.FRAMEBUFFER, target?.framebuffer ?? null);

@@ -56,6 +56,8 @@ export interface EngineStats {
   encoder: EncoderInfo | null;
   /** The last encoder failure, if any (a hardware failure falls back to software by itself). */
   encoderError: string | null;
+  /** Why the last frame failed, until one succeeds. */
+  frameError: string | null;
 }
 
 /** What the UI reads, at most ten times a second. */
@@ -131,6 +133,9 @@ export class StudioEngine implements Disposable {
   /** Chunks produced by encoders already stopped. */
   private encodedBefore = 0;
   private encoderError: string | null = null;
+  /** Sources whose picture failed to draw (an upload refused, a shader that did not compile). */
+  private readonly renderErrors = new Map<string, string>();
+  private lastFrameError: string | null = null;
   private readonly snapshotListeners = new Set<(snapshot: EngineSnapshot) => void>();
   private readonly collectionListeners = new Set<(collection: SceneCollection) => void>();
   private snapshotTimer: ReturnType<typeof setInterval> | null = null;
@@ -153,6 +158,7 @@ export class StudioEngine implements Disposable {
     this.quad = this.context.add(new QuadSystem());
     this.filters = new FilterChainRunner({ gl: this.context.gl, shaders: this.shaders, targets: this.targets, quad: this.quad });
     this.compositor = new Compositor({
+      onSourceError: (sourceId, error) => this.renderErrors.set(sourceId, error instanceof Error ? error.message : String(error)),
       gl: () => this.context.gl,
       shaders: this.shaders,
       textures: this.textures,
@@ -352,7 +358,12 @@ export class StudioEngine implements Disposable {
       const due = this.pacer.due(this.now());
       if (due) {
         this.stats.framesSkippedRenderLag += due.skipped;
-        this.renderFrame(due.index);
+        try {
+          this.renderFrame(due.index);
+        } catch (error) {
+          // One bad frame must not stop the loop; the error shows in stats until a frame succeeds.
+          this.lastFrameError = error instanceof Error ? error.message : String(error);
+        }
       }
       if (!this.disposed) this.timer = setTimeout(tick, this.pacer.delayMs(this.now()));
     };
@@ -390,6 +401,7 @@ export class StudioEngine implements Disposable {
       }
     }
     this.filters.endFrame();
+    this.lastFrameError = null;
     this.stats.framesRendered++;
     const ended = performance.now();
     this.renderTimes.push(ended - started);
@@ -406,6 +418,8 @@ export class StudioEngine implements Disposable {
   }
 
   private renderOutputs(withPreview: boolean): void {
+    // Errors describe the latest frame: a source that draws again is no longer in error.
+    this.renderErrors.clear();
     const collection = this.collectionValue;
     const nowMs = this.now();
     const frame = { nowMs, epochMs: this.epochNow() };
@@ -495,6 +509,7 @@ export class StudioEngine implements Disposable {
   private stopSource(id: string): void {
     const live = this.live.get(id);
     if (!live) return;
+    this.renderErrors.delete(id);
     this.live.delete(id);
     this.mixer?.removeSource(id);
     this.textures.release(id);
@@ -508,7 +523,10 @@ export class StudioEngine implements Disposable {
     const sources: EngineSnapshot['sources'] = {};
     for (const [id, live] of this.live) {
       const size = live.runtime.size;
-      sources[id] = { ...live.runtime.status, width: size?.width ?? null, height: size?.height ?? null };
+      const renderError = this.renderErrors.get(id);
+      const status =
+        renderError && live.runtime.status.state === 'ready' ? { state: 'error' as const, message: renderError } : live.runtime.status;
+      sources[id] = { ...status, width: size?.width ?? null, height: size?.height ?? null };
     }
     const nowMs = this.now();
     return {
@@ -536,6 +554,7 @@ export class StudioEngine implements Disposable {
       contextRestores: this.context.restoreCount,
       encoder: this.encoder?.info ?? null,
       encoderError: this.encoderError,
+      frameError: this.lastFrameError,
     };
   }
 
