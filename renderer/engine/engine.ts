@@ -58,6 +58,8 @@ export interface EngineStats {
   encoderError: string | null;
   /** Why the last frame failed, until one succeeds. */
   frameError: string | null;
+  /** Times the audio device skipped samples (the PCM timeline restarted from the clock). */
+  audioGaps: number;
 }
 
 /** What the UI reads, at most ten times a second. */
@@ -555,6 +557,7 @@ export class StudioEngine implements Disposable {
       encoder: this.encoder?.info ?? null,
       encoderError: this.encoderError,
       frameError: this.lastFrameError,
+      audioGaps: this.mixer?.gapCount ?? 0,
     };
   }
 

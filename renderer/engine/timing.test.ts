@@ -79,5 +79,15 @@ describe('the shared clock', () => {
     expect(stamper.stamp(BLOCK, BLOCK)).toBeCloseTo(20_000, 0);
     // 1 s of samples went missing (a suspended context): the next block lands where its samples say.
     expect(stamper.stamp(BLOCK * 52, BLOCK)).toBeCloseTo(1_040_000, 0);
+    expect(stamper.gapCount).toBe(1);
+  });
+
+  it('never overlaps blocks on the timeline when the device repeats or skips samples', () => {
+    const stamper = new AudioTimestamper({ sampleRate: SAMPLE_RATE });
+    for (let i = 0; i < 20; i++) stamper.observe({ sampleFrame: i * 4800, clockUs: i * 100_000 });
+    const first = stamper.stamp(0, BLOCK);
+    // The next block claims to start 128 samples early.
+    const second = stamper.stamp(BLOCK - 128, BLOCK);
+    expect(second).toBeGreaterThanOrEqual(first + 20_000);
   });
 });

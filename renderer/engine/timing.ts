@@ -68,6 +68,7 @@ export class AudioTimestamper {
   private readonly observations: ClockObservation[] = [];
   private nextFrame: number | null = null;
   private nextUs = 0;
+  private gaps = 0;
 
   constructor(options: AudioTimestamperOptions) {
     this.sampleRate = options.sampleRate;
@@ -119,14 +120,23 @@ export class AudioTimestamper {
     return y0 + intercept + (sampleFrame - x0) * bounded;
   }
 
+  /** How many times the sample positions jumped (each restarts the timeline from the fit). */
+  get gapCount(): number {
+    return this.gaps;
+  }
+
   /** The timestamp of a block of `frames` samples starting at `sampleFrame`, µs. */
   stamp(sampleFrame: number, frames: number): number {
     const nominalUs = (frames * 1_000_000) / this.sampleRate;
     const predicted = this.predictUs(sampleFrame);
     let timestampUs: number;
-    if (this.nextFrame === null || sampleFrame !== this.nextFrame || predicted === null) {
-      // First block, or a gap in the samples: start from the fit.
+    if (this.nextFrame === null || predicted === null) {
       timestampUs = predicted ?? 0;
+    } else if (sampleFrame !== this.nextFrame) {
+      // A gap in the samples (a suspended or overloaded device): start again from the fit, but
+      // never before the end of the previous block, so no two blocks overlap on the timeline.
+      this.gaps++;
+      timestampUs = Math.max(predicted, this.nextUs);
     } else {
       const limit = nominalUs * this.maxSlew;
       timestampUs = this.nextUs + Math.max(-limit, Math.min(limit, predicted - this.nextUs));

@@ -192,6 +192,7 @@ describe('live capture and the real-time loop', () => {
         pcmShape: sink.pcm[0] ? { frames: sink.pcm[0].frames, samples: sink.pcm[0].data.length } : null,
         pcmStepMinUs: Math.min(...pcmSteps),
         pcmStepMaxUs: Math.max(...pcmSteps),
+        pcmContiguousShare: pcmSteps.filter((step) => Math.abs(step - 20_000) <= 100).length / pcmSteps.length,
         drift,
       };
     });
@@ -211,8 +212,12 @@ describe('live capture and the real-time loop', () => {
     // PCM: 20 ms blocks of interleaved stereo, following each other on the clock.
     expect(result.pcmShape).toEqual({ frames: 960, samples: 1920 });
     expect(result.pcmBlocks).toBeGreaterThan(elapsedBlocks(result.elapsedS) * 0.8);
-    expect(result.pcmStepMinUs).toBeGreaterThan(19_000);
-    expect(result.pcmStepMaxUs).toBeLessThan(21_000);
+    // Blocks follow each other by their length (±0.5 % of slew toward the clock). A loaded
+    // machine can make the audio device skip quanta; the timeline then restarts from the
+    // clock fit, forward, never back past the previous block.
+    expect(result.pcmContiguousShare).toBeGreaterThan(0.9);
+    expect(result.pcmStepMinUs).toBeGreaterThan(0);
+    expect(result.pcmStepMaxUs).toBeLessThan(200_000);
     // Both streams are stamped on the same clock: each trails "now" by its pipeline, not by seconds.
     expect(Math.abs(result.drift.videoBehindMs)).toBeLessThan(500);
     expect(Math.abs(result.drift.audioBehindMs)).toBeLessThan(500);

@@ -160,6 +160,11 @@ export class AudioMixer implements Disposable {
     this.publishMeters();
   }
 
+  /** Jumps in the audio device's sample positions so far (each a restart of the PCM timeline). */
+  get gapCount(): number {
+    return this.timestamper.gapCount;
+  }
+
   /** The current levels, for snapshots. */
   meters(): MeterSnapshot {
     return { sources: Object.fromEntries(this.levels), master: this.masterLevels };
