@@ -2,39 +2,22 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.ts';
 import { ffprobe, publishTestPattern, summary, waitFor, type Publisher } from './support/media.ts';
-import { startNode, tempDataDir, type Started } from './support/processes.ts';
+import { startOriginProcess, type OriginProcess } from './support/origin.ts';
 
 const KEY = 'e2e-playback-key-0123456789';
 
 const currentTime = (page: Page) => page.getByLabel('Live stream main').evaluate((video: HTMLVideoElement) => video.currentTime);
 
 describe('watching Tally Origin in Chromium, across a publisher reconnect', () => {
-  const data = tempDataDir();
-  let origin: Started;
+  let origin: OriginProcess;
   let rtmp: string;
   let http: string;
   let publisher: Publisher;
   let browser: Browser;
 
   beforeAll(async () => {
-    origin = await startNode(
-      [
-        'server/cli.ts',
-        '--rtmp-port',
-        '0',
-        '--http-port',
-        '0',
-        '--data-dir',
-        data.dir,
-        '--stream',
-        `main:${KEY}`,
-        '--shutdown-grace-ms',
-        '0',
-      ],
-      /^HTTP: (http:\/\/\S+)$/,
-    );
-    http = origin.match[1]!;
-    rtmp = origin.stdoutLines.find((line) => line.startsWith('RTMP: '))!.slice('RTMP: '.length);
+    origin = await startOriginProcess(KEY, ['--shutdown-grace-ms', '0']);
+    ({ rtmp, http } = origin);
     publisher = publishTestPattern(`${rtmp}/${KEY}`, { size: '640x360' });
     browser = await launchChromium();
     await waitFor(async () => (await fetch(`${http}live/main/index.m3u8`)).ok, 20_000, 'the first HLS segment');
@@ -44,7 +27,6 @@ describe('watching Tally Origin in Chromium, across a publisher reconnect', () =
     await publisher?.stop('SIGKILL');
     await browser?.close();
     await origin?.stop();
-    data.remove();
   });
 
   it('the player page plays HLS with hls.js served by the origin: the video time advances', async () => {

@@ -2,13 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishTestPattern } from './support/media.ts';
-import { startNode, tempDataDir, type Started } from './support/processes.ts';
+import { startOriginProcess, type OriginProcess } from './support/origin.ts';
 
 const KEY = 'e2e-webhook-key-0123456789';
 
 describe('Tally Origin webhooks with ffmpeg publishing', () => {
-  const data = tempDataDir();
-  let origin: Started;
+  let origin: OriginProcess;
   let hooks: Server;
   const calls: { path: string; body: Record<string, unknown> }[] = [];
 
@@ -25,38 +24,19 @@ describe('Tally Origin webhooks with ffmpeg publishing', () => {
     });
     await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
     const hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
-    origin = await startNode(
-      [
-        'server/cli.ts',
-        '--rtmp-port',
-        '0',
-        '--http-port',
-        '0',
-        '--data-dir',
-        data.dir,
-        '--stream',
-        `main:${KEY}`,
-        '--on-publish',
-        `${hookUrl}/on_publish`,
-        '--on-unpublish',
-        `${hookUrl}/on_unpublish`,
-        '--webhook-secret',
-        'shh',
-        '--shutdown-grace-ms',
-        '0',
-      ],
-      /^HTTP: (http:\/\/\S+)$/,
-    );
+    origin = await startOriginProcess(KEY, [
+      ...['--on-publish', `${hookUrl}/on_publish`, '--on-unpublish', `${hookUrl}/on_unpublish`],
+      ...['--webhook-secret', 'shh', '--shutdown-grace-ms', '0'],
+    ]);
   });
 
   afterAll(async () => {
     await origin?.stop();
     hooks?.close();
-    data.remove();
   });
 
   it('a webhook that denies blocks publishing; one that allows lets it through', async () => {
-    const rtmp = origin.stdoutLines.find((line) => line.startsWith('RTMP: '))!.slice('RTMP: '.length);
+    const { rtmp } = origin;
     const denied = publishTestPattern(`${rtmp}/${KEY}`, { seconds: 2, size: '320x180' });
     expect(await denied.exited).not.toBe(0);
     expect(denied.stderr()).toContain('Publishing denied');

@@ -1,37 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobe, publishTestPattern, summary, waitFor, type Publisher } from './support/media.ts';
-import { startNode, tempDataDir, type Started } from './support/processes.ts';
+import { startOriginProcess, type OriginProcess } from './support/origin.ts';
 
 const KEY = 'e2e-stream-key-0123456789';
 const TOKEN = 'e2e-admin-token-0123456789';
 
 describe('Tally Origin with ffmpeg and ffprobe as peers', () => {
-  const data = tempDataDir();
-  let origin: Started;
+  let origin: OriginProcess;
   let rtmp: string;
   let http: string;
   let publisher: Publisher;
 
   beforeAll(async () => {
-    origin = await startNode(
-      [
-        'server/cli.ts',
-        '--rtmp-port',
-        '0',
-        '--http-port',
-        '0',
-        '--data-dir',
-        data.dir,
-        '--stream',
-        `main:${KEY}`,
-        '--shutdown-grace-ms',
-        '3000',
-      ],
-      /^HTTP: (http:\/\/\S+)$/,
-      { env: { TALLY_ADMIN_TOKEN: TOKEN } },
-    );
-    http = origin.match[1]!;
-    rtmp = /^RTMP: (rtmp:\/\/\S+)$/.exec(origin.stdoutLines.find((line) => line.startsWith('RTMP: '))!)![1]!;
+    origin = await startOriginProcess(KEY, ['--shutdown-grace-ms', '3000'], { TALLY_ADMIN_TOKEN: TOKEN });
+    ({ rtmp, http } = origin);
     publisher = publishTestPattern(`${rtmp}/${KEY}`);
     // Live once the HLS playlist has its first segment (a keyframe every 2 s).
     await waitFor(async () => (await fetch(`${http}live/main/index.m3u8`)).ok, 20_000, 'the first HLS segment');
@@ -40,14 +22,13 @@ describe('Tally Origin with ffmpeg and ffprobe as peers', () => {
   afterAll(async () => {
     await publisher?.stop('SIGKILL');
     await origin?.stop();
-    data.remove();
   });
 
   it('prints its URLs on their own lines, and no stream key', () => {
-    expect(origin.stdoutLines).toContain(`RTMP: ${rtmp}`);
+    expect(origin.process.stdoutLines).toContain(`RTMP: ${rtmp}`);
     expect(rtmp).toMatch(/^rtmp:\/\/127\.0\.0\.1:\d+\/live$/);
-    expect(origin.stdoutLines.join('\n')).not.toContain(KEY);
-    expect(origin.stderr()).not.toContain(KEY);
+    expect(origin.process.stdoutLines.join('\n')).not.toContain(KEY);
+    expect(origin.process.stderr()).not.toContain(KEY);
   });
 
   it('ffprobe reads h264 1280x720 and aac back over HTTP-FLV, RTMP play and HLS', async () => {
@@ -68,7 +49,7 @@ describe('Tally Origin with ffmpeg and ffprobe as peers', () => {
     const wrong = publishTestPattern(`${rtmp}/not-the-key-0123456789`, { seconds: 2, size: '320x180' });
     expect(await wrong.exited).not.toBe(0);
     expect(wrong.stderr()).toContain('Invalid stream key');
-    expect(origin.stderr()).not.toContain('not-the-key-0123456789');
+    expect(origin.process.stderr()).not.toContain('not-the-key-0123456789');
   });
 
   it('reports the stream in the API and in /metrics', async () => {
@@ -88,8 +69,8 @@ describe('Tally Origin with ffmpeg and ffprobe as peers', () => {
   });
 
   it('on SIGTERM ends the HLS playlist, reports draining, and exits 0', async () => {
-    const exited = new Promise<number | null>((resolve) => origin.child.once('exit', (code) => resolve(code)));
-    origin.child.kill('SIGTERM');
+    const exited = new Promise<number | null>((resolve) => origin.process.child.once('exit', (code) => resolve(code)));
+    origin.process.child.kill('SIGTERM');
     await expect
       .poll(async () => (await fetch(`${http}live/main/index.m3u8`)).text(), { timeout: 5000, interval: 100 })
       .toMatch(/#EXT-X-ENDLIST\n$/);
