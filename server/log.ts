@@ -17,16 +17,21 @@ export interface Logger {
 
 const SECRET_FIELDS = ['key', 'streamKey', 'token', 'adminToken', 'authorization', 'secret', 'tcUrl'];
 
-/** A pino logger on stderr at `level` (default info). */
-export function createOriginLogger(level = 'info'): Logger {
+/** A pino logger called `name` on stderr at `level` (the studio host's logger is made here too). */
+export function createPinoLogger(name: string, level = 'info'): Logger {
   return pino(
     {
-      name: 'tally-origin',
+      name,
       level,
       redact: { paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]), censor: '[secret]' },
     },
     pino.destination(2),
   );
+}
+
+/** The origin's logger on stderr at `level` (default info). */
+export function createOriginLogger(level = 'info'): Logger {
+  return createPinoLogger('tally-origin', level);
 }
 
 /** A logger that drops everything. */
