@@ -16,12 +16,14 @@ export interface CollectionSource {
   onCollectionChange(listener: (collection: SceneCollection) => void): Disposable;
 }
 
+/** Debounce and error reporting of the autosave. */
 export interface AutosaveOptions {
   debounceMs?: number;
   /** Told about failed saves (the next change tries again). */
   onError?: (error: unknown) => void;
 }
 
+/** Saves every collection change to the host, debounced. */
 export class CollectionAutosave implements Disposable {
   private readonly storage: SceneStorage;
   private readonly debounceMs: number;

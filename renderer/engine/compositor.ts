@@ -32,6 +32,7 @@ export interface SceneDraw {
   opacity?: number;
 }
 
+/** The systems the compositor draws with. */
 export interface CompositorParts {
   /** Told when one source's picture or filters fail this frame; the rest of the scene still draws. */
   onSourceError?: (sourceId: string, error: unknown) => void;
@@ -50,6 +51,7 @@ uniform sampler2D u_input;
 uniform float u_opacity;
 void main() { o_color = texture(u_input, v_uv) * u_opacity; }`;
 
+/** Draws scenes into the canvas or a render target. */
 export class Compositor {
   private readonly parts: CompositorParts;
 

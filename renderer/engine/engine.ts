@@ -79,6 +79,7 @@ export interface EncodingSettings {
   keyframeIntervalSec: number;
 }
 
+/** What an engine is made with; everything but `output` has a default. */
 export interface StudioEngineOptions {
   output: OutputSettings;
   collection?: SceneCollection;
@@ -105,6 +106,7 @@ export function checkOutput(output: OutputSettings): OutputSettings {
   return output;
 }
 
+/** The studio engine (see the file comment). */
 export class StudioEngine implements Disposable {
   readonly output: OutputSettings;
   readonly canvas: EngineCanvas;

@@ -12,6 +12,7 @@ import { starterCollection } from './starter-collection.ts';
 
 const OUTPUT = { width: 1280, height: 720, fps: 30 };
 
+/** The engine's panel in the studio shell. */
 export function StudioPanel({ host }: { host: StudioHost }) {
   const programRef = useRef<HTMLDivElement>(null);
   const meterRef = useRef<HTMLCanvasElement>(null);

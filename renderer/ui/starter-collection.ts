@@ -1,6 +1,7 @@
 /** The collection a first start shows: the camera with beauty, the microphone, a title, and a countdown scene. */
 import { SCENE_COLLECTION_VERSION, SceneCollection } from '../../common/scene/schema.ts';
 
+/** A first collection: camera with beauty, microphone, title, clock, and a countdown scene. */
 export function starterCollection(nowEpochMs: number): SceneCollection {
   return SceneCollection.parse({
     version: SCENE_COLLECTION_VERSION,

@@ -38,6 +38,7 @@ interface Strip {
 const SILENT: LevelReading = { peak: [0, 0], rms: [0, 0] };
 const METER_INTERVAL_MS = 1000 / 30;
 
+/** How the mixer loads its worklet and reads the shared clock. */
 export interface AudioMixerOptions {
   /** URL of the worklet module (`worklet.ts?worker&url`). */
   workletUrl: string;
@@ -47,6 +48,7 @@ export interface AudioMixerOptions {
   performanceNow?: () => number;
 }
 
+/** The WebAudio graph: strips per source, master bus, limiter and PCM tap. */
 export class AudioMixer implements Disposable {
   readonly context: AudioContext;
   private readonly strips = new Map<string, Strip>();

@@ -28,6 +28,7 @@ function smoothingMix(smoothing: number): number {
   return Math.min(1, smoothing * 2);
 }
 
+/** The beauty filter's GPU implementation. */
 export const beautyFilter: FilterImplementation<'beauty'> = {
   kind: 'beauty',
   access: 'sampling',

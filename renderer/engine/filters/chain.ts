@@ -68,6 +68,7 @@ function segmentKey(segment: Segment): string {
   return `segment:${segment.head ? variant(segment.head) : 'plain'}|${segment.tail.map(variant).join('|')}`;
 }
 
+/** Runs filter chains for one frame at a time, caching per source. */
 export class FilterChainRunner {
   private readonly context: PassContext;
   private readonly frameCache = new Map<string, SourceDraw>();

@@ -6,6 +6,7 @@
 import { bindTexture, type FilterImplementation } from './filter.ts';
 import { boxBlur, downsample } from './passes.ts';
 
+/** The privacy filter's GPU implementation. */
 export const privacyFilter: FilterImplementation<'privacy'> = {
   kind: 'privacy',
   access: 'sampling',

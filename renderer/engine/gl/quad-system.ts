@@ -1,6 +1,7 @@
 /** The one piece of geometry the compositor needs: a unit square, drawn as a triangle strip. */
 import type { GlSystem } from './context-system.ts';
 
+/** Owns the unit-square vertex array every draw uses. */
 export class QuadSystem implements GlSystem {
   private gl: WebGL2RenderingContext | null = null;
   private vao: WebGLVertexArrayObject | null = null;

@@ -14,6 +14,7 @@ export interface RenderTarget extends TextureRef {
   readonly format: TargetFormat;
 }
 
+/** Pools framebuffer-backed textures by size and format. */
 export class RenderTargetSystem implements GlSystem {
   private gl: WebGL2RenderingContext | null = null;
   private readonly free: RenderTarget[] = [];

@@ -19,6 +19,7 @@ void main() {
   v_uv = mix(u_uvRect.xy, u_uvRect.zw, a_unit);
 }`;
 
+/** Caches linked programs by key. */
 export class ShaderSystem implements GlSystem {
   private gl: WebGL2RenderingContext | null = null;
   private readonly programs = new Map<string, ShaderProgram>();

@@ -18,6 +18,7 @@ interface Entry {
   version: number;
 }
 
+/** One texture per source, re-uploaded only when its version changes. */
 export class TextureSystem implements GlSystem {
   private gl: WebGL2RenderingContext | null = null;
   private readonly entries = new Map<string, Entry>();

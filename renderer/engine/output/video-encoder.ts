@@ -25,6 +25,7 @@ export interface EncoderInfo {
 /** Frames waiting in the encoder beyond this are a sign it cannot keep up. */
 const MAX_QUEUE = 3;
 
+/** A configured WebCodecs H.264 encoder feeding a sink. */
 export class H264Encoder implements Disposable {
   readonly info: EncoderInfo;
   private readonly encoder: VideoEncoder;

@@ -6,6 +6,7 @@ import type { CaptureDevices, RuntimeSource } from './source.ts';
 import { TextSource } from './text.ts';
 import { VideoElementSource } from './video-element.ts';
 
+/** The runtime source for a source's settings. */
 export function createSource(settings: SourceSettings, devices: CaptureDevices): RuntimeSource {
   switch (settings.kind) {
     case 'camera':

@@ -25,6 +25,7 @@ export function frameAt(durationsMs: readonly number[], elapsedMs: number): numb
   return durationsMs.length - 1;
 }
 
+/** A still or animated image, decoded up front. */
 export class ImageSource implements RuntimeSource {
   readonly kind = 'image';
   private readonly cell = new StatusCell();

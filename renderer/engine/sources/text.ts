@@ -43,6 +43,7 @@ function fontOf(style: TextStyle): string {
   return `${style.italic ? 'italic ' : ''}${style.fontWeight} ${style.fontSizePx}px ${style.fontFamily}`;
 }
 
+/** Text, clock or countdown, drawn with a 2D canvas. */
 export class TextSource implements RuntimeSource {
   readonly kind: 'text' | 'clock';
   private readonly settings: Extract<SourceSettings, { kind: 'text' | 'clock' }>;

@@ -23,6 +23,7 @@ export interface CompositorBenchResult {
   on: number[];
 }
 
+/** Renders the benchmark scene with beauty off and on, alternating rounds. */
 export async function benchCompositor(
   t: typeof engineModule & { collectionOf: typeof CollectionOf; pictureUrl: typeof PictureUrl },
   { rounds, framesPerRound, beautySettings }: CompositorBenchOptions,

@@ -20,6 +20,7 @@ export const ENGINE_CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
+/** A running harness: the Vite server, Chromium, and a way to open harness pages. */
 export interface EngineHarness {
   server: ViteDevServer;
   browser: Browser;
@@ -29,6 +30,7 @@ export interface EngineHarness {
   close(): Promise<void>;
 }
 
+/** Starts the Vite server and Chromium for the engine tests and benchmark. */
 export async function startEngineHarness(): Promise<EngineHarness> {
   const server = await createServer({
     root: projectRoot,
