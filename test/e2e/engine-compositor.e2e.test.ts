@@ -291,7 +291,7 @@ describe('sources', () => {
     expect(looped![0]).toBeGreaterThan(200); // back to red after 1 s
   });
 
-  it('reports a broken image as an error on its source, and the rest of the scene still renders', async () => {
+  it('reports a broken image and a broken media file as errors on their sources, and the rest of the scene still renders', async () => {
     const result = await harness.page().evaluate(async () => {
       const t = tallyHarness;
       const engine = await t.createStudioEngine({ output: { width: 16, height: 16, fps: 30 }, frameLoop: false, audio: false });
@@ -302,19 +302,23 @@ describe('sources', () => {
           [
             { id: 'bg', name: 'Bg', settings: { kind: 'color', color: '#00ff00', width: 16, height: 16 } },
             { id: 'bad', name: 'Bad', settings: { kind: 'image', url: 'data:image/png;base64,bm90IGFuIGltYWdl' } },
+            { id: 'badClip', name: 'Bad clip', settings: { kind: 'media', url: 'data:video/mp4;base64,bm90IGEgdmlkZW8=' } },
           ],
           [
             { id: 'a', sourceId: 'bg' },
             { id: 'b', sourceId: 'bad' },
+            { id: 'c', sourceId: 'badClip' },
           ],
         ),
       );
       await engine.whenSourcesStarted();
-      const result = { status: engine.getSnapshot().sources.bad, pixel: t.pixelAt(engine.readProgram(), 8, 8) };
+      const sources = engine.getSnapshot().sources;
+      const result = { status: sources.bad, clip: sources.badClip, pixel: t.pixelAt(engine.readProgram(), 8, 8) };
       engine.dispose();
       return result;
     });
     expect(result.status).toMatchObject({ state: 'error', message: expect.stringMatching(/decode|image/i) as unknown });
+    expect(result.clip).toMatchObject({ state: 'error', message: expect.stringMatching(/cannot play media/) as unknown });
     near(result.pixel, [0, 255, 0, 255]);
   });
 
