@@ -3,6 +3,9 @@
  * origins in a process keep their figures apart): bytes in and out, publishers, viewers and
  * dropped frames per stream, connections, and the process figures prom-client collects.
  * Values are read from the streams when scraped; the media path only bumps plain counters.
+ * Process figures (CPU, memory, event loop, GC) describe the process, so one registry of them
+ * is made on first use and shared: prom-client's collectors install process-wide observers
+ * that are never removed, and an embedder starting origins repeatedly must not pile them up.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveStream, ReaderProtocol } from '../stream/live-stream.ts';
@@ -16,10 +19,27 @@ export interface MetricsSource {
 
 const PROTOCOLS: ReaderProtocol[] = ['rtmp', 'flv', 'hls'];
 
+let processRegistry: Registry | undefined;
+
+/** The process figures, collected once per process. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** What `/metrics` serves: the origin's figures and the process's. */
+export interface OriginMetrics {
+  contentType: string;
+  metrics(): Promise<string>;
+}
+
 /** Builds the origin's registry. */
-export function createOriginMetrics(source: MetricsSource): Registry {
+export function createOriginMetrics(source: MetricsSource): OriginMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const processFigures = processMetrics();
   new Gauge({
     name: 'tally_origin_publishers',
     help: 'Streams with a publisher now',
@@ -101,5 +121,8 @@ export function createOriginMetrics(source: MetricsSource): Registry {
       this.set(source.rtmpConnections());
     },
   });
-  return registry;
+  return {
+    contentType: registry.contentType,
+    metrics: async () => `${await registry.metrics()}\n${await processFigures.metrics()}`,
+  };
 }
