@@ -55,12 +55,15 @@ function pump(): void {
   }
 }
 pump();
+let stopping = false;
 process.on('message', (message: { type: string }) => {
   if (message.type === 'stop') {
+    stopping = true;
     void client.close().then(() => process.exit(0));
   }
 });
 void client.closed.then(() => {
-  console.error(`publisher: connection closed after ${sent} messages`);
+  if (stopping) return;
+  console.error(`publisher: the server closed the connection after ${sent} messages`);
   process.exit(1);
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobe, publishTestPattern, summary, waitFor, type Publisher } from './support/media.ts';
+import { publishFixture } from '../../server/testing.ts';
 import { startOriginProcess, type OriginProcess } from './support/origin.ts';
+import { startNode, tempDataDir } from './support/processes.ts';
 
 const KEY = 'e2e-stream-key-0123456789';
 const TOKEN = 'e2e-admin-token-0123456789';
@@ -77,5 +79,37 @@ describe('Tally Origin with ffmpeg and ffprobe as peers', () => {
     expect((await fetch(`${http}healthz`)).status).toBe(503);
     expect(await exited).toBe(0);
     expect(await publisher.exited).not.toBeUndefined();
+  });
+});
+
+describe('a fresh origin', () => {
+  it('creates the stream "main", prints its key and an admin token once, and the printed key publishes', async () => {
+    const data = tempDataDir();
+    try {
+      const args = ['server/cli.ts', '--rtmp-port', '0', '--http-port', '0', '--data-dir', data.dir];
+      const first = await startNode(args, /^HTTP: (http:\/\/\S+)$/);
+      const keyLine = first.stdoutLines.find((line) => line.startsWith('Stream "main" created.'));
+      const key = /shown only this once: (\S+)$/.exec(keyLine ?? '')?.[1];
+      const token = /^Admin API token .* shown only this once: (\S+)$/m.exec(first.stdoutLines.join('\n'))?.[1];
+      expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const rtmp = first.stdoutLines.find((line) => line.startsWith('RTMP: '))!.slice('RTMP: '.length);
+      const publisher = await publishFixture(rtmp, key!);
+      const streams = (await (
+        await fetch(`${first.match[1]}api/v1/streams`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as {
+        streams: { name: string; live: boolean }[];
+      };
+      expect(streams.streams).toEqual([expect.objectContaining({ name: 'main', live: true })]);
+      publisher.destroy();
+      await first.stop();
+      expect(first.stderr()).not.toContain(key);
+
+      const second = await startNode(args, /^HTTP: (http:\/\/\S+)$/);
+      expect(second.stdoutLines.filter((line) => !/^(RTMP|HTTP): /.test(line))).toEqual([]);
+      await second.stop();
+    } finally {
+      data.remove();
+    }
   });
 });
