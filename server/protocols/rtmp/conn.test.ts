@@ -165,6 +165,15 @@ describe('RTMP connections that go wrong', () => {
     });
   });
 
+  it('refuses a key put in the server URL (rtmp://host/live/KEY) without logging it', async () => {
+    const line = await expectOneCloseLine(/connect refused: unknown application "live\/…"/, async () => {
+      const peer = await handshakenPeer(origin);
+      peer.socket.write(connectCommand(`live/${TEST_KEY}`));
+      await peer.closed;
+    });
+    expect(JSON.stringify(line)).not.toContain(TEST_KEY);
+  });
+
   it('closes a publisher whose FLV video tag is malformed', async () => {
     await expectOneCloseLine(/malformed RTMP: truncated field/, async () => {
       const client = await RtmpClient.connect(origin.urls.rtmp);

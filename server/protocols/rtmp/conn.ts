@@ -296,7 +296,11 @@ export class RtmpConnection {
     if (this.connected) throw new MediaFormatError('a second connect on one connection');
     const object = amfRecord(command.object);
     const app = typeof object?.app === 'string' ? object.app.split('?')[0]!.replace(/\/+$/, '') : '';
-    this.appName = app;
+    // Only the first path segment reaches the log: an encoder set up with the key in the server URL
+    // (rtmp://host/live/KEY) sends it here, and keys never reach logs.
+    const [first = '', ...rest] = app.split('/');
+    const shown = `${first.slice(0, 32)}${rest.length ? '/…' : ''}`;
+    this.appName = shown;
     if (app !== this.deps.app) {
       this.send(
         commandMessage(
@@ -307,7 +311,7 @@ export class RtmpConnection {
           this.status('error', 'NetConnection.Connect.Rejected', `Unknown application "${app}"`),
         ),
       );
-      this.close(`connect refused: unknown application "${app.slice(0, 64)}"`, 'warn', true);
+      this.close(`connect refused: unknown application "${shown}"`, 'warn', true);
       return;
     }
     this.connected = true;
