@@ -4,8 +4,8 @@
  * and nginx with libnginx-mod-rtmp (single process: `master_process off`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,11 +38,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs = 15_000): Promise<void> {
-  const { connect } = await import('node:net');
+async function waitForPort(port: number, child: ChildProcess, logFile: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before listening`);
+    if (child.exitCode !== null)
+      throw new Error(`server exited with ${child.exitCode} before listening:\n${readFileSync(logFile, 'utf8')}`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect({ host: '127.0.0.1', port }, () => {
         socket.destroy();
@@ -51,7 +51,7 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 15_000
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms:\n${readFileSync(logFile, 'utf8')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -79,6 +79,8 @@ export async function startServer(kind: ServerKind): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   const rtmpPort = await freePort();
   const httpPort = await freePort();
+  // Servers log every viewer's close; keep that out of the results table (the file goes with `dir`).
+  const serverLog = openSync(join(dir, 'server.log'), 'w');
   let child: ChildProcess;
   let publishUrl: string;
   let playUrls: RunningServer['playUrls'];
@@ -103,7 +105,7 @@ export async function startServer(kind: ServerKind): Promise<RunningServer> {
         '--log-level',
         'warn',
       ],
-      { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] },
+      { cwd: projectRoot, stdio: ['ignore', 'ignore', serverLog] },
     );
     publishUrl = `rtmp://127.0.0.1:${rtmpPort}/live/${KEY}`;
     playUrls = { rtmp: `rtmp://127.0.0.1:${rtmpPort}/live/bench`, flv: `http://127.0.0.1:${httpPort}/live/bench.flv` };
@@ -116,7 +118,7 @@ export async function startServer(kind: ServerKind): Promise<RunningServer> {
       logger.level = 'error';
       nms.run();
       process.on('SIGTERM', () => process.exit(0));`;
-    child = spawn(process.execPath, ['-e', script], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    child = spawn(process.execPath, ['-e', script], { cwd: dir, stdio: ['ignore', 'ignore', serverLog] });
     publishUrl = `rtmp://127.0.0.1:${rtmpPort}/live/bench`;
     playUrls = { rtmp: `rtmp://127.0.0.1:${rtmpPort}/live/bench`, flv: `http://127.0.0.1:${httpPort}/live/bench.flv` };
   } else {
@@ -140,12 +142,12 @@ rtmp {
 `,
     );
     child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', serverLog],
     });
     publishUrl = `rtmp://127.0.0.1:${rtmpPort}/live/bench`;
     playUrls = { rtmp: `rtmp://127.0.0.1:${rtmpPort}/live/bench` };
   }
-  await waitForPort(rtmpPort, child);
+  await waitForPort(rtmpPort, child, join(dir, 'server.log'));
   return { name: kind, pid: child.pid!, publishUrl, playUrls, stop: stopper(child, dir) };
 }
 
