@@ -5,34 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadSqlite } from '../../native/sqlite.ts';
-import { launchChromium } from './support/browser.ts';
 import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
-import { startNode, tempDataDir, type Started } from './support/processes.ts';
+import { useWebStudio } from './support/web-studio.ts';
 
 describe('the studio engine in the web studio', () => {
-  let studio: Started;
-  let browser: Browser;
-  const data = tempDataDir();
-
-  beforeAll(async () => {
-    studio = await startNode(
-      ['scripts/studio-web.ts', '--host', '127.0.0.1', '--port', '0', '--data-dir', data.dir],
-      /^Studio: (http:\/\/\S+)$/,
-    );
-    browser = await launchChromium(ENGINE_CHROMIUM_ARGS);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.stop();
-    data.remove();
-  });
+  const studio = useWebStudio(ENGINE_CHROMIUM_ARGS);
 
   it('shows the program with the camera running, and its stats', async () => {
-    const page = await browser.newPage();
-    await page.goto(studio.match[1]!);
+    const page = await studio.browser().newPage();
+    await page.goto(studio.url());
     await expect.poll(() => page.getByRole('region', { name: 'Program' }).locator('canvas').count(), { timeout: 20_000 }).toBe(1);
     const sources = page.getByRole('list', { name: 'Sources' });
     await expect.poll(() => sources.innerText(), { timeout: 15_000 }).toContain('Camera: ready');
@@ -45,14 +28,14 @@ describe('the studio engine in the web studio', () => {
   });
 
   it('saves a beauty change into tally.db and shows it again after a reload', async () => {
-    const page = await browser.newPage();
-    await page.goto(studio.match[1]!);
+    const page = await studio.browser().newPage();
+    await page.goto(studio.url());
     const toggle = page.getByRole('checkbox', { name: 'Beauty filter' });
     await expect.poll(() => toggle.isChecked(), { timeout: 20_000 }).toBe(true);
     await page.getByRole('slider', { name: 'Smoothing' }).fill('0.8');
     await toggle.uncheck();
     const stored = () => {
-      const db = new (loadSqlite())(join(data.dir, 'tally.db'), { readonly: true });
+      const db = new (loadSqlite())(join(studio.dataDir, 'tally.db'), { readonly: true });
       try {
         const row = db.prepare("SELECT body FROM scene_collections WHERE id = 'default'").get() as { body: string } | undefined;
         const body = row
@@ -73,12 +56,12 @@ describe('the studio engine in the web studio', () => {
   });
 
   it('downloads a screenshot of the program as a 1280x720 PNG', async () => {
-    const page = await browser.newPage();
-    await page.goto(studio.match[1]!);
+    const page = await studio.browser().newPage();
+    await page.goto(studio.url());
     const button = page.getByRole('button', { name: 'Take screenshot' });
     await button.waitFor({ timeout: 20_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
-    const file = join(data.dir, 'shot.png');
+    const file = join(studio.dataDir, 'shot.png');
     await download.saveAs(file);
     const png = readFileSync(file);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
