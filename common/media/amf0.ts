@@ -79,11 +79,6 @@ export function decodeAmf0(bytes: Uint8Array, options: Amf0DecodeOptions = {}): 
   return values;
 }
 
-/** Decodes one value starting at `reader.offset`, advancing it. */
-export function decodeAmf0Value(reader: ByteReader, options: Amf0DecodeOptions = {}): AmfValue {
-  return new Amf0Decoder(reader, options).value(0);
-}
-
 class Amf0Decoder {
   readonly reader: ByteReader;
   private readonly maxDepth: number;

@@ -3,7 +3,7 @@
  * user control events (6.2 and 7.1.7), commands and data in AMF0 (7.1.1, 7.1.2, 7.2), and
  * aggregate messages (7.1.6). Builders return messages ready for `serializeRtmpMessage`.
  */
-import { AmfEcmaArray, decodeAmf0, encodeAmf0, newAmfObject, type AmfObject, type AmfValue, type Amf0DecodeOptions } from './amf0.ts';
+import { decodeAmf0, encodeAmf0, newAmfObject, type AmfObject, type AmfValue, type Amf0DecodeOptions } from './amf0.ts';
 import { ByteReader } from './bytes.ts';
 import { MediaFormatError } from './errors.ts';
 import type { OutgoingRtmpMessage, RtmpMessage } from './rtmp-chunk.ts';
@@ -174,11 +174,6 @@ export function onStatusMessage(
 /** A data message (`onMetaData`, `|RtmpSampleAccess`...). */
 export function dataMessage(streamId: number, values: readonly AmfValue[], timestamp = 0): OutgoingRtmpMessage {
   return { chunkStreamId: ChunkStream.data, typeId: RtmpType.dataAmf0, streamId, timestamp, payload: encodeAmf0(values) };
-}
-
-/** Wraps metadata entries as the ECMA array `onMetaData` carries. */
-export function metadataArray(entries: Record<string, AmfValue>): AmfEcmaArray {
-  return new AmfEcmaArray(amfObject(entries));
 }
 
 /**
