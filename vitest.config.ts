@@ -18,6 +18,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // A page under load (two cores, ffmpeg and Chromium side by side) can take seconds to show
+          // what a user would see; poll for it rather than fail at vitest's 1 s default.
+          expect: { poll: { timeout: 10_000, interval: 100 } },
           // Two cores: browser-heavy files run one at a time, each still fast.
           fileParallelism: false,
         },
