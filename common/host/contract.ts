@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { Id, SceneCollection } from '../scene/schema.ts';
 import { call, event } from './contract-kit.ts';
 
-/** Where the ffmpeg binary came from: `TALLY_FFMPEG`, a copy bundled with Tally, or PATH. */
-export const FfmpegSource = z.enum(['configured', 'bundled', 'path']);
+/** Where the ffmpeg binary came from: `TALLY_FFMPEG`, a copy bundled with Tally, PATH, or a usual install folder (Homebrew...). */
+export const FfmpegSource = z.enum(['configured', 'bundled', 'path', 'install-folder']);
 
 /** The ffmpeg binary the host resolved, or why none was found. */
 export const FfmpegInfo = z.discriminatedUnion('found', [
