@@ -21,10 +21,12 @@ class FakeApp {
   exitCode: number | undefined;
   quitCalled = false;
   readonly listeners = new Map<string, () => void>();
-  constructor(
-    private readonly heldLocks: Set<string>,
-    private readonly ready: Promise<void> = Promise.resolve(),
-  ) {}
+  private readonly heldLocks: Set<string>;
+  private readonly ready: Promise<void>;
+  constructor(heldLocks: Set<string>, ready: Promise<void> = Promise.resolve()) {
+    this.heldLocks = heldLocks;
+    this.ready = ready;
+  }
   setPath(name: string, path: string) {
     this.calls.push(`setPath(${name})`);
     this.paths.set(name, path);
