@@ -22,8 +22,8 @@ class FakeApp {
   quitCalled = false;
   readonly listeners = new Map<string, () => void>();
   private readonly heldLocks: Set<string>;
-  private readonly ready: Promise<void>;
-  constructor(heldLocks: Set<string>, ready: Promise<void> = Promise.resolve()) {
+  private readonly ready: () => Promise<void>;
+  constructor(heldLocks: Set<string>, ready: () => Promise<void> = () => Promise.resolve()) {
     this.heldLocks = heldLocks;
     this.ready = ready;
   }
@@ -54,7 +54,7 @@ class FakeApp {
     this.exitCode = code;
   }
   whenReady() {
-    return this.ready;
+    return this.ready();
   }
   on(event: string, listener: () => void) {
     this.listeners.set(event, listener);
@@ -138,7 +138,7 @@ describe('booting the desktop app (fake app and dialog: no Electron binary here)
           throw new Error('window creation failed');
         },
       ],
-      ['ready', new FakeApp(new Set(), Promise.reject(new Error('GPU process failed to launch'))), async () => {}],
+      ['ready', new FakeApp(new Set(), () => Promise.reject(new Error('GPU process failed to launch'))), async () => {}],
     ] as const) {
       const dataDir = join(scratch, `fail-${name}`);
       const { outcome, errors } = boot(app, { ...normalEnv, TALLY_DATA_DIR: dataDir }, start as BootOptions['start']);
