@@ -11,10 +11,12 @@
  * `--public-key` for a venue's own pair), or every install would refuse the feed.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPublicKey } from 'node:crypto';
+import { load } from 'js-yaml';
 import { UpdateChannel } from '../common/host/contract.ts';
 import { defaultChannelFor } from '../main/services/updates/update-service.ts';
 import { parsePrivateKey, parsePublicKey } from '../main/services/updates/signed-feed.ts';
@@ -81,20 +83,25 @@ for (const platform of platforms)
 
 if (!values['skip-build']) execFileSync(process.execPath, [join(root, 'scripts', 'build.ts')], { stdio: 'inherit' });
 
-const config: Record<string, unknown> = {
-  directories: { output },
+// The configuration file with this release's settings applied, written out whole: electron-builder
+// merges a `config` object into its file by concatenating arrays, which would ship two keys.
+const config = load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+Object.assign(config, {
+  directories: { ...(config.directories as object), output },
   publish: { provider: 'generic', url: process.env.TALLY_UPDATE_URL ?? 'https://updates.tally.invalid/updates/', channel },
-  // Replaces the configured list: the public key the feed was just checked against is the one shipped.
+  // The public key the feed was just checked against is the one shipped.
   extraResources: [{ from: publicKeyFile, to: 'update-signing-key.pem' }],
   ...(values['electron-dist'] ? { electronDist: resolve(values['electron-dist']) } : {}),
-  ...signing.config,
-};
+});
+for (const [platform, overrides] of Object.entries(signing.config)) config[platform] = { ...(config[platform] as object), ...overrides };
 for (const arg of passthrough) setPath(config, arg.slice('-c.'.length));
+const configFile = join(mkdtempSync(join(tmpdir(), 'tally-release-')), 'electron-builder.json');
+writeFileSync(configFile, JSON.stringify(config, null, 2));
 const { default: electronBuilder } = await import('electron-builder');
 await electronBuilder.build({
   projectDir: root,
   publish: 'never',
-  config,
+  config: configFile,
   ...Object.fromEntries(platforms.map((platform) => [platform, []])),
 });
 
