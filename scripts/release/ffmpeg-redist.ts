@@ -6,7 +6,7 @@
  *
  * Licence: every build used is configured `--enable-gpl --enable-version3` and not
  * `--enable-nonfree`, so it may be redistributed under the GPL v3 (with its source offer:
- * see resources/ffmpeg/README.md). Each has FFmpeg's native `aac` encoder. The only arm64
+ * see README.md, "The bundled ffmpeg"). Each has FFmpeg's native `aac` encoder. The only arm64
  * macOS build on npm is configured `--enable-nonfree` and may not be redistributed, so
  * Apple silicon gets the x64 build (Rosetta 2), as Windows on Arm gets the x64 one (x64
  * emulation). `checkRedistributable` refuses any binary whose configuration says nonfree.
@@ -109,7 +109,7 @@ export function fetchFfmpeg(target: string, resourcesDir: string, cacheDir: stri
     chmodSync(binaryPath, 0o755);
     writeFileSync(
       stamp,
-      `FFmpeg for ${target}: ${build.origin}.\nnpm package ${build.spec} (${build.integrity}).\nLicence: ${licence} (configured --enable-gpl, not --enable-nonfree). FFmpeg's source: https://ffmpeg.org/download.html; see resources/ffmpeg/README.md.\n`,
+      `FFmpeg for ${target}: ${build.origin}.\nnpm package ${build.spec} (${build.integrity}).\nLicence: ${licence} (configured --enable-gpl, not --enable-nonfree). FFmpeg's source: https://ffmpeg.org/download.html; see README.md, "The bundled ffmpeg".\n`,
     );
     return binaryPath;
   } finally {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findElectronBinary } from '../../scripts/electron-binary.ts';
@@ -27,6 +29,45 @@ describe.skipIf(!binary.found)('the Electron studio (needs the Electron binary)'
       await expect
         .poll(() => page.getByRole('status', { name: 'Media channel result' }).innerText(), { timeout: 15_000 })
         .toMatch(/round trip intact/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("boots with the data folder as userData, logs to its logs/ folder, and shows Tally's own menu", async () => {
+    await build(['renderer', 'electron']);
+    const app = await electron.launch({
+      executablePath: binary.found ? binary.path : '',
+      args: [projectRoot, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+      env: { ...process.env, TALLY_DATA_DIR: data.dir },
+    });
+    try {
+      await app.firstWindow();
+      expect(await app.evaluate(({ app: electronApp }) => electronApp.getPath('userData'))).toBe(data.dir);
+      const labels = await app.evaluate(({ Menu }) =>
+        (Menu.getApplicationMenu()?.items ?? []).flatMap((item) => [item.label, ...(item.submenu?.items ?? []).map((sub) => sub.label)]),
+      );
+      expect(labels).toContain('Show Logs Folder');
+      await expect.poll(() => existsSync(join(data.dir, 'logs', 'main.log'))).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('goes live to the local origin and ends the stream ("Go Live" / "End Stream")', async () => {
+    await build(['renderer', 'electron']);
+    const app = await electron.launch({
+      executablePath: binary.found ? binary.path : '',
+      args: [projectRoot, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+      env: { ...process.env, TALLY_DATA_DIR: data.dir },
+    });
+    try {
+      const page = await app.firstWindow();
+      await page.getByRole('button', { name: 'Go Live' }).click({ timeout: 30_000 });
+      const end = page.getByRole('button', { name: 'End Stream' });
+      await expect.poll(() => end.isVisible(), { timeout: 30_000 }).toBe(true);
+      await end.click();
+      await expect.poll(() => page.getByRole('button', { name: 'Go Live' }).isVisible(), { timeout: 30_000 }).toBe(true);
     } finally {
       await app.close();
     }
