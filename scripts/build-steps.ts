@@ -30,8 +30,9 @@ const channelManifestLiteral: Plugin = {
   name: 'tally-channel-manifest',
   setup(build) {
     build.onLoad({ filter: /[\\/]preload[\\/]channel-manifest\.ts$/ }, async () => {
-      const { CHANNEL_MANIFEST } = await import('../preload/channel-manifest.ts');
-      return { contents: `export const CHANNEL_MANIFEST = ${JSON.stringify(CHANNEL_MANIFEST)};`, loader: 'js' };
+      const { channelManifestOf } = await import('../common/host/channel-manifest.ts');
+      const { hostContract } = await import('../common/host/contract.ts');
+      return { contents: `export const CHANNEL_MANIFEST = ${JSON.stringify(channelManifestOf(hostContract))};`, loader: 'js' };
     });
   },
 };

@@ -18,11 +18,11 @@ import { parseArgs } from 'node:util';
 import { createPublicKey } from 'node:crypto';
 import { load } from 'js-yaml';
 import { UpdateChannel } from '../common/host/contract.ts';
+import { channelsReached, writeFeed } from '../main/services/updates/feed-layout.ts';
 import { defaultChannelFor } from '../main/services/updates/update-service.ts';
 import { parsePrivateKey, parsePublicKey } from '../main/services/updates/signed-feed.ts';
 import { root } from './build-steps.ts';
 import { fetchFfmpeg } from './release/ffmpeg-redist.ts';
-import { channelsReached, writeFeed } from './release/feed.ts';
 import { loudBanner, signingFromEnv, type BuildPlatform } from './release/signing.ts';
 
 const passthrough = process.argv.slice(2).filter((arg) => arg.startsWith('-c.'));

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadSqlite } from '../../native/sqlite.ts';
 import { startHost } from '../services/host.ts';
 import { createFileLogger, silentLogger } from '../services/logger.ts';
-import { bootStudio, MAIN_LOG_FILE, type BootApp, type BootOptions } from './boot.ts';
+import { bootStudio, MAIN_LOG_FILE, type BootOptions } from './boot.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tally-boot-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -64,7 +64,7 @@ class FakeApp {
 function boot(app: FakeApp, env: NodeJS.ProcessEnv, start: BootOptions['start'] = async () => {}) {
   const errors: Array<[string, string]> = [];
   const outcome = bootStudio({
-    app: app as unknown as BootApp,
+    app,
     dialog: { showErrorBox: (title, content) => errors.push([title, content]) },
     env,
     createLog: (file) => createFileLogger('tally-electron-test', file, 'info', { stderr: false }),
@@ -141,7 +141,7 @@ describe('booting the desktop app (fake app and dialog: no Electron binary here)
       ['ready', new FakeApp(new Set(), () => Promise.reject(new Error('GPU process failed to launch'))), async () => {}],
     ] as const) {
       const dataDir = join(scratch, `fail-${name}`);
-      const { outcome, errors } = boot(app, { ...normalEnv, TALLY_DATA_DIR: dataDir }, start as BootOptions['start']);
+      const { outcome, errors } = boot(app, { ...normalEnv, TALLY_DATA_DIR: dataDir }, start);
       if (outcome.kind !== 'primary') throw new Error('expected the primary instance');
       await outcome.ready;
       expect(app.exitCode, name).toBe(1);

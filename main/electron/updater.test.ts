@@ -10,8 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AppUpdater } from 'electron-updater';
 import type { UpdateChannel, UpdateState } from '../../common/host/contract.ts';
 import { startTestOrigin, type TestOrigin } from '../../server/testing.ts';
-import { channelsReached, writeFeed } from '../../scripts/release/feed.ts';
 import { silentLogger } from '../services/logger.ts';
+import { channelsReached, writeFeed } from '../services/updates/feed-layout.ts';
 import { generateSigningKeyPair, parsePrivateKey, parsePublicKey } from '../services/updates/signed-feed.ts';
 
 /*

@@ -145,7 +145,7 @@ export function electronUpdateController(options: ElectronUpdatesOptions): Updat
         publicKey: options.publicKey,
         currentVersion: options.currentVersion,
       };
-      updater.setFeedURL(feed as unknown as Parameters<AppUpdater['setFeedURL']>[0]);
+      updater.setFeedURL(feed);
       log.info({ channel, url: feed.url }, 'update channel set');
     },
     async check() {

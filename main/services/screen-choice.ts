@@ -23,11 +23,11 @@ export interface ScreenChoiceOptions {
 
 export class ScreenChoiceBroker {
   private readonly pending = new Map<string, { offered: Set<string>; settle(choice: string | null): void }>();
-  private readonly announce: ScreenChoiceOptions['announce'];
+  private readonly announce: (request: ScreenChoiceRequest) => void;
   private readonly timeoutMs: number;
 
   constructor(options: ScreenChoiceOptions) {
-    this.announce = options.announce;
+    this.announce = (request) => options.announce(request);
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
 

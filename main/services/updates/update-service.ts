@@ -44,7 +44,7 @@ export class UpdatesService implements Disposable {
     this.store = options.store;
     this.controller = options.controller;
     this.defaultChannel = defaultChannelFor(options.version);
-    this.subscription = this.controller?.onState(options.onState);
+    this.subscription = this.controller?.onState((state) => options.onState(state));
     this.controller?.setChannel(this.channel());
   }
 

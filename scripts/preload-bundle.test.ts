@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEntries } from '../common/host/contract-kit.ts';
 import { hostContract } from '../common/host/contract.ts';
-import { buildPreload } from '../scripts/build-steps.ts';
+import { buildPreload } from './build-steps.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tally-preload-'));
 const outfile = join(scratch, 'preload.cjs');

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyFeedSignature } from '../../main/services/updates/signed-feed.ts';
-import { channelsReached, writeFeed } from './feed.ts';
+import { channelsReached, writeFeed } from './feed-layout.ts';
+import { verifyFeedSignature } from './signed-feed.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tally-feed-layout-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

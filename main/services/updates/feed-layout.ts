@@ -14,8 +14,8 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSyn
 import { basename, join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { dump, load } from 'js-yaml';
-import type { UpdateChannel } from '../../common/host/contract.ts';
-import { SIGNATURE_SUFFIX, signFeedFile } from '../../main/services/updates/signed-feed.ts';
+import type { UpdateChannel } from '../../../common/host/contract.ts';
+import { SIGNATURE_SUFFIX, signFeedFile } from './signed-feed.ts';
 
 /** The channels a release on `channel` is offered to, most stable first. */
 export function channelsReached(channel: UpdateChannel): UpdateChannel[] {
