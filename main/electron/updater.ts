@@ -103,7 +103,13 @@ export function electronUpdateController(options: ElectronUpdatesOptions): Updat
     state = next;
     for (const listener of listeners) listener(next);
   };
-  updater.logger = null; // its lines go through our logger instead (below)
+  // electron-updater's own lines (staging decisions, downloads) go to Tally's log.
+  updater.logger = {
+    info: (message?: unknown) => log.info({}, String(message)),
+    warn: (message?: unknown) => log.warn({}, String(message)),
+    error: (message?: unknown) => log.error({}, String(message)),
+    debug: (message: string) => log.debug({}, message),
+  };
   updater.autoDownload = true;
   updater.autoInstallOnAppQuit = true;
   const handlers = {
