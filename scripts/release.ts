@@ -72,13 +72,14 @@ if (
 const signing = signingFromEnv(process.env, platforms);
 process.stderr.write(loudBanner(signing.warnings));
 
+// ffmpeg goes to a cache outside the source tree (a checkout's resources/ffmpeg/ is for a hand-placed one).
 const archs: Record<BuildPlatform, string[]> = { linux: ['x64'], mac: ['x64', 'arm64'], win: ['x64', 'arm64'] };
+const osName: Record<BuildPlatform, string> = { linux: 'linux', mac: 'darwin', win: 'win32' };
+const ffmpegCache = join(root, 'node_modules', '.cache', 'tally-ffmpeg');
 for (const platform of platforms)
   for (const arch of archs[platform]) {
-    const target = `${{ linux: 'linux', mac: 'darwin', win: 'win32' }[platform]}-${arch}`;
-    process.stdout.write(
-      `ffmpeg for ${target}: ${fetchFfmpeg(target, join(root, 'resources'), join(root, 'node_modules', '.cache', 'tally-ffmpeg'))}\n`,
-    );
+    const target = `${osName[platform]}-${arch}`;
+    process.stdout.write(`ffmpeg for ${target}: ${fetchFfmpeg(target, ffmpegCache, join(ffmpegCache, 'tarballs'))}\n`);
   }
 
 if (!values['skip-build']) execFileSync(process.execPath, [join(root, 'scripts', 'build.ts')], { stdio: 'inherit' });
@@ -94,6 +95,11 @@ Object.assign(config, {
   ...(values['electron-dist'] ? { electronDist: resolve(values['electron-dist']) } : {}),
 });
 for (const [platform, overrides] of Object.entries(signing.config)) config[platform] = { ...(config[platform] as object), ...overrides };
+for (const platform of ['linux', 'mac', 'win'] as const) {
+  const block = config[platform] as { extraResources?: Array<{ from: string; to: string }> } | undefined;
+  for (const resource of block?.extraResources ?? [])
+    if (resource.to.startsWith('ffmpeg/')) resource.from = join(ffmpegCache, 'ffmpeg', `${osName[platform]}-\${arch}`);
+}
 for (const arg of passthrough) setPath(config, arg.slice('-c.'.length));
 const configFile = join(mkdtempSync(join(tmpdir(), 'tally-release-')), 'electron-builder.json');
 writeFileSync(configFile, JSON.stringify(config, null, 2));
