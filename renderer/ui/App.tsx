@@ -6,8 +6,10 @@ import { useEffect, useState } from 'react';
 import type { AppInfo, HostStats } from '../../common/host/contract.ts';
 import type { ConnectionState, StudioHost } from '../host/index.ts';
 import { runMediaLoopback } from '../host/media-loopback.ts';
+import { ScreenChoiceDialog } from './capture/ScreenChoiceDialog.tsx';
 import { formatBytes } from './format.ts';
 import { StudioPanel } from './StudioPanel.tsx';
+import { UpdateSettings } from './updates/UpdateSettings.tsx';
 
 export function App({ host }: { host: StudioHost }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -44,7 +46,9 @@ export function App({ host }: { host: StudioHost }) {
           {info ? <HostInfo info={info} /> : !infoError && <p>Connecting to the host…</p>}
         </section>
         <Diagnostics host={host} />
+        <UpdateSettings host={host} />
       </main>
+      <ScreenChoiceDialog host={host} />
       <footer className="status-bar" aria-label="Status">
         <span>Host: {connection === 'open' ? 'connected' : connection}</span>
         {stats && (
