@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Id, SceneCollection } from '../scene/schema.ts';
 import { call, event } from './contract-kit.ts';
+import { libraryService } from './library-contract.ts';
 
 /** Where the ffmpeg binary came from: `TALLY_FFMPEG`, a copy bundled with Tally, or PATH. */
 export const FfmpegSource = z.enum(['configured', 'bundled', 'path']);
@@ -90,6 +91,8 @@ export const hostContract = {
     /** Screens and windows to capture; empty where the host has none to offer (the web host: use getDisplayMedia). */
     listScreenSources: call(z.tuple([]), z.array(ScreenSource)),
   },
+  /** The content library (see library-contract.ts). */
+  library: libraryService,
 } as const;
 
 export type HostContract = typeof hostContract;
