@@ -3,7 +3,7 @@
  * studio window, and the host services mounted on IPC. Everything with logic lives in the
  * modules it imports, which are tested without Electron; this file only wires them.
  */
-import { app, BrowserWindow, desktopCapturer, ipcMain, MessageChannelMain, protocol, session } from 'electron';
+import { app, BrowserWindow, desktopCapturer, dialog, ipcMain, MessageChannelMain, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
 import { bundledFfmpegDir } from '../../native/ffmpeg.ts';
 import { resolveDataDir } from '../services/data-dir.ts';
@@ -11,6 +11,7 @@ import { startHost, type Host } from '../services/host.ts';
 import { createLogger } from '../services/logger.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { mountHostIpc } from './ipc.ts';
+import { electronLibraryShell, withLibraryFiles } from './library-shell.ts';
 import { desktopCapturerProvider, displayMediaHandler } from './screen-sources.ts';
 import { APP_ENTRY_URL, APP_SCHEME, hardenWebContents, isPermissionAllowed, secureWebPreferences } from './security.ts';
 
@@ -39,7 +40,14 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function startStudio(): Promise<void> {
-  protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
+  let host: Host | undefined;
+  protocol.handle(
+    APP_SCHEME,
+    withLibraryFiles(
+      () => host?.library ?? null,
+      (request) => serveAppRequest(rendererDir, request),
+    ),
+  );
   session.defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
     callback(isPermissionAllowed(permission, contents.getURL())),
   );
@@ -48,7 +56,6 @@ async function startStudio(): Promise<void> {
   );
   session.defaultSession.setDisplayMediaRequestHandler(displayMediaHandler(desktopCapturer));
 
-  let host: Host;
   try {
     host = await startHost({
       version: app.getVersion(),
@@ -56,6 +63,11 @@ async function startStudio(): Promise<void> {
       dataDir: app.getPath('userData'),
       log,
       screenSources: desktopCapturerProvider(desktopCapturer),
+      libraryShell: electronLibraryShell({
+        shell,
+        dialog,
+        window: () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null,
+      }),
       ffmpeg: { bundledDirs: [bundledFfmpegDir(process.resourcesPath), bundledFfmpegDir(join(app.getAppPath(), 'resources'))] },
     });
   } catch (error) {

@@ -107,7 +107,24 @@ export function trimArgs(source: Pick<ItemRow, 'path' | 'video_codec'>, request:
 
 /** ffmpeg arguments of a remux to MP4. */
 export function remuxArgs(sourcePath: string, output: string): string[] {
-  return ['-hide_banner', '-v', 'error', '-nostdin', '-i', sourcePath, '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-movflags', '+faststart', '-y', output];
+  return [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-nostdin',
+    '-i',
+    sourcePath,
+    '-map',
+    '0:v?',
+    '-map',
+    '0:a?',
+    '-c',
+    'copy',
+    '-movflags',
+    '+faststart',
+    '-y',
+    output,
+  ];
 }
 
 /** True when the item is an FLV or Matroska file that a remux turns into MP4. */

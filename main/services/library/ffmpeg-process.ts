@@ -57,7 +57,9 @@ export function runTool(binary: string, args: readonly string[], options: RunOpt
     };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      finish(new MediaToolError(`${toolName(binary)} took longer than ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s and was stopped`));
+      finish(
+        new MediaToolError(`${toolName(binary)} took longer than ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s and was stopped`),
+      );
     }, options.timeoutMs ?? 600_000);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.onProgressUs) {

@@ -138,8 +138,11 @@ export async function libraryFetchResponse(files: LibraryFiles, request: Pick<Re
 
 /** A file name from the browser made safe: its last segment, no control characters, not hidden. */
 export function safeUploadName(raw: string): string | null {
-  // eslint-disable-next-line no-control-regex
-  const name = basename(raw.replaceAll('\\', '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  const name = basename(raw.replaceAll('\\', '/'))
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
   return name && !name.startsWith('.') && isMediaFileName(name) ? name : null;
 }
 

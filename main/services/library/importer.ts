@@ -100,7 +100,14 @@ export class Importer {
       let batch: string[] = [];
       const flush = () => {
         if (batch.length === 0) return;
-        this.admit(state, this.index.enqueue(job.id, batch.map((path) => ({ path, hints })), this.now()));
+        this.admit(
+          state,
+          this.index.enqueue(
+            job.id,
+            batch.map((path) => ({ path, hints })),
+            this.now(),
+          ),
+        );
         batch = [];
       };
       for (const raw of paths) {

@@ -127,11 +127,14 @@ export class JobBoard {
     if (timer) return;
     this.pending.set(
       snapshot.id,
-      setTimeout(() => {
-        this.pending.delete(snapshot.id);
-        const job = this.jobs.get(snapshot.id);
-        if (job?.running) this.send(job.snapshot, true);
-      }, MIN_UPDATE_INTERVAL_MS - (now - last)),
+      setTimeout(
+        () => {
+          this.pending.delete(snapshot.id);
+          const job = this.jobs.get(snapshot.id);
+          if (job?.running) this.send(job.snapshot, true);
+        },
+        MIN_UPDATE_INTERVAL_MS - (now - last),
+      ),
     );
   }
 

@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LibraryItem } from '../../../common/host/library-contract.ts';
-import { openTestLibrary, type TestLibrary } from '../../../test/support/library.ts';
-import { countVideoFrames, makeVideo, probe } from '../../../test/support/media-files.ts';
+import { openTestLibrary, type TestLibrary } from './testing.ts';
+import { countVideoFrames, makeVideo, probe } from './testing-media.ts';
 import { planTrim } from './clips.ts';
 
 let t: TestLibrary;
@@ -14,28 +14,28 @@ beforeAll(async () => {
   // 4 s at 30 fps with a keyframe every second: keyframes at 0, 1, 2, 3 s.
   const file = await makeVideo(join(t.dir, 'media', 'talk.mp4'), { seconds: 4, size: '320x180', fps: 30, gop: 30 });
   source = await t.library.addMade({ path: file, kind: 'recording', sceneCollectionId: 'default', destinationIds: ['twitch'] });
-  await t.library.service.update(source.id, { tags: ['talks'] });
+  await t.api.update(source.id, { tags: ['talks'] });
 });
 afterAll(() => t.close());
 
 async function trimToEnd(inMs: number, outMs: number): Promise<LibraryItem> {
-  const { jobId } = await t.library.service.trim(source.id, { inMs, outMs });
+  const { jobId } = await t.api.trim(source.id, { inMs, outMs });
   const job = await t.jobEnd(jobId);
   expect(job).toMatchObject({ kind: 'trim', state: 'done', fraction: 1 });
   expect(job.itemIds).toHaveLength(1);
   const progress = t.jobs.filter((entry) => entry.id === jobId).map((entry) => entry.fraction);
   expect([...progress].sort((a, b) => a - b)).toEqual(progress);
-  return (await t.library.service.get(job.itemIds[0]!))!;
+  return (await t.api.get(job.itemIds[0]!))!;
 }
 
 describe('trimming a clip out of an item', () => {
   it('plans a stream copy when the in point is on a keyframe, a re-encode otherwise', async () => {
-    expect(await t.library.service.planTrim(source.id, { inMs: 1000, outMs: 3000 })).toMatchObject({
+    expect(await t.api.planTrim(source.id, { inMs: 1000, outMs: 3000 })).toMatchObject({
       mode: 'copy',
       keyframeBeforeMs: 1000,
       keyframeAfterMs: 2000,
     });
-    expect(await t.library.service.planTrim(source.id, { inMs: 1500, outMs: 2700 })).toMatchObject({
+    expect(await t.api.planTrim(source.id, { inMs: 1500, outMs: 2700 })).toMatchObject({
       mode: 'reencode',
       keyframeBeforeMs: 1000,
       keyframeAfterMs: 2000,
@@ -76,10 +76,10 @@ describe('trimming a clip out of an item', () => {
   });
 
   it('refuses a trim of something without a timeline, and a cancelled trim leaves no file behind', async () => {
-    await expect(t.library.service.trim(source.id, { inMs: 9000, outMs: 9500 })).rejects.toThrow('past the end');
+    await expect(t.api.trim(source.id, { inMs: 9000, outMs: 9500 })).rejects.toThrow('past the end');
     const before = readdirSync(dirname(source.path)).sort();
-    const { jobId } = await t.library.service.trim(source.id, { inMs: 1500, outMs: 4000 });
-    await t.library.service.cancelJob(jobId);
+    const { jobId } = await t.api.trim(source.id, { inMs: 1500, outMs: 4000 });
+    await t.api.cancelJob(jobId);
     expect((await t.jobEnd(jobId)).state).toBe('cancelled');
     await expect.poll(() => readdirSync(dirname(source.path)).sort()).toEqual(before);
   });
@@ -89,19 +89,19 @@ describe('remuxing to MP4', () => {
   it('rewrites an FLV and an MKV as MP4 without re-encoding; each becomes a new item', async () => {
     for (const name of ['from flv.flv', 'from mkv.mkv']) {
       const file = await makeVideo(join(t.dir, 'remux', name), { seconds: 2, size: '320x180' });
-      const { jobId } = await t.library.service.import([file]);
+      const { jobId } = await t.api.import([file]);
       const imported = await t.jobEnd(jobId);
-      const item = (await t.library.service.get(imported.itemIds[0]!))!;
-      const { jobId: remuxJob } = await t.library.service.remux(item.id);
+      const item = (await t.api.get(imported.itemIds[0]!))!;
+      const { jobId: remuxJob } = await t.api.remux(item.id);
       const done = await t.jobEnd(remuxJob);
       expect(done).toMatchObject({ kind: 'remux', state: 'done' });
-      const mp4 = (await t.library.service.get(done.itemIds[0]!))!;
+      const mp4 = (await t.api.get(done.itemIds[0]!))!;
       expect(mp4.fileName).toBe(name.replace(/\.\w+$/, '.mp4'));
       expect(mp4).toMatchObject({ derivedFromId: item.id, videoCodec: 'h264', audioCodec: 'aac', width: 320, height: 180 });
       expect((await probe(mp4.path)).formatName).toContain('mp4');
       expect(Math.abs((mp4.durationMs ?? 0) - (item.durationMs ?? 0))).toBeLessThanOrEqual(100);
     }
-    await expect(t.library.service.remux(source.id)).rejects.toThrow('only FLV and MKV files can be remuxed');
+    await expect(t.api.remux(source.id)).rejects.toThrow('only FLV and MKV files can be remuxed');
     expect(existsSync(source.path)).toBe(true);
   });
 });

@@ -94,7 +94,8 @@ describe('library search', () => {
   });
 
   it('applies filters to search results too, and pages through them', () => {
-    for (let n = 0; n < 25; n++) index.insert(item({ title: `Clip ${n}`, kind: n % 2 ? 'audio' : 'video', tags: n % 5 === 0 ? ['best'] : [] }));
+    for (let n = 0; n < 25; n++)
+      index.insert(item({ title: `Clip ${n}`, kind: n % 2 ? 'audio' : 'video', tags: n % 5 === 0 ? ['best'] : [] }));
     expect(index.search({ text: 'clip' }).total).toBe(25);
     expect(index.search({ text: 'clip', kinds: ['audio'] }).total).toBe(12);
     expect(titles(index.search({ text: 'clip', tags: ['BEST'] })).sort()).toEqual(['Clip 0', 'Clip 10', 'Clip 15', 'Clip 20', 'Clip 5']);

@@ -290,7 +290,9 @@ export class LibraryIndex {
     const rows = this.db
       .prepare<unknown[], ItemRow>(`SELECT * FROM library_items i WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...where.params, query.limit, query.offset);
-    const total = this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM library_items i WHERE ${where.sql}`).get(...where.params)!.n;
+    const total = this.db
+      .prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM library_items i WHERE ${where.sql}`)
+      .get(...where.params)!.n;
     return { items: rows.map(toLibraryItem), total };
   }
 
@@ -341,7 +343,10 @@ export class LibraryIndex {
   }
 
   /** Records where a file is now and whether it is readable there. */
-  setLocation(id: number, location: { path?: string; status: LibraryItemStatus; error?: string | null; sizeBytes?: number; mtimeMs?: number }): void {
+  setLocation(
+    id: number,
+    location: { path?: string; status: LibraryItemStatus; error?: string | null; sizeBytes?: number; mtimeMs?: number },
+  ): void {
     this.db
       .prepare(
         `UPDATE library_items SET path = COALESCE(?, path), status = ?, error = ?, size_bytes = COALESCE(?, size_bytes),

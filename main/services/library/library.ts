@@ -118,7 +118,8 @@ export class Library {
       now: this.now,
     });
     this.watcher = new FolderWatcher({
-      onFiles: (paths) => void this.importer.importPaths(paths, null, 'Watched folder').catch((error: unknown) => this.warn('watched import', error)),
+      onFiles: (paths) =>
+        void this.importer.importPaths(paths, null, 'Watched folder').catch((error: unknown) => this.warn('watched import', error)),
       onGone: (paths) => this.markGone(paths),
       log: options.log,
       ...options.watch,
@@ -150,7 +151,11 @@ export class Library {
       destinationIds: [...(made.destinationIds ?? [])],
       ...(made.title ? { title: made.title } : {}),
     };
-    const outcome = await this.importer.importOneAndWait(made.path, hints, made.kind === 'recording' ? 'Adding the recording' : 'Adding the screenshot');
+    const outcome = await this.importer.importOneAndWait(
+      made.path,
+      hints,
+      made.kind === 'recording' ? 'Adding the recording' : 'Adding the screenshot',
+    );
     return this.itemOf(outcome);
   }
 
@@ -295,7 +300,8 @@ export class Library {
     const row = this.index.row(id) ?? fail(`no item ${id}`);
     if (row.status !== 'ok') fail(`${row.title} cannot be trimmed: the file is ${row.status}`);
     if (row.kind === 'image' || row.kind === 'screenshot' || !row.duration_ms) fail(`${row.title} has no timeline to trim`);
-    if (request.inMs >= row.duration_ms) fail(`the in point ${formatClipTime(request.inMs)} is past the end (${formatClipTime(row.duration_ms)})`);
+    if (request.inMs >= row.duration_ms)
+      fail(`the in point ${formatClipTime(request.inMs)} is past the end (${formatClipTime(row.duration_ms)})`);
     this.options.tools();
     return row;
   }
@@ -347,7 +353,13 @@ export class Library {
     try {
       const plan = await prepare(job.signal);
       output = plan.output;
-      await runWithProgress(this.options.tools().ffmpeg, plan.args, plan.durationMs, (fraction) => job.update({ fraction: fraction * 0.95 }), job.signal);
+      await runWithProgress(
+        this.options.tools().ffmpeg,
+        plan.args,
+        plan.durationMs,
+        (fraction) => job.update({ fraction: fraction * 0.95 }),
+        job.signal,
+      );
       job.update({ message: 'Adding it to the library', fraction: 0.97 });
       const outcome = await this.importer.importOneAndWait(output, plan.hints, `Adding ${plan.hints.title ?? 'the clip'}`);
       const item = this.itemOf(outcome);
@@ -417,7 +429,11 @@ export class Library {
       try {
         if (row.trash_token !== null || this.options.shell.trash.where === 'os') {
           const path = await this.options.shell.trash.restore(row.path, row.trash_token);
-          this.index.setLocation(row.id, { path, status: row.status === 'corrupt' ? 'corrupt' : 'ok', error: row.status === 'corrupt' ? row.error : null });
+          this.index.setLocation(row.id, {
+            path,
+            status: row.status === 'corrupt' ? 'corrupt' : 'ok',
+            error: row.status === 'corrupt' ? row.error : null,
+          });
         }
         this.index.setTrashed(row.id, null, null);
         done.push(row.id);
@@ -437,7 +453,11 @@ export class Library {
     for (const hash of new Set(rows.map((row) => row.content_hash))) {
       if (this.index.byHash(hash).length === 0) await this.thumbnails.forget(hash);
     }
-    if (rows.length) this.changed('removed', rows.map((row) => row.id));
+    if (rows.length)
+      this.changed(
+        'removed',
+        rows.map((row) => row.id),
+      );
     return rows.length;
   }
 

@@ -44,7 +44,9 @@ export async function restoreFromOsTrash(originalPath: string, environment: OsTr
     }
   }
   const where = environment.platform === 'win32' ? 'Recycle Bin' : 'Trash';
-  throw new NotInTrashError(`${basename(originalPath)} was not found in the ${where}; restore it there and Tally finds it at ${originalPath}`);
+  throw new NotInTrashError(
+    `${basename(originalPath)} was not found in the ${where}; restore it there and Tally finds it at ${originalPath}`,
+  );
 }
 
 interface TrashEntry {

@@ -57,7 +57,9 @@ export class FolderWatcher {
     watcher.on('add', (file) => this.queue('add', file));
     watcher.on('change', (file) => this.queue('add', file));
     watcher.on('unlink', (file) => this.queue('gone', file));
-    watcher.on('error', (error) => this.options.log.warn({ folder: path, err: error instanceof Error ? error.message : String(error) }, 'watched folder error'));
+    watcher.on('error', (error) =>
+      this.options.log.warn({ folder: path, err: error instanceof Error ? error.message : String(error) }, 'watched folder error'),
+    );
     this.ready.set(path, new Promise((resolveReady) => watcher.once('ready', () => resolveReady())));
     this.watchers.set(path, watcher);
   }

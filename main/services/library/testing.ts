@@ -1,18 +1,24 @@
 /**
  * A real library for tests: a fresh data dir with its SQLite store, the system's ffmpeg and
  * ffprobe, the web host's shell (its own trash folder), and every event it sends recorded.
+ * `api` calls it through the contract (arguments and results validated) as the renderer does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LibraryChange, LibraryJob } from '../../common/host/library-contract.ts';
-import { silentLogger } from '../../main/services/logger.ts';
-import { Library, type LibraryOptions } from '../../main/services/library/library.ts';
-import { webLibraryShell } from '../../main/services/library/shell.ts';
-import { Store } from '../../main/services/store.ts';
+import { createContractClient } from '../../../common/host/client.ts';
+import type { ServiceClient } from '../../../common/host/contract-kit.ts';
+import { libraryService, type LibraryChange, type LibraryJob } from '../../../common/host/library-contract.ts';
+import { HostRouter } from '../../../common/host/router.ts';
+import { silentLogger } from '../logger.ts';
+import { Library, type LibraryOptions } from './library.ts';
+import { webLibraryShell } from './shell.ts';
+import { Store } from '../store.ts';
 
 export interface TestLibrary {
   library: Library;
+  /** The library's calls through the contract, as the renderer makes them. */
+  api: ServiceClient<typeof libraryService>;
   store: Store;
   /** The data dir (removed by `close`). */
   dir: string;
@@ -37,8 +43,15 @@ export function openTestLibrary(overrides: Partial<LibraryOptions> = {}, dir = m
     ...overrides,
   });
   library.start();
+  const contract = { library: libraryService };
+  const router = new HostRouter(contract, { library: library.service }, () => {});
+  const api = createContractClient(contract, {
+    invoke: (channel, args) => router.invoke(channel, args),
+    subscribe: () => () => {},
+  }).library;
   return {
     library,
+    api,
     store,
     dir,
     jobs,

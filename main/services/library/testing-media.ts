@@ -1,7 +1,7 @@
 /**
- * Small real media files made by ffmpeg from its lavfi test sources, and ffprobe to read them
- * back, for tests of the library (and anything else that imports files). Sizes and lengths are
- * kept tiny so a 2-core machine makes them in a blink.
+ * For tests: small real media files made by ffmpeg from its lavfi test sources, and ffprobe to
+ * read them back (the library's tests and the e2e tests). Sizes and lengths are kept tiny so a
+ * 2-core machine makes them in a blink.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -34,7 +34,16 @@ export async function makeVideo(path: string, spec: VideoSpec = {}): Promise<str
   const picture = spec.color ? `color=c=${spec.color}:s=${size}:r=${fps}:d=${seconds}` : `testsrc2=s=${size}:r=${fps}:d=${seconds}`;
   const args = ['-v', 'error', '-f', 'lavfi', '-i', picture];
   if (spec.audio !== false) args.push('-f', 'lavfi', '-i', `sine=f=440:sample_rate=48000:d=${seconds}`);
-  args.push('-c:v', spec.videoCodec ?? 'libx264', '-g', String(spec.gop ?? fps), '-keyint_min', String(spec.gop ?? fps), '-sc_threshold', '0');
+  args.push(
+    '-c:v',
+    spec.videoCodec ?? 'libx264',
+    '-g',
+    String(spec.gop ?? fps),
+    '-keyint_min',
+    String(spec.gop ?? fps),
+    '-sc_threshold',
+    '0',
+  );
   if ((spec.videoCodec ?? 'libx264') === 'libx264') args.push('-preset', 'ultrafast', '-pix_fmt', 'yuv420p');
   if (spec.audio !== false) args.push('-c:a', spec.audioCodec ?? 'aac', '-ac', '2', '-shortest');
   await run('ffmpeg', [...args, '-y', path]);
@@ -48,10 +57,24 @@ export async function makeImage(path: string, size = '64x36', color = 'blue'): P
   return path;
 }
 
-/** Writes `count` different small PNGs as `<dir>/<stem>0001.png`... in one ffmpeg run. */
+/**
+ * Writes `count` small grey PNGs, each different from every other (frame n's pixels encode n),
+ * as `<dir>/<stem>0001.png`... in one ffmpeg run.
+ */
 export async function makeImages(dir: string, count: number, stem = 'frame'): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=32x18:r=10', '-frames:v', String(count), '-y', `${dir}/${stem}%04d.png`]);
+  const picture = "nullsrc=s=32x18:r=10,format=gray,geq=lum='if(eq(X,0),trunc(N/256),mod(N+Y,256))'";
+  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', picture, '-frames:v', String(count), '-y', `${dir}/${stem}%04d.png`]);
+}
+
+/** Writes `count` short WAVs of noise, each different, as `<dir>/<stem>0000.wav`... in one ffmpeg run. */
+export async function makeSounds(dir: string, count: number, stem = 'take'): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const seconds = (count * 0.05).toFixed(2);
+  await run('ffmpeg', [
+    '-v', 'error', '-f', 'lavfi', '-i', `anoisesrc=d=${seconds}:c=white:seed=7:sample_rate=8000:nb_samples=400`,
+    '-f', 'segment', '-segment_time', '0.05', '-y', `${dir}/${stem}%04d.wav`,
+  ]); // prettier-ignore
 }
 
 /** Writes a sound file (a tone) by extension. */
