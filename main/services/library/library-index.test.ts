@@ -78,6 +78,23 @@ describe('library search', () => {
     expect(found.slice(2).sort()).toEqual(['Evening', 'Morning talk']);
   });
 
+  it('pages through title matches and then the others without repeating or losing any, trashed items left out', () => {
+    for (let n = 0; n < 5; n++) index.insert(item({ title: `Podcast ${n}` }));
+    for (let n = 0; n < 5; n++) index.insert(item({ title: `Episode ${n}`, notes: 'from the podcast feed' }));
+    const trashed = index.insert(item({ title: 'Podcast old' }));
+    index.setTrashed(trashed.id, 1, null);
+    const seen: string[] = [];
+    for (let offset = 0; offset < 12; offset += 3) {
+      const page = index.search({ text: 'podc', limit: 3, offset });
+      expect(page.total).toBe(10);
+      seen.push(...titles(page));
+    }
+    expect(seen).toHaveLength(10);
+    expect(seen.slice(0, 5).every((title) => title.startsWith('Podcast'))).toBe(true);
+    expect(seen.slice(5).every((title) => title.startsWith('Episode'))).toBe(true);
+    expect(index.search({ text: 'podc', trashed: true }).items.map((entry) => entry.id)).toEqual([trashed.id]);
+  });
+
   it('follows renames, new tags and notes, and forgets deleted items', () => {
     const row = index.insert(item({ title: 'Untitled' }));
     expect(index.search({ text: 'keynote' }).total).toBe(0);

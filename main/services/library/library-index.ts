@@ -299,27 +299,59 @@ export class LibraryIndex {
   /**
    * Full-text search with prefix matching. Items whose title holds every word come first,
    * then the rest; within each group by bm25 (title weighs most, then tags, then notes).
+   * The two groups are two FTS5 queries (`{title} : (...)` and `(...) NOT {title} : (...)`),
+   * so bm25 runs only over the group a page comes from, and the second one only when the page
+   * reaches it.
    */
   search(input: LibrarySearchQuery): LibraryPage {
     const query = LibrarySearchQuery.parse(input);
-    const match = ftsMatchExpression(query.text);
-    if (!match) return this.list({ ...query, sort: 'created', direction: 'desc' });
-    const titleMatch = ftsMatchExpression(query.text, ['title'])!;
+    const all = ftsMatchExpression(query.text);
+    if (!all) return this.list({ ...query, sort: 'created', direction: 'desc' });
+    const inTitle = ftsMatchExpression(query.text, ['title'])!;
+    const elsewhere = `(${all}) NOT (${inTitle})`;
     const where = filterSql(query);
-    const rows = this.db
+    const titleTotal = this.countMatches(inTitle, query, where);
+    const items: ItemRow[] = [];
+    if (query.offset < titleTotal) items.push(...this.matchPage(inTitle, where, query.limit, query.offset));
+    if (items.length < query.limit) {
+      items.push(...this.matchPage(elsewhere, where, query.limit - items.length, Math.max(0, query.offset - titleTotal)));
+    }
+    return { items: items.map(toLibraryItem), total: titleTotal + this.countMatches(elsewhere, query, where) };
+  }
+
+  private matchPage(match: string, where: { sql: string; params: unknown[] }, limit: number, offset: number): ItemRow[] {
+    return this.db
       .prepare<unknown[], ItemRow>(
         `SELECT i.* FROM library_fts f JOIN library_items i ON i.id = f.rowid
          WHERE library_fts MATCH ? AND ${where.sql}
-         ORDER BY (f.rowid IN (SELECT rowid FROM library_fts WHERE library_fts MATCH ?)) DESC, bm25(library_fts, 10.0, 4.0, 1.0), i.id DESC
-         LIMIT ? OFFSET ?`,
+         ORDER BY bm25(library_fts, 10.0, 4.0, 1.0), i.id DESC LIMIT ? OFFSET ?`,
       )
-      .all(match, ...where.params, titleMatch, query.limit, query.offset);
-    const total = this.db
+      .all(match, ...where.params, limit, offset);
+  }
+
+  /** How many items match. Without filters FTS5 counts alone (fast), less the trashed matches. */
+  private countMatches(match: string, filters: LibraryFilters, where: { sql: string; params: unknown[] }): number {
+    const plain =
+      !filters.trashed &&
+      !filters.kinds?.length &&
+      !filters.tags?.length &&
+      filters.fromMs === undefined &&
+      filters.toMs === undefined &&
+      !filters.status;
+    if (plain) {
+      return this.db
+        .prepare<{ match: string }, { n: number }>(
+          `SELECT (SELECT COUNT(*) FROM library_fts WHERE library_fts MATCH @match)
+                - (SELECT COUNT(*) FROM library_fts WHERE library_fts MATCH @match
+                   AND rowid IN (SELECT id FROM library_items WHERE trashed_at IS NOT NULL)) AS n`,
+        )
+        .get({ match })!.n;
+    }
+    return this.db
       .prepare<unknown[], { n: number }>(
         `SELECT COUNT(*) AS n FROM library_fts f JOIN library_items i ON i.id = f.rowid WHERE library_fts MATCH ? AND ${where.sql}`,
       )
       .get(match, ...where.params)!.n;
-    return { items: rows.map(toLibraryItem), total };
   }
 
   /** Renames, tags, annotates. */
@@ -458,7 +490,7 @@ function filterSql(filters: LibraryFilters): { sql: string; params: unknown[] } 
     params.push(...filters.kinds);
   }
   for (const tag of filters.tags ?? []) {
-    clauses.push('EXISTS (SELECT 1 FROM library_tags t WHERE t.item_id = i.id AND t.tag = ?)');
+    clauses.push('i.id IN (SELECT item_id FROM library_tags WHERE tag = ?)');
     params.push(tag.trim());
   }
   if (filters.fromMs !== undefined) {

@@ -42,6 +42,7 @@ CREATE INDEX library_items_by_imported ON library_items (trashed_at, imported_at
 CREATE INDEX library_items_by_title ON library_items (trashed_at, title COLLATE NOCASE);
 CREATE INDEX library_items_by_duration ON library_items (trashed_at, duration_ms);
 CREATE INDEX library_items_by_size ON library_items (trashed_at, size_bytes);
+CREATE INDEX library_items_by_kind ON library_items (trashed_at, kind, created_at);
 CREATE INDEX library_items_by_hash ON library_items (content_hash);
 CREATE INDEX library_items_by_path ON library_items (path);
 CREATE INDEX library_items_by_status ON library_items (status) WHERE status <> 'ok';
