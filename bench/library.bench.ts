@@ -71,7 +71,7 @@ function fill(store: Store, count: number, realFile: string): void {
   })();
 }
 
-function time(runs: number, work: () => unknown | Promise<unknown>): Promise<number[]> {
+function time(runs: number, work: () => unknown): Promise<number[]> {
   return (async () => {
     for (let warm = 0; warm < 3; warm++) await work();
     const samples: number[] = [];
@@ -124,7 +124,10 @@ try {
 
     const cases: { name: string; run: () => Promise<unknown>; peer?: () => unknown }[] = [
       { name: 'first page (60, newest first)', run: () => invoke('list', {}) },
-      { name: 'page: type + tag filter, by name', run: () => invoke('list', { kinds: ['video', 'recording'], tags: ['live'], sort: 'title', direction: 'asc' }) },
+      {
+        name: 'page: type + tag filter, by name',
+        run: () => invoke('list', { kinds: ['video', 'recording'], tags: ['live'], sort: 'title', direction: 'asc' }),
+      },
       { name: 'page 100 (offset 5,940)', run: () => invoke('list', { offset: 5940 }) },
     ];
     for (const text of ['co', 'conc', 'concert night', 'keynote rehears', 'sponsor']) {
@@ -148,7 +151,9 @@ try {
         'LIKE / FTS': peer ? (percentile(peer, 0.5) / p50).toFixed(1) : '',
       });
       if (size === 10_000 && (testCase.name.startsWith('first page') || testCase.name.startsWith('search'))) {
-        verdicts.push(`${testCase.name}: p95 ${percentile(samples, 0.95).toFixed(1)} ms ${percentile(samples, 0.95) < TARGET_MS ? '<' : '>='} ${TARGET_MS} ms`);
+        verdicts.push(
+          `${testCase.name}: p95 ${percentile(samples, 0.95).toFixed(1)} ms ${percentile(samples, 0.95) < TARGET_MS ? '<' : '>='} ${TARGET_MS} ms`,
+        );
       }
     }
     const sample = await invoke('search', { text: 'conc' });
@@ -156,7 +161,9 @@ try {
     await library.dispose();
     store.dispose();
   }
-  console.log('Through the host contract (validation + disk check of the page), 60 items a page; the peer is a LIKE scan of the same table.');
+  console.log(
+    'Through the host contract (validation + disk check of the page), 60 items a page; the peer is a LIKE scan of the same table.',
+  );
   console.table(rows);
   if (verdicts.length) {
     const met = verdicts.every((line) => line.includes(' < '));

@@ -15,10 +15,9 @@ import { useWebStudio } from './support/web-studio.ts';
 
 const media = mkdtempSync(join(tmpdir(), 'tally-library-e2e-'));
 let redClip: string;
-let blueCard: string;
 
 beforeAll(async () => {
-  [redClip, blueCard] = await Promise.all([
+  [redClip] = await Promise.all([
     makeVideo(join(media, 'Red concert.mp4'), { seconds: 2, size: '320x180', color: 'red' }),
     makeImage(join(media, 'uploads', 'Blue card.png'), '320x180', 'blue'),
   ]);
@@ -58,6 +57,16 @@ async function waitForEngine(page: Page): Promise<void> {
   await page.getByRole('group', { name: 'Scenes' }).waitFor({ timeout: 60_000 });
 }
 
+/**
+ * Clicks a control once it is enabled, as a dispatched event: Playwright's click waits for two
+ * animation frames of a stable layout, and a page compositing WebGL on the CPU of a loaded
+ * machine may not paint for seconds.
+ */
+async function press(control: Locator): Promise<void> {
+  await expect.poll(() => control.isEnabled(), { timeout: 30_000 }).toBe(true);
+  await control.dispatchEvent('click');
+}
+
 function card(library: Locator, title: string): Locator {
   return library.getByRole('list', { name: 'Library items' }).getByRole('button', { name: title, exact: true });
 }
@@ -90,13 +99,13 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
     await search.fill('nothing like it');
     await expect.poll(() => library.getByText('Nothing matches "nothing like it".').count()).toBe(1);
     await search.fill('red co');
-    await card(library, 'Red concert').click();
+    await press(card(library, 'Red concert'));
 
     const details = library.getByRole('region', { name: 'Item details' });
     await expect.poll(() => details.innerText()).toContain('320x180');
     expect(await details.innerText()).toContain('h264 / aac');
     expect(isRed(await programPixel(page, 0.5, 0.5))).toBe(false);
-    await details.getByRole('button', { name: 'Add to scene' }).click();
+    await press(details.getByRole('button', { name: 'Add to scene' }));
     await expect.poll(() => page.getByRole('list', { name: 'Sources' }).innerText(), { timeout: 30_000 }).toContain('Red concert: ready');
     await expect.poll(async () => isRed(await programPixel(page, 0.5, 0.5)), { timeout: 30_000 }).toBe(true);
     // It is a 320x180 clip centred on a 1280x720 canvas: the corners still show the scene beneath.
@@ -107,7 +116,7 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
     const page = await newPage();
     const library = await openStudio(studio.url(), page);
     await library.getByLabel('Host path').fill(join(media, 'uploads'));
-    await library.getByRole('button', { name: 'Import path' }).click();
+    await press(library.getByRole('button', { name: 'Import path' }));
     await card(library, 'Blue card').waitFor();
     // The drag itself, event by event (a pointer drag over a canvas SwiftShader keeps redrawing never
     // settles for Playwright's stability check): the card fills the drag data, the preview takes the drop.
@@ -130,27 +139,27 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
     const page = await newPage();
     await page.goto(studio.url());
     const library = page.getByRole('region', { name: 'Library' });
-    await card(library, 'Red concert').click();
+    await press(card(library, 'Red concert'));
     const details = library.getByRole('region', { name: 'Item details' });
-    await details.getByRole('button', { name: 'Play' }).click();
+    await press(details.getByRole('button', { name: 'Play' }));
     const player = page.getByRole('dialog', { name: 'Player: Red concert' });
     const video = player.getByLabel('Video player');
     await expect
       .poll(() => video.evaluate((element: HTMLVideoElement) => element.readyState), { timeout: 20_000 })
       .toBeGreaterThanOrEqual(1);
     expect(Math.abs((await video.evaluate((element: HTMLVideoElement) => element.duration)) - 2)).toBeLessThan(0.2);
-    await player.getByRole('button', { name: 'Close player' }).click();
+    await press(player.getByRole('button', { name: 'Close player' }));
 
-    await details.getByRole('button', { name: 'Trim…' }).click();
+    await press(details.getByRole('button', { name: 'Trim…' }));
     const trim = page.getByRole('dialog', { name: 'Trim: Red concert' });
     await trim.getByLabel('In (seconds)').fill('0');
     await trim.getByLabel('Out (seconds)').fill('1');
     await expect.poll(() => trim.getByRole('status', { name: 'Trim plan' }).innerText()).toContain('stream copy');
-    await trim.getByRole('button', { name: 'Export clip' }).click();
+    await press(trim.getByRole('button', { name: 'Export clip' }));
     await expect
       .poll(() => trim.getByRole('status', { name: 'Trim result' }).innerText(), { timeout: 30_000 })
       .toContain('Ready: Red concert (0:00–0:01)');
-    await trim.getByRole('button', { name: 'Close trim' }).click();
+    await press(trim.getByRole('button', { name: 'Close trim' }));
     await card(library, 'Red concert (0:00–0:01)').waitFor();
   });
 });

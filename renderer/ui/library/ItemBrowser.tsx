@@ -107,7 +107,13 @@ export function ItemBrowser({ items, view, selectedId, onSelect, onOpen }: ItemB
           onDragStart={(event) => startDrag(event, item)}
           onDoubleClick={() => onOpen(item)}
         >
-          <button type="button" className="library-card-button" aria-label={item.title} aria-pressed={item.id === selectedId} onClick={() => onSelect(item)}>
+          <button
+            type="button"
+            className="library-card-button"
+            aria-label={item.title}
+            aria-pressed={item.id === selectedId}
+            onClick={() => onSelect(item)}
+          >
             <Thumb item={item} />
             <span className="library-card-title">{item.title}</span>
           </button>
