@@ -146,6 +146,10 @@ describe('importing files into the library', () => {
     try {
       const { jobId } = await slow.api.import([many]);
       await expect.poll(() => slow.jobs.filter((job) => job.id === jobId).at(-1)?.done ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+      // The host answers while it imports: a listing comes back before the import has ended.
+      const listed = await slow.api.list({});
+      expect(slow.jobs.filter((job) => job.id === jobId).at(-1)?.state).toBe('running');
+      expect(listed.total).toBeGreaterThanOrEqual(3);
       expect(await slow.api.cancelJob(jobId)).toBe(true);
       const ended = await slow.jobEnd(jobId);
       expect(ended.state).toBe('cancelled');
