@@ -104,6 +104,49 @@ export interface QueuedFile {
   hints: ImportHints | null;
 }
 
+/** What a file holds: its bytes and what they are. */
+export type ItemContent = Pick<NewItem, 'sizeBytes' | 'mtimeMs' | 'contentHash' | 'kind' | 'status' | 'error' | 'media'>;
+
+/** The columns that describe a file's content, written alike by an insert and a refresh. */
+const CONTENT_COLUMNS = [
+  'size_bytes',
+  'mtime_ms',
+  'content_hash',
+  'kind',
+  'status',
+  'error',
+  'container',
+  'duration_ms',
+  'video_codec',
+  'audio_codec',
+  'width',
+  'height',
+  'fps',
+  'audio_channels',
+  'audio_sample_rate',
+] as const;
+
+function contentValues(item: ItemContent): Record<(typeof CONTENT_COLUMNS)[number], unknown> {
+  const { media } = item;
+  return {
+    size_bytes: item.sizeBytes,
+    mtime_ms: Math.round(item.mtimeMs),
+    content_hash: item.contentHash,
+    kind: item.kind,
+    status: item.status,
+    error: item.error,
+    container: media.container,
+    duration_ms: media.durationMs,
+    video_codec: media.videoCodec,
+    audio_codec: media.audioCodec,
+    width: media.width,
+    height: media.height,
+    fps: media.fps,
+    audio_channels: media.audioChannels,
+    audio_sample_rate: media.audioSampleRate,
+  };
+}
+
 /** Frames in a hover strip. */
 export const SPRITE_FRAMES = 10;
 
@@ -186,38 +229,24 @@ export class LibraryIndex {
     return this.db.transaction(() => {
       const result = this.db
         .prepare(
-          `INSERT INTO library_items (path, size_bytes, mtime_ms, content_hash, kind, status, error, container, duration_ms,
-             video_codec, audio_codec, width, height, fps, audio_channels, audio_sample_rate, created_at, imported_at, title,
-             tags, notes, scene_collection_id, destination_ids, derived_from_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO library_items (path, ${CONTENT_COLUMNS.join(', ')}, created_at, imported_at, title, tags, notes,
+             scene_collection_id, destination_ids, derived_from_id)
+           VALUES (@path, ${CONTENT_COLUMNS.map((column) => `@${column}`).join(', ')}, @created_at, @imported_at, @title, @tags, @notes,
+             @scene_collection_id, @destination_ids, @derived_from_id)`,
         )
-        .run(
-          item.path,
-          item.sizeBytes,
-          Math.round(item.mtimeMs),
-          item.contentHash,
-          item.kind,
-          item.status,
-          item.error,
-          item.media.container,
-          item.media.durationMs,
-          item.media.videoCodec,
-          item.media.audioCodec,
-          item.media.width,
-          item.media.height,
-          item.media.fps,
-          item.media.audioChannels,
-          item.media.audioSampleRate,
-          Math.round(item.createdAtMs),
-          Math.round(item.importedAtMs),
-          item.title,
-          JSON.stringify(normaliseTags(item.tags ?? [])),
-          item.notes ?? '',
-          item.sceneCollectionId ?? null,
-          JSON.stringify(item.destinationIds ?? []),
-          item.derivedFromId ?? null,
-        );
-      if (queueId !== undefined) this.db.prepare('DELETE FROM library_import_queue WHERE id = ?').run(queueId);
+        .run({
+          ...contentValues(item),
+          path: item.path,
+          created_at: Math.round(item.createdAtMs),
+          imported_at: Math.round(item.importedAtMs),
+          title: item.title,
+          tags: JSON.stringify(normaliseTags(item.tags ?? [])),
+          notes: item.notes ?? '',
+          scene_collection_id: item.sceneCollectionId ?? null,
+          destination_ids: JSON.stringify(item.destinationIds ?? []),
+          derived_from_id: item.derivedFromId ?? null,
+        });
+      if (queueId !== undefined) this.dequeue(queueId);
       return this.row(Number(result.lastInsertRowid))!;
     })();
   }
@@ -226,33 +255,11 @@ export class LibraryIndex {
    * A file changed where it is (a watched file written again): new bytes and facts for the same
    * item, so its title, tags and notes stay. Removes its queue entry in the same transaction.
    */
-  refresh(id: number, item: Omit<NewItem, 'path' | 'title' | 'createdAtMs' | 'importedAtMs'>, queueId?: number): ItemRow {
+  refresh(id: number, item: ItemContent, queueId?: number): ItemRow {
     return this.db.transaction(() => {
-      const { media } = item;
       this.db
-        .prepare(
-          `UPDATE library_items SET size_bytes = ?, mtime_ms = ?, content_hash = ?, kind = ?, status = ?, error = ?, container = ?,
-             duration_ms = ?, video_codec = ?, audio_codec = ?, width = ?, height = ?, fps = ?, audio_channels = ?, audio_sample_rate = ?
-           WHERE id = ?`,
-        )
-        .run(
-          item.sizeBytes,
-          Math.round(item.mtimeMs),
-          item.contentHash,
-          item.kind,
-          item.status,
-          item.error,
-          media.container,
-          media.durationMs,
-          media.videoCodec,
-          media.audioCodec,
-          media.width,
-          media.height,
-          media.fps,
-          media.audioChannels,
-          media.audioSampleRate,
-          id,
-        );
+        .prepare(`UPDATE library_items SET ${CONTENT_COLUMNS.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`)
+        .run({ ...contentValues(item), id });
       if (queueId !== undefined) this.dequeue(queueId);
       return this.row(id)!;
     })();

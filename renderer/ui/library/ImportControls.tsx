@@ -84,28 +84,20 @@ export function ImportControls({ api, host, importer, notify }: ImportControlsPr
       <button type="button" onClick={() => pick(true)}>
         Import folder…
       </button>
-      <input
-        ref={filesInput}
-        type="file"
-        multiple
-        hidden
-        aria-label="Upload files"
-        onChange={(event) => {
-          void importer.importPicked(pickedFromInput(event.target.files));
-          event.target.value = '';
-        }}
-      />
-      <input
-        ref={folderInput}
-        type="file"
-        multiple
-        hidden
-        aria-label="Upload folder"
-        onChange={(event) => {
-          void importer.importPicked(pickedFromInput(event.target.files));
-          event.target.value = '';
-        }}
-      />
+      {([filesInput, folderInput] as const).map((input, index) => (
+        <input
+          key={index}
+          ref={input}
+          type="file"
+          multiple
+          hidden
+          aria-label={index === 0 ? 'Upload files' : 'Upload folder'}
+          onChange={(event) => {
+            void importer.importPicked(pickedFromInput(event.target.files));
+            event.target.value = '';
+          }}
+        />
+      ))}
       <form
         className="library-inline-form"
         onSubmit={(event) => {
