@@ -134,6 +134,19 @@ describe('importing files into the library', () => {
       videoCodec: 'h264',
     });
     expect((await t.api.list({ kinds: ['recording'] })).items.map((entry) => entry.id)).toEqual([item.id]);
+    // A watched folder may see a finished recording before the recorder reports it: it becomes the studio's all the same.
+    const early = await makeVideo(join(t.dir, 'Recordings', 'seen first.mp4'), { seconds: 1, size: '320x180', color: 'green' });
+    const { jobId } = await t.api.import([early]);
+    const seen = (await t.api.get((await t.jobEnd(jobId)).itemIds[0]!))!;
+    expect(seen.kind).toBe('video');
+    expect(
+      await t.library.addMade({ path: early, kind: 'recording', sceneCollectionId: 'default', destinationIds: ['youtube'] }),
+    ).toMatchObject({
+      id: seen.id,
+      kind: 'recording',
+      sceneCollectionId: 'default',
+      destinationIds: ['youtube'],
+    });
     const shot = await makeImage(join(t.dir, 'Screenshots', 'shot.png'), '1280x720');
     expect(await t.library.addMade({ path: shot, kind: 'screenshot' })).toMatchObject({ kind: 'screenshot', width: 1280, height: 720 });
     await expect(t.library.addMade({ path: join(t.dir, 'nope.mp4'), kind: 'recording' })).rejects.toThrow('the file is gone');

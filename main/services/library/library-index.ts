@@ -381,6 +381,19 @@ export class LibraryIndex {
     return this.row(id);
   }
 
+  /** Marks an item as made by the studio (a recording a watched folder found before the recorder said so). */
+  markMade(
+    id: number,
+    made: { kind: 'recording' | 'screenshot'; sceneCollectionId: string | null; destinationIds: readonly string[] },
+  ): ItemRow | undefined {
+    this.db
+      .prepare(
+        'UPDATE library_items SET kind = ?, scene_collection_id = COALESCE(?, scene_collection_id), destination_ids = ? WHERE id = ?',
+      )
+      .run(made.kind, made.sceneCollectionId, JSON.stringify(made.destinationIds), id);
+    return this.row(id);
+  }
+
   /** Records where a file is now and whether it is readable there. */
   setLocation(
     id: number,

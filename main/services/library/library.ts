@@ -156,6 +156,17 @@ export class Library {
       hints,
       made.kind === 'recording' ? 'Adding the recording' : 'Adding the screenshot',
     );
+    // Already there (a watched folder saw the finished file first): it is still the studio's own.
+    const known = outcome.kind === 'skipped' || outcome.kind === 'refreshed' ? this.itemOf(outcome) : null;
+    if (known && known.path === made.path) {
+      const row = this.index.markMade(known.id, {
+        kind: made.kind,
+        sceneCollectionId: hints.sceneCollectionId ?? null,
+        destinationIds: hints.destinationIds ?? [],
+      });
+      this.changed('updated', [known.id]);
+      return toLibraryItem(row!);
+    }
     return this.itemOf(outcome);
   }
 
