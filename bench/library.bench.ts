@@ -167,7 +167,6 @@ try {
   console.log(
     'p50/p95: through the host contract (validation + disk check of the page), 60 items a page. ' +
       'FTS SQL: the same search, SQL only. LIKE SQL: the peer, a LIKE scan of the same table for the first word.',
-  ); the peer is a LIKE scan of the same table.',
   );
   console.table(rows);
   if (verdicts.length) {
