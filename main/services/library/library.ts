@@ -420,7 +420,8 @@ export class Library {
     for (const row of this.index.rows(ids)) {
       if (row.trashed_at !== null) continue;
       try {
-        const token = (await statOrNull(row.path)) ? await this.options.shell.trash.moveToTrash(row.path) : null;
+        // The token says the file went to a trash ('' when that trash needs none); null: there was no file to move.
+        const token = (await statOrNull(row.path)) ? ((await this.options.shell.trash.moveToTrash(row.path)) ?? '') : null;
         this.index.setTrashed(row.id, this.now(), token);
         done.push(row.id);
       } catch (error) {
@@ -438,7 +439,7 @@ export class Library {
     for (const row of this.index.rows(ids)) {
       if (row.trashed_at === null) continue;
       try {
-        if (row.trash_token !== null || this.options.shell.trash.where === 'os') {
+        if (row.trash_token !== null) {
           const path = await this.options.shell.trash.restore(row.path, row.trash_token);
           this.index.setLocation(row.id, {
             path,
