@@ -16,6 +16,7 @@ describe('the web studio in Chromium', () => {
     expect(text).toContain(studio.dataDir);
     expect(text).toMatch(/ffmpeg\s+\d+\.\d+/);
     expect(text).toContain(`schema version ${loadMigrations().length}`);
+    await page.close();
   });
 
   it('receives host stats events in the status bar', async () => {
@@ -24,6 +25,7 @@ describe('the web studio in Chromium', () => {
     const status = page.getByRole('contentinfo', { name: 'Status' });
     await expect.poll(() => status.innerText(), { timeout: 5000 }).toMatch(/CPU \d+\.\d%.*Memory \d+\.\d MiB/s);
     await expect.poll(() => status.innerText()).toContain('Host: connected');
+    await page.close();
   });
 
   it('sends 1 MiB through the binary media channel and gets the same bytes back', async () => {
@@ -33,5 +35,6 @@ describe('the web studio in Chromium', () => {
     await expect
       .poll(() => page.getByRole('status', { name: 'Media channel result' }).innerText(), { timeout: 15_000 })
       .toMatch(/^Media channel: 1\.0 MiB round trip intact in \d+ ms$/);
+    await page.close();
   });
 });
