@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Id, SceneCollection } from '../scene/schema.ts';
 import { call, event } from './contract-kit.ts';
+import { libraryService } from './library-contract.ts';
 
 /** Where the ffmpeg binary came from: `TALLY_FFMPEG`, a copy bundled with Tally, PATH, or a usual install folder (Homebrew...). */
 export const FfmpegSource = z.enum(['configured', 'bundled', 'path', 'install-folder']);
@@ -140,6 +141,8 @@ export const hostContract = {
     /** Checking, progress of the download, refusals and errors. */
     onDidChangeState: event(UpdateState),
   },
+  /** The content library (see library-contract.ts). */
+  library: libraryService,
 } as const;
 
 export type HostContract = typeof hostContract;

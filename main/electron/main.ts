@@ -10,7 +10,7 @@ import { app, BrowserWindow, desktopCapturer, dialog, ipcMain, Menu, MessageChan
 import electronUpdater from 'electron-updater';
 import { load } from 'js-yaml';
 import { bundledFfmpegDir } from '../../native/ffmpeg.ts';
-import { startHost } from '../services/host.ts';
+import { startHost, type Host } from '../services/host.ts';
 import { createFileLogger, type Logger } from '../services/logger.ts';
 import { parsePublicKey, PUBLIC_KEY_FILE } from '../services/updates/signed-feed.ts';
 import { serveAppRequest } from './app-protocol.ts';
@@ -18,6 +18,7 @@ import { bootStudio } from './boot.ts';
 import { mountHostIpc } from './ipc.ts';
 import { studioMenuTemplate } from './menu.ts';
 import { recoverStudioRenderer } from './renderer-recovery.ts';
+import { electronLibraryShell, withLibraryFiles } from './library-shell.ts';
 import { desktopCapturerProvider, displayMediaHandler } from './screen-sources.ts';
 import {
   APP_ENTRY_URL,
@@ -60,29 +61,43 @@ async function startStudio(log: Logger, logFile: string): Promise<void> {
     ),
   );
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
-  protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
+  // Library files are answered once the host has started; until then the protocol serves the app only.
+  let host: Host | undefined = undefined;
+  protocol.handle(
+    APP_SCHEME,
+    withLibraryFiles(
+      () => host?.library ?? null,
+      (request) => serveAppRequest(rendererDir, request),
+    ),
+  );
   session.defaultSession.setPermissionRequestHandler(permissionRequestHandler);
   session.defaultSession.setPermissionCheckHandler(permissionCheckHandler);
 
   const updates = createUpdates(log);
-  const host = await startHost({
+  const started = await startHost({
     version: app.getVersion(),
     runtime: 'electron',
     dataDir: app.getPath('userData'),
     log,
     screenSources: desktopCapturerProvider(desktopCapturer),
+    libraryShell: electronLibraryShell({
+      shell,
+      dialog,
+      window: () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null,
+    }),
     ffmpeg: { bundledDirs: [bundledFfmpegDir(process.resourcesPath), bundledFfmpegDir(join(app.getAppPath(), 'resources'))] },
     ...(updates ? { updates } : {}),
   });
+  host = started;
   session.defaultSession.setDisplayMediaRequestHandler(
-    displayMediaHandler({ capturer: desktopCapturer, choose: (sources) => host.screenChoice.ask(sources), log }),
+    displayMediaHandler({ capturer: desktopCapturer, choose: (sources) => started.screenChoice.ask(sources), log }),
   );
 
   const ipc = mountHostIpc({
     ipcMain,
-    router: host.router,
-    events: host.events,
-    media: host.media,
+    router: started.router,
+    events: started.events,
+    media: started.media,
     createChannel: () => new MessageChannelMain(),
     studioContents: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
     log,
@@ -90,7 +105,7 @@ async function startStudio(log: Logger, logFile: string): Promise<void> {
   app.on('will-quit', () => {
     ipc.dispose();
     updates?.dispose();
-    host.dispose();
+    started.dispose();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

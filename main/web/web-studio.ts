@@ -25,6 +25,7 @@ import {
 } from '../../common/host/web-wire.ts';
 import { decodeMediaFrame, encodeMediaFrame, MAX_MEDIA_PAYLOAD_BYTES, MEDIA_HEADER_BYTES } from '../../common/host/media-frame.ts';
 import type { Host } from '../services/host.ts';
+import { handleLibraryHttp, isLibraryPath } from '../services/library/http.ts';
 import type { Logger } from '../services/logger.ts';
 import type { MediaPeer } from '../services/media-hub.ts';
 import { serveStatic } from './static-files.ts';
@@ -126,11 +127,12 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
       res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong Host header');
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const libraryRequest = isLibraryPath(url.pathname);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !libraryRequest) {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://x');
     const offered = url.searchParams.get('token');
     if (token && offered !== null) {
       if (!safeEqual(offered, token)) {
@@ -146,6 +148,10 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
     }
     if (!hasSession(req)) {
       res.writeHead(401, { 'content-type': 'text/plain' }).end('open the URL with its token that the studio printed');
+      return;
+    }
+    if (libraryRequest) {
+      await handleLibraryHttp(hostServices.library, req, res, { sameOrigin: sameOrigin(req), headers: securityHeaders });
       return;
     }
     await serveStatic(options.rendererDir, req, res, securityHeaders);
