@@ -25,7 +25,7 @@ let image: LibraryItem;
 
 beforeAll(async () => {
   host = await startHost({ version: '9.9.9', runtime: 'web', dataDir: join(scratch, 'data'), log: silentLogger, statsIntervalMs: 60_000 });
-  studio = await startWebStudio({ rendererDir, hostServices: host, log: silentLogger });
+  studio = await startWebStudio({ rendererDir, hostServices: host, log: silentLogger, requireToken: false });
   guarded = await startWebStudio({ rendererDir, hostServices: host, log: silentLogger, requireToken: true, token: 'sekret' });
   origin = new URL(studio.url).origin;
   video = await host.library.addMade({ path: await makeVideo(join(scratch, 'media', 'clip.mp4'), { seconds: 1 }), kind: 'recording' });
