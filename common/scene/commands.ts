@@ -23,6 +23,9 @@ export const SceneCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('addScene'), scene: Scene }),
   z.object({ type: z.literal('renameScene'), sceneId: Id, name: z.string().min(1).max(200) }),
   z.object({ type: z.literal('removeScene'), sceneId: Id }),
+  /** Moves a scene within the collection's scene list: 0 is the first. */
+  z.object({ type: z.literal('moveScene'), sceneId: Id, toIndex: z.number().int().min(0) }),
+  z.object({ type: z.literal('renameCollection'), name: z.string().min(1).max(200) }),
   z.object({ type: z.literal('addItem'), sceneId: Id, item: SceneItem, index: z.number().int().min(0).optional() }),
   z.object({ type: z.literal('updateItem'), itemId: Id, patch: ItemPatch }),
   z.object({ type: z.literal('removeItem'), itemId: Id }),
@@ -95,6 +98,15 @@ export function applySceneCommand(collection: SceneCollection, input: SceneComma
       next.scenes = next.scenes.filter((candidate) => candidate.id !== command.sceneId);
       if (next.programSceneId === command.sceneId) next.programSceneId = next.scenes[0]!.id;
       if (next.previewSceneId === command.sceneId) next.previewSceneId = next.scenes[0]!.id;
+      break;
+    case 'moveScene': {
+      const moved = scene(command.sceneId);
+      next.scenes = next.scenes.filter((candidate) => candidate !== moved);
+      next.scenes.splice(Math.min(command.toIndex, next.scenes.length), 0, moved);
+      break;
+    }
+    case 'renameCollection':
+      next.name = command.name;
       break;
     case 'addItem': {
       const owner = scene(command.sceneId);

@@ -38,7 +38,7 @@ describe('the scene model', () => {
     expect(collection.canvas).toEqual({ width: 1280, height: 720 });
     const beauty = collection.sources[0]!.filters[0]!.settings;
     expect(beauty).toEqual({ kind: 'beauty', smoothing: 0.5, whitening: 0.2, sharpening: 0.3 });
-    expect(collection.sources[0]!.audio).toEqual({ gainDb: 0, muted: false, syncOffsetMs: 0 });
+    expect(collection.sources[0]!.audio).toEqual({ gainDb: 0, muted: false, syncOffsetMs: 0, monitoring: 'off' });
   });
 
   it('survives a JSON round trip unchanged', () => {
@@ -87,6 +87,15 @@ describe('the scene model', () => {
     ).toThrow(/is a camera, not a color/);
     const single = emptyCollection('x', 'X');
     expect(() => applySceneCommand(single, { type: 'removeScene', sceneId: 'scene-1' })).toThrow(/at least one scene/);
+  });
+
+  it('reorders scenes and renames the collection', () => {
+    let collection = applySceneCommand(studio(), { type: 'moveScene', sceneId: 'scene-2', toIndex: 0 });
+    expect(collection.scenes.map((scene) => scene.id)).toEqual(['scene-2', 'scene-1']);
+    collection = applySceneCommand(collection, { type: 'moveScene', sceneId: 'scene-2', toIndex: 99 });
+    expect(collection.scenes.map((scene) => scene.id)).toEqual(['scene-1', 'scene-2']);
+    expect(applySceneCommand(collection, { type: 'renameCollection', name: 'Evening show' }).name).toBe('Evening show');
+    expect(() => applySceneCommand(collection, { type: 'moveScene', sceneId: 'gone', toIndex: 0 })).toThrow(/no scene gone/);
   });
 
   it('moves program and preview off a removed scene', () => {

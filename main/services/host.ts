@@ -12,6 +12,7 @@ import { sampleHostStats } from './host-stats.ts';
 import type { Logger } from './logger.ts';
 import { MediaHub } from './media-hub.ts';
 import { SceneStore } from './scene-store.ts';
+import { StudioSettingsStore } from './settings-store.ts';
 import { Store, type Migration } from './store.ts';
 
 /** Lists capturable screens and windows; Electron supplies desktopCapturer, the web host has none. */
@@ -48,6 +49,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const events = new HostEventBus(hostContract);
   const media = new MediaHub(log.child({ service: 'media' }));
   const scenes = new SceneStore(store);
+  const settings = new StudioSettingsStore(store, log.child({ service: 'settings' }));
 
   const router = new HostRouter(
     hostContract,
@@ -75,6 +77,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
           const summary = scenes.save(collection);
           events.emit('scenes', 'onDidChangeCollection', summary);
           return summary;
+        },
+        getCollection: async (id) => scenes.load(id),
+        removeCollection: async (id) => {
+          scenes.remove(id);
+          return null;
+        },
+      },
+      settings: {
+        get: async () => settings.get(),
+        update: async (patch) => {
+          const next = settings.update(patch);
+          events.emit('settings', 'onDidChange', next);
+          return next;
         },
       },
       capture: {
