@@ -158,7 +158,7 @@ describe('importing OBS collections (fuzz)', () => {
         fc.jsonValue(),
         fc.constantFrom('source', 'item', 'root'),
         (index, key, replacement, where) => {
-          const copy = structuredClone(fixture) as Record<string, unknown>;
+          const copy = structuredClone<Record<string, unknown>>(fixture);
           const copySources = copy.sources as Array<Record<string, unknown>>;
           if (where === 'root') copy[Object.keys(copy)[index % Object.keys(copy).length]!] = replacement;
           else if (where === 'source') copySources[index]![key] = replacement;

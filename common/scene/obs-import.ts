@@ -315,7 +315,7 @@ function mapSource(
   const name = text(entry.name).trim().slice(0, 200) || 'Untitled';
   const settings = object(entry.settings) ?? {};
   const changed = (message: string) => note('changed', name, message);
-  let mappedSettings: SourceSettings | null = null;
+  let mappedSettings: SourceSettings;
   let size: Size | null = null;
 
   if (CAMERA_IDS.has(kind)) {

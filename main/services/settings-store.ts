@@ -36,7 +36,7 @@ export class StudioSettingsStore {
       if (parsed.success) sections[section] = parsed.data;
       else this.log.warn({ section }, 'a stored settings section does not read; using its defaults');
     }
-    return { ...defaults, ...sections } as StudioSettings;
+    return { ...defaults, ...sections };
   }
 
   /** Validates and stores the sections given, in one transaction; returns all settings after. */
