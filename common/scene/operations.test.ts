@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { applySceneCommand, type SceneCommand } from './commands.ts';
-import { asNewCollection, duplicateScene, findItem, pasteItem, randomIds, uniqueName } from './operations.ts';
+import {
+  asNewCollection,
+  duplicateScene,
+  findItem,
+  pasteItem,
+  randomIds,
+  removeItemWithUndo,
+  removeSceneWithUndo,
+  uniqueName,
+} from './operations.ts';
 import { emptyCollection, type SceneCollection } from './schema.ts';
 
 function counterIds() {
@@ -56,6 +65,35 @@ describe('scene operations', () => {
     const removed = applySceneCommand(collection, { type: 'removeSource', sourceId: 'cam' });
     const pasted = apply(removed, pasteItem(removed, copied, 'scene-2', true, counterIds()));
     expect(pasted.sources.map((source) => source.name)).toEqual(['Camera']);
+  });
+
+  it('removing the only item of a source removes the source (a camera stops); undo brings both back where they were', () => {
+    const collection = apply(show(), [{ type: 'addItem', sceneId: 'scene-1', item: { id: 'i0', sourceId: 'cam' }, index: 0 }]);
+    const shared = removeItemWithUndo(collection, 'i1');
+    expect(apply(collection, shared.remove).sources).toHaveLength(1);
+    const single = removeItemWithUndo(show(), 'i1');
+    const removed = apply(show(), single.remove);
+    expect(removed.sources).toHaveLength(0);
+    expect(apply(removed, single.undo)).toEqual(show());
+    expect(removeItemWithUndo(show(), 'gone')).toEqual({ remove: [], undo: [] });
+  });
+
+  it('removing a scene frees the sources only it showed, keeps global and shared ones, and undo restores it all', () => {
+    const collection = apply(show(), [
+      { type: 'addSource', source: { id: 'mic', name: 'Mic', settings: { kind: 'microphone' } } },
+      { type: 'addSource', source: { id: 'logo', name: 'Logo', settings: { kind: 'color', color: '#ffffff' } } },
+      { type: 'addItem', sceneId: 'scene-2', item: { id: 'i2', sourceId: 'cam' } },
+      { type: 'addItem', sceneId: 'scene-1', item: { id: 'i3', sourceId: 'logo' } },
+      { type: 'setProgramScene', sceneId: 'scene-1' },
+    ]);
+    const { remove, undo } = removeSceneWithUndo(collection, 'scene-1');
+    const removed = apply(collection, remove);
+    expect(removed.sources.map((source) => source.id)).toEqual(['cam', 'mic']);
+    expect(removed.programSceneId).toBe('scene-2');
+    const restored = apply(removed, undo);
+    expect(restored.scenes).toEqual(collection.scenes);
+    expect(restored.programSceneId).toBe('scene-1');
+    expect(new Set(restored.sources.map((source) => source.id))).toEqual(new Set(['cam', 'mic', 'logo']));
   });
 
   it('gives an imported collection a fresh id and a name no other collection has', () => {

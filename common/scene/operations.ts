@@ -107,3 +107,51 @@ export function pasteItem(
 export function asNewCollection(collection: SceneCollection, id: string, takenNames: Iterable<string>): SceneCollection {
   return { ...collection, id, name: uniqueName(collection.name, takenNames) };
 }
+
+/**
+ * Removing an item from its scene, and the edits that undo it. The source goes too when no
+ * other item shows it, so a removed camera stops capturing; a source shown elsewhere stays.
+ */
+export function removeItemWithUndo(collection: SceneCollection, itemId: string): { remove: SceneCommand[]; undo: SceneCommand[] } {
+  const found = findItem(collection, itemId);
+  if (!found) return { remove: [], undo: [] };
+  const source = sourceOf(collection, found.item);
+  const sharedElsewhere = collection.scenes.some((scene) =>
+    scene.items.some((item) => item.id !== itemId && item.sourceId === found.item.sourceId),
+  );
+  const removeSource = source !== undefined && !sharedElsewhere;
+  return {
+    remove: removeSource ? [{ type: 'removeSource', sourceId: source.id }] : [{ type: 'removeItem', itemId }],
+    undo: [
+      ...(removeSource ? [{ type: 'addSource' as const, source: structuredClone(source) }] : []),
+      { type: 'addItem', sceneId: found.scene.id, item: structuredClone(found.item), index: found.index },
+    ],
+  };
+}
+
+/**
+ * Removing a scene, and the edits that undo it. Sources only that scene showed go too (as
+ * OBS frees them), so nothing keeps capturing for a scene that is gone; sources no scene
+ * shows (global audio) and sources other scenes show stay.
+ */
+export function removeSceneWithUndo(collection: SceneCollection, sceneId: string): { remove: SceneCommand[]; undo: SceneCommand[] } {
+  const index = collection.scenes.findIndex((scene) => scene.id === sceneId);
+  const scene = collection.scenes[index];
+  if (!scene) return { remove: [], undo: [] };
+  const elsewhere = new Set(
+    collection.scenes.filter((other) => other !== scene).flatMap((other) => other.items.map((item) => item.sourceId)),
+  );
+  const orphaned = collection.sources.filter(
+    (source) => scene.items.some((item) => item.sourceId === source.id) && !elsewhere.has(source.id),
+  );
+  return {
+    remove: [{ type: 'removeScene', sceneId }, ...orphaned.map((source) => ({ type: 'removeSource' as const, sourceId: source.id }))],
+    undo: [
+      ...orphaned.map((source) => ({ type: 'addSource' as const, source: structuredClone(source) })),
+      { type: 'addScene', scene: structuredClone(scene) },
+      { type: 'moveScene', sceneId, toIndex: index },
+      ...(collection.programSceneId === sceneId ? [{ type: 'setProgramScene' as const, sceneId }] : []),
+      ...(collection.previewSceneId === sceneId ? [{ type: 'setPreviewScene' as const, sceneId }] : []),
+    ],
+  };
+}

@@ -501,7 +501,7 @@ export class StudioEngine implements Disposable {
       this.compositor.render(null, [{ scene: preview }], this.live, collection.canvas, this.output, frame, scales);
       for (const view of this.previews) view.getContext('2d')?.drawImage(this.canvas, 0, 0, view.width, view.height);
     }
-    if (withPreview) for (const view of this.sourceViews) this.renderSourceView(view, frame);
+    if (withPreview) for (const view of this.sourceViews) this.renderSourceView(view, frame, scales);
     if (!this.active || !from) {
       this.compositor.render(null, [{ scene: program }], this.live, collection.canvas, this.output, frame, scales);
       return;
@@ -538,7 +538,7 @@ export class StudioEngine implements Disposable {
     }
   }
 
-  private renderSourceView(view: SourceView, frame: { nowMs: number; epochMs: number }): void {
+  private renderSourceView(view: SourceView, frame: { nowMs: number; epochMs: number }, programScales: ReadonlyMap<string, number>): void {
     const context = view.canvas.getContext('2d');
     const live = this.live.get(view.sourceId);
     const size = live?.runtime.size;
@@ -550,7 +550,10 @@ export class StudioEngine implements Disposable {
     const sources = view.bypassFilters
       ? new Map([[live.model.id, { model: { ...live.model, filters: [] }, runtime: live.runtime }]])
       : this.live;
-    this.compositor.render(null, [{ scene }], sources, size, this.output, frame, this.compositor.rasterScales([scene], size, this.output));
+    // A source also on program keeps program's raster scale: text drawn at two scales would be rasterised twice a frame.
+    const programScale = programScales.get(live.model.id);
+    const scales = programScale ? new Map([[live.model.id, programScale]]) : this.compositor.rasterScales([scene], size, this.output);
+    this.compositor.render(null, [{ scene }], sources, size, this.output, frame, scales);
     // The source filled the output; draw it back at its own aspect, letterboxed.
     const fit = Math.min(view.canvas.width / size.width, view.canvas.height / size.height);
     const width = size.width * fit;
