@@ -117,7 +117,10 @@ describe('importing an OBS scene collection', () => {
     );
     expect(skipped).toHaveLength(5);
     const changed = notes.filter((note) => note.severity === 'changed');
-    expect(changed.map((note) => note.subject)).toEqual(expect.arrayContaining(['Logo', 'Loop video', 'Lower third', 'Back soon text']));
+    expect(changed.map((note) => note.subject)).toEqual(
+      expect.arrayContaining(['Canvas', 'Logo', 'Loop video', 'Lower third', 'Back soon text']),
+    );
+    expect(collection.canvas).toEqual({ width: 1920, height: 1080 });
     expect(changed.find((note) => note.subject === 'Logo' && /check its position/.test(note.message))).toBeTruthy();
   });
 

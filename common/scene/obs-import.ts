@@ -171,6 +171,12 @@ export function importObsCollection(json: unknown, options: ObsImportOptions): O
 
   const notes: ObsImportNote[] = [];
   const note = (severity: ObsImportNote['severity'], subject: string, message: string) => notes.push({ severity, subject, message });
+  if (!resolution)
+    note(
+      'changed',
+      'Canvas',
+      `OBS keeps its base resolution in its profile, not in the scene collection: the canvas is ${canvas.width}x${canvas.height}. If OBS used another, set it in Settings → Video`,
+    );
   const counts = { scenes: 0, sources: 0, items: 0, filters: 0 };
 
   // Every source OBS knows by uuid (newer files) and by name (older files), groups included.

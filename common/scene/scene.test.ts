@@ -73,6 +73,28 @@ describe('the scene model', () => {
     expect(before.scenes[0]!.items[0]!.opacity).toBe(1);
   });
 
+  it('a patch changes only the fields it names: the others keep their values, not their defaults', () => {
+    let collection = applySceneCommand(studio(), {
+      type: 'updateItem',
+      itemId: 'i3',
+      patch: { crop: { left: 4, top: 0, right: 0, bottom: 0 }, rotationDeg: 30, visible: false },
+    });
+    collection = applySceneCommand(collection, { type: 'updateItem', itemId: 'i3', patch: { position: { x: 7, y: 8 } } });
+    expect(collection.scenes[1]!.items[0]).toMatchObject({
+      position: { x: 7, y: 8 },
+      scale: { x: 0.5, y: 0.5 },
+      rotationDeg: 30,
+      crop: { left: 4 },
+      visible: false,
+    });
+    collection = applySceneCommand(collection, { type: 'setAudio', sourceId: 'cam', audio: { gainDb: -6 } });
+    collection = applySceneCommand(collection, { type: 'setAudio', sourceId: 'cam', audio: { muted: true } });
+    expect(collection.sources[0]!.audio).toMatchObject({ gainDb: -6, muted: true });
+    collection = applySceneCommand(collection, { type: 'setTransition', transition: { kind: 'slide' } });
+    collection = applySceneCommand(collection, { type: 'setTransition', transition: { durationMs: 900 } });
+    expect(collection.transition).toEqual({ kind: 'slide', durationMs: 900 });
+  });
+
   it('refuses edits that would break the collection, with a clear error', () => {
     const collection = studio();
     expect(() => applySceneCommand(collection, { type: 'addItem', sceneId: 'scene-1', item: { id: 'i9', sourceId: 'nope' } })).toThrow(

@@ -80,7 +80,7 @@ export function CollectionMenu() {
         accept=".json,application/json"
         className="visually-hidden"
         tabIndex={-1}
-        aria-label="Scene collection file to import"
+        aria-label="Collection file to import"
         onChange={(event) => {
           const file = event.target.files?.[0];
           event.target.value = '';

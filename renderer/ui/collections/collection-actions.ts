@@ -101,7 +101,8 @@ export async function importCollectionFile(studio: Studio, file: File): Promise<
       const taken = await takenNames(studio);
       const id = studio.ids('collection');
       if (isObsCollection(json)) {
-        const result = importObsCollection(json, { id, canvas: studio.engine.collection.canvas });
+        // OBS positions are in its own base resolution, which the file does not carry: 1920x1080 (OBS's default) unless it says.
+        const result = importObsCollection(json, { id });
         const collection = asNewCollection(result.collection, id, taken);
         await load(studio, collection);
         const { scenes, sources, items } = result.counts;

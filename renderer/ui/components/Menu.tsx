@@ -203,7 +203,7 @@ export function MenuButton({ label, children, items, className, title, disabled 
         type="button"
         className={className}
         aria-label={children ? label : undefined}
-        title={title ?? label}
+        title={title ?? (children ? label : undefined)}
         aria-haspopup="menu"
         aria-expanded={at !== null}
         aria-controls={at ? menuId : undefined}

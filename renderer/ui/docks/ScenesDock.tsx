@@ -157,6 +157,7 @@ export function ScenesDock() {
               key={scene.id}
               role="option"
               aria-selected={selected}
+              aria-label={scene.name}
               data-scene-id={scene.id}
               tabIndex={selected ? 0 : -1}
               className={`list-row${selected ? ' selected' : ''}`}

@@ -139,6 +139,7 @@ export function SourcesDock() {
                   type="button"
                   className="source-select"
                   data-item-id={item.id}
+                  aria-label={source.name}
                   aria-pressed={isSelected}
                   aria-describedby={status?.state === 'error' ? errorId : undefined}
                   tabIndex={isSelected || (!selected && position === 0) ? 0 : -1}

@@ -111,10 +111,26 @@ export function SceneEditor({ canvas, label }: SceneEditorProps) {
   }, [canvas]);
 
   useEffect(() => {
+    // Repaint only when something shown changed: the collection, the statuses, the selection, the pointer's state or the size.
+    let painted: unknown[] = [];
     let frame = requestAnimationFrame(function paint() {
       const overlay = overlayRef.current;
       const context = overlay?.getContext('2d');
-      if (overlay && context && overlay.clientWidth > 2 * OVERLAY_MARGIN_CSS_PX) {
+      const state = interaction.current;
+      const now = [
+        studio.engine.collection,
+        studio.engine.studioMode,
+        studio.snapshot.get().sources,
+        studio.selection.get(),
+        state.drag ? null : state.hoverId,
+        state.guides,
+        overlay?.clientWidth,
+        overlay?.clientHeight,
+        devicePixelRatio,
+      ];
+      const changed = now.some((value, index) => !Object.is(value, painted[index]));
+      if (changed && overlay && context && overlay.clientWidth > 2 * OVERLAY_MARGIN_CSS_PX) {
+        painted = now;
         const ratio = devicePixelRatio || 1;
         if (overlay.width !== Math.round(overlay.clientWidth * ratio) || overlay.height !== Math.round(overlay.clientHeight * ratio)) {
           overlay.width = Math.round(overlay.clientWidth * ratio);
@@ -126,7 +142,6 @@ export function SceneEditor({ canvas, label }: SceneEditorProps) {
         context.setTransform(ratio, 0, 0, ratio, OVERLAY_MARGIN_CSS_PX * ratio, OVERLAY_MARGIN_CSS_PX * ratio);
         const width = overlay.clientWidth - 2 * OVERLAY_MARGIN_CSS_PX;
         const height = overlay.clientHeight - 2 * OVERLAY_MARGIN_CSS_PX;
-        const state = interaction.current;
         paintEditor(context, width, height, {
           scene: editingScene(studio),
           canvas: studio.engine.collection.canvas,

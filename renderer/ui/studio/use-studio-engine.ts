@@ -83,7 +83,7 @@ export function useStudioEngine(
       created?.autosave.dispose();
       created?.outputs.dispose();
       created?.dispose();
-      (engine)?.dispose();
+      engine?.dispose();
       setStudio(null);
     };
   }, [host, settings, toasts, progress, enabled, width, height, fps, sampleRate]);
