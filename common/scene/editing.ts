@@ -209,26 +209,22 @@ export function cropItem(start: ItemTransform, sourceSize: Size, handle: Handle,
   const frame = frameOf(start, displayed);
   const offset = HANDLE_OFFSETS[handle];
   const local = toLocal(frame, pointer);
-  const scaleX = Math.abs(start.scale.x);
-  const scaleY = Math.abs(start.scale.y);
   const crop: Crop = { ...start.crop };
-  let width = displayed.width;
-  let height = displayed.height;
-  if (offset.x !== 0) {
-    // Which source edge the box's edge shows, and how far it may move: back to no crop, or up to 1 px left.
-    const edge: keyof Crop = offset.x < 0 === start.scale.x >= 0 ? 'left' : 'right';
-    const inward = (offset.x * displayed.width - local.x) * Math.sign(offset.x);
-    const cutPx = clamp(inward / scaleX, -crop[edge], sourceSize.width - crop.left - crop.right - 1);
-    crop[edge] += cutPx;
-    width = (sourceSize.width - crop.left - crop.right) * scaleX;
-  }
-  if (offset.y !== 0) {
-    const edge: keyof Crop = offset.y < 0 === start.scale.y >= 0 ? 'top' : 'bottom';
-    const inward = (offset.y * displayed.height - local.y) * Math.sign(offset.y);
-    const cutPx = clamp(inward / scaleY, -crop[edge], sourceSize.height - crop.top - crop.bottom - 1);
-    crop[edge] += cutPx;
-    height = (sourceSize.height - crop.top - crop.bottom) * scaleY;
-  }
+  // Per axis: which source edge the box's edge shows (flips swap them), and how far it may move:
+  // back to no crop at all, or in to 1 source pixel left.
+  const cut = (axis: 'x' | 'y', shown: number): number => {
+    const along = offset[axis];
+    const [low, high, full] =
+      axis === 'x' ? (['left', 'right', sourceSize.width] as const) : (['top', 'bottom', sourceSize.height] as const);
+    const scale = Math.abs(start.scale[axis]);
+    if (along === 0) return shown;
+    const edge = along < 0 === start.scale[axis] >= 0 ? low : high;
+    const inward = (along * shown - local[axis]) * Math.sign(along);
+    crop[edge] += clamp(inward / scale, -crop[edge], full - crop[low] - crop[high] - 1);
+    return (full - crop[low] - crop[high]) * scale;
+  };
+  const width = cut('x', displayed.width);
+  const height = cut('y', displayed.height);
   return { position: placeKeeping(frame, { x: -offset.x, y: -offset.y }, width, height), crop };
 }
 

@@ -70,20 +70,14 @@ class CrashBoundary extends Component<{ children: ReactNode }, { error: Error | 
   override render() {
     if (!this.state.error) return this.props.children;
     return (
-      <div className="start-screen">
-        <header className="titlebar">
-          <h1 className="brand">Tally Studio</h1>
-        </header>
-        <main className="start-message">
-          <div role="alert">
-            <p>Something in the studio's window failed: {this.state.error.message}</p>
-            <p>Your scenes are saved. Reload the window to carry on.</p>
-            <button type="button" className="primary" onClick={() => location.reload()}>
-              Reload
-            </button>
-          </div>
-        </main>
-      </div>
+      <StartScreen
+        message={`Something in the studio's window failed: ${this.state.error.message}. Your scenes are saved; reload the window to carry on.`}
+        alert
+      >
+        <button type="button" className="primary" onClick={() => location.reload()}>
+          Reload
+        </button>
+      </StartScreen>
     );
   }
 }
@@ -113,22 +107,31 @@ function Studio({
         <StartScreen
           message={error ? `The studio engine could not start: ${error}` : setUp ? 'Starting the studio…' : 'Let’s set up the studio.'}
           alert={error !== null}
-        />
+        >
+          {error && (
+            <button type="button" className="primary" onClick={() => location.reload()}>
+              Try again
+            </button>
+          )}
+        </StartScreen>
       )}
       {!setUp && <FirstRunWizard host={host} settings={settings} toasts={toasts} progress={progress} />}
     </>
   );
 }
 
-/** What shows before the main window: the name, and what is happening. */
-function StartScreen({ message, alert }: { message: string; alert?: boolean }) {
+/** What shows before the main window (or instead of it): the name, what is happening, and what to do. */
+function StartScreen({ message, alert, children }: { message: string; alert?: boolean; children?: ReactNode }) {
   return (
     <div className="start-screen">
       <header className="titlebar">
         <h1 className="brand">Tally Studio</h1>
       </header>
       <main className="start-message">
-        <p role={alert ? 'alert' : 'status'}>{message}</p>
+        <div>
+          <p role={alert ? 'alert' : 'status'}>{message}</p>
+          {children}
+        </div>
       </main>
     </div>
   );

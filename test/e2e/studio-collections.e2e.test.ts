@@ -9,20 +9,16 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SceneCollection } from '../../common/scene/schema.ts';
-import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
 import { projectRoot } from './support/processes.ts';
-import { openMainWindow, saveScreenshot, seedSmallStudio, storedCollection, storedCollectionNames } from './support/studio-ui.ts';
-import { useWebStudio } from './support/web-studio.ts';
+import { saveScreenshot, storedCollection, storedCollectionNames, useStudioPage } from './support/studio-ui.ts';
 
 const OBS_FIXTURE = join(projectRoot, 'test', 'fixtures', 'obs', 'scene-collection.json');
 
 describe('scene collections', () => {
-  const studio = useWebStudio(ENGINE_CHROMIUM_ARGS);
+  const { studio, page: currentPage } = useStudioPage();
   let page: Page;
-  beforeAll(async () => {
-    seedSmallStudio(studio.dataDir);
-    page = await studio.browser().newPage({ viewport: { width: 1280, height: 720 } });
-    await openMainWindow(page, studio.url());
+  beforeAll(() => {
+    page = currentPage();
   });
 
   const importFile = async (path: string) => {

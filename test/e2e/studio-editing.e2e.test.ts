@@ -11,17 +11,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SceneCollection, SceneItem } from '../../common/scene/schema.ts';
-import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
-import { itemCentreOnPage, openMainWindow, saveScreenshot, seedSmallStudio, storedCollection, storedSetting } from './support/studio-ui.ts';
-import { useWebStudio } from './support/web-studio.ts';
+import { itemCentreOnPage, saveScreenshot, storedCollection, storedSetting, useStudioPage } from './support/studio-ui.ts';
 
 describe('editing in the studio', () => {
-  const studio = useWebStudio(ENGINE_CHROMIUM_ARGS);
+  const { studio, page: currentPage } = useStudioPage();
   let page: Page;
-  beforeAll(async () => {
-    seedSmallStudio(studio.dataDir);
-    page = await studio.browser().newPage({ viewport: { width: 1280, height: 720 } });
-    await openMainWindow(page, studio.url());
+  beforeAll(() => {
+    page = currentPage();
   });
 
   const collection = (): SceneCollection => {
@@ -69,6 +65,23 @@ describe('editing in the studio', () => {
     await saveScreenshot(page, 'settings-video');
     await settings.getByRole('button', { name: 'OK' }).click();
     await expect.poll(() => storedCollection(studio.dataDir)?.canvas).toEqual({ width: 1280, height: 720 });
+
+    // The layout is remembered: the dock row made taller from the keyboard, the Stats dock hidden and shown again.
+    const splitter = page.getByRole('separator', { name: 'Resize the dock row' });
+    const height = Number(await splitter.getAttribute('aria-valuenow'));
+    await splitter.focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await expect
+      .poll(() => (storedSetting(studio.dataDir, 'layout') as { bottomHeightPx?: number } | undefined)?.bottomHeightPx)
+      .toBe(height + 32);
+    await page.getByRole('button', { name: 'Docks' }).click();
+    await page.getByRole('menuitemcheckbox', { name: 'Stats' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Stats' }).count()).toBe(0);
+    await expect.poll(() => (storedSetting(studio.dataDir, 'layout') as { hidden?: string[] } | undefined)?.hidden).toEqual(['stats']);
+    await page.getByRole('button', { name: 'Docks' }).click();
+    await page.getByRole('menuitemcheckbox', { name: 'Stats' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Stats' }).count()).toBe(1);
   });
 
   it('drags, snaps, resizes with shift, crops with alt, centres from the menu and nudges with the keys, all stored', async () => {
@@ -175,6 +188,49 @@ describe('editing in the studio', () => {
     await expect.poll(() => settings.count()).toBe(0);
     await page.keyboard.press('Control+Digit1');
     await expect.poll(programName).toBe('Scene');
+
+    // Studio Mode: a click puts a scene on preview only; Transition takes it to program.
+    await page.getByRole('region', { name: 'Controls' }).getByRole('button', { name: 'Studio Mode' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Program' }).count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Preview' }).count()).toBe(1);
+    await scenes.getByRole('option', { name: 'Interview', exact: true }).click();
+    const previewName = () => {
+      const stored = collection();
+      return stored.scenes.find((scene) => scene.id === stored.previewSceneId)?.name;
+    };
+    await expect.poll(previewName).toBe('Interview');
+    expect(programName()).toBe('Scene');
+    await page.getByRole('group', { name: 'Transition controls' }).getByRole('button', { name: 'Transition' }).click();
+    await expect.poll(programName).toBe('Interview');
+    await saveScreenshot(page, 'main-window-studio-mode');
+    await page.getByRole('region', { name: 'Controls' }).getByRole('button', { name: 'Studio Mode' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Program' }).count()).toBe(0);
+    await expect.poll(() => (storedSetting(studio.dataDir, 'layout') as { studioMode?: boolean } | undefined)?.studioMode).toBe(false);
+  });
+
+  it('mixes a microphone: meters move, the fader, mute, sync offset and monitoring are stored', async () => {
+    await page.getByRole('region', { name: 'Sources' }).getByRole('button', { name: 'Add Source' }).click();
+    await page.getByRole('menuitem', { name: 'Microphone' }).click();
+    await page.getByRole('dialog', { name: 'Add Microphone' }).getByRole('button', { name: 'OK' }).click();
+    const strip = page.getByRole('region', { name: 'Audio Mixer' }).getByRole('group', { name: 'Microphone audio' });
+    // Chromium's fake microphone beeps: the meter lights up (painted outside React, read back from its canvas).
+    const lit = () =>
+      strip.getByRole('img', { name: 'Microphone level meter' }).evaluate((canvas: HTMLCanvasElement) => {
+        const data = canvas.getContext('2d')!.getImageData(0, 0, Math.max(1, Math.floor(canvas.width / 4)), 1).data;
+        for (let offset = 0; offset < data.length; offset += 4) if (data[offset + 1]! > 150) return true;
+        return false;
+      });
+    await expect.poll(lit, { timeout: 20_000 }).toBe(true);
+    const audio = () => collection().sources.find((source) => source.name === 'Microphone')?.audio;
+    await strip.getByRole('slider', { name: 'Microphone volume' }).fill('-12');
+    await strip.getByRole('button', { name: 'Mute Microphone' }).click();
+    await expect.poll(audio).toMatchObject({ gainDb: -12, muted: true });
+    await page.getByRole('region', { name: 'Audio Mixer' }).getByRole('button', { name: 'Advanced audio properties' }).click();
+    const advanced = page.getByRole('dialog', { name: 'Advanced audio properties' });
+    await advanced.getByRole('spinbutton', { name: 'Microphone sync offset (ms)' }).fill('120');
+    await advanced.getByRole('combobox', { name: 'Microphone audio monitoring' }).selectOption('monitorAndOutput');
+    await advanced.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(audio).toEqual({ gainDb: -12, muted: true, syncOffsetMs: 120, monitoring: 'monitorAndOutput' });
   });
 
   it('a source that fails shows its error in its dialog, in the Sources list and in the preview', async () => {

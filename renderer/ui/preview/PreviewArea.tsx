@@ -3,9 +3,9 @@
  * editable) and program (right, what viewers see) side by side, with the transition
  * controls between them.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useSnapshot, useStudio } from '../studio/context.tsx';
-import { SceneEditor, useFitBox } from './SceneEditor.tsx';
+import { SceneEditor, useFitBox, useMountedCanvas } from './SceneEditor.tsx';
 
 /** The preview (and program, in studio mode). */
 export function PreviewArea() {
@@ -82,15 +82,7 @@ function ProgramView({ canvas, aspect }: { canvas: HTMLCanvasElement; aspect: nu
   const stageRef = useRef<HTMLDivElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
   const box = useFitBox(stageRef, aspect);
-  useLayoutEffect(() => {
-    const host = boxRef.current;
-    if (!host) return;
-    canvas.classList.add('stage-canvas');
-    host.prepend(canvas);
-    return () => {
-      if (canvas.parentElement === host) canvas.remove();
-    };
-  }, [canvas]);
+  useMountedCanvas(boxRef, canvas);
   return (
     <div ref={stageRef} className="stage-fit">
       <div ref={boxRef} className="stage-box" style={{ width: box.width, height: box.height }} />

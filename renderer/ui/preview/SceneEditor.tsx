@@ -47,6 +47,19 @@ export function useFitBox(ref: RefObject<HTMLElement | null>, aspect: number): {
   return box;
 }
 
+/** Puts `canvas` (which lives outside React: the engine's, or the preview copy) first in the element, and takes it out again. */
+export function useMountedCanvas(ref: RefObject<HTMLElement | null>, canvas: HTMLCanvasElement): void {
+  useLayoutEffect(() => {
+    const host = ref.current;
+    if (!host) return;
+    canvas.classList.add('stage-canvas');
+    host.prepend(canvas);
+    return () => {
+      if (canvas.parentElement === host) canvas.remove();
+    };
+  }, [ref, canvas]);
+}
+
 /** The scene edits go to, read from the engine itself (current even mid-drag). */
 function editingScene(studio: Studio): Scene {
   const collection = studio.engine.collection;
@@ -100,15 +113,7 @@ export function SceneEditor({ canvas, label }: SceneEditorProps) {
   const [menu, setMenu] = useState<{ at: Point; items: MenuEntry[] } | null>(null);
   const interaction = useRef<Interaction>({ drag: null, guides: [], hoverId: null, pending: null, frame: 0 });
 
-  useLayoutEffect(() => {
-    const host = boxRef.current;
-    if (!host) return;
-    canvas.classList.add('stage-canvas');
-    host.prepend(canvas);
-    return () => {
-      if (canvas.parentElement === host) canvas.remove();
-    };
-  }, [canvas]);
+  useMountedCanvas(boxRef, canvas);
 
   useEffect(() => {
     // Repaint only when something shown changed: the collection, the statuses, the selection, the pointer's state or the size.

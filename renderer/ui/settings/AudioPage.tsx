@@ -1,7 +1,7 @@
 /** Settings → Audio: the mixer's sample rate, where monitored sound plays, and the default camera and microphone. */
 import { SAMPLE_RATES } from '../../../common/settings/studio-settings.ts';
 import { SelectField } from '../components/fields.tsx';
-import { useDevices } from '../sources/devices.ts';
+import { deviceOptions, useDevices } from '../sources/devices.ts';
 import type { SettingsPageProps } from './pages.tsx';
 
 export function AudioPage({ draft, change }: SettingsPageProps) {
@@ -10,12 +10,6 @@ export function AudioPage({ draft, change }: SettingsPageProps) {
   const microphones = useDevices('audioinput');
   const cameras = useDevices('videoinput');
   const set = (patch: Partial<typeof audio>) => change({ ...draft, settings: { ...draft.settings, audio: { ...audio, ...patch } } });
-  const options = (devices: MediaDeviceInfo[], fallback: string, name: string) => [
-    { value: '', label: fallback },
-    ...devices
-      .filter((device) => device.deviceId !== 'default')
-      .map((device, index) => ({ value: device.deviceId, label: device.label || `${name} ${index + 1}` })),
-  ];
   return (
     <div className="settings-sections">
       <section aria-labelledby="audio-heading">
@@ -31,7 +25,7 @@ export function AudioPage({ draft, change }: SettingsPageProps) {
           <SelectField
             label="Monitoring device"
             value={audio.monitoringDeviceId ?? ''}
-            options={options(outputs, 'Default output', 'Output')}
+            options={deviceOptions(outputs, 'Default output', 'Output')}
             onChange={(value) => set({ monitoringDeviceId: value || null })}
             hint="Where sources set to monitoring play."
           />
@@ -43,13 +37,13 @@ export function AudioPage({ draft, change }: SettingsPageProps) {
           <SelectField
             label="Camera"
             value={audio.defaultCameraId ?? ''}
-            options={options(cameras, 'Default camera', 'Camera')}
+            options={deviceOptions(cameras, 'Default camera', 'Camera')}
             onChange={(value) => set({ defaultCameraId: value || null })}
           />
           <SelectField
             label="Microphone"
             value={audio.defaultMicrophoneId ?? ''}
-            options={options(microphones, 'Default microphone', 'Microphone')}
+            options={deviceOptions(microphones, 'Default microphone', 'Microphone')}
             onChange={(value) => set({ defaultMicrophoneId: value || null })}
           />
         </div>

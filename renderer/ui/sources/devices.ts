@@ -24,6 +24,23 @@ export function useDevices(kind: MediaDeviceKind): MediaDeviceInfo[] {
   return devices;
 }
 
+/**
+ * A device list as select options, the system's default first (its value '' stands for
+ * null); Chromium's own "default" entry is folded into it.
+ */
+export function deviceOptions(
+  devices: readonly MediaDeviceInfo[],
+  defaultLabel: string,
+  noun: string,
+): Array<{ value: string; label: string }> {
+  return [
+    { value: '', label: defaultLabel },
+    ...devices
+      .filter((device) => device.deviceId !== 'default')
+      .map((device, index) => ({ value: device.deviceId, label: device.label || `${noun} ${index + 1}` })),
+  ];
+}
+
 /** What a camera can deliver at most. */
 export interface CameraLimits {
   width: number;

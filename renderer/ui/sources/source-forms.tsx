@@ -8,7 +8,7 @@ import type { SourceSettings, TextStyle } from '../../../common/scene/schema.ts'
 import { CheckboxField, ColorField, Field, NumberField, SelectField } from '../components/fields.tsx';
 import { messageOf } from '../feedback/toasts.tsx';
 import { useStudio } from '../studio/context.tsx';
-import { imageUrlFromFile, mediaUrlFromFile, useCameraLimits, useDevices } from './devices.ts';
+import { deviceOptions, imageUrlFromFile, mediaUrlFromFile, useCameraLimits, useDevices } from './devices.ts';
 
 type Of<K extends SourceSettings['kind']> = Extract<SourceSettings, { kind: K }>;
 
@@ -69,10 +69,7 @@ function CameraForm({ settings, onChange }: SourceFormProps<Of<'camera'>>) {
       <SelectField
         label="Device"
         value={settings.deviceId ?? ''}
-        options={[
-          { value: '', label: 'Default camera' },
-          ...devices.map((device, index) => ({ value: device.deviceId, label: device.label || `Camera ${index + 1}` })),
-        ]}
+        options={deviceOptions(devices, 'Default camera', 'Camera')}
         onChange={(deviceId) => onChange({ ...settings, deviceId: deviceId || null })}
       />
       <SelectField
@@ -428,12 +425,7 @@ function MicrophoneForm({ settings, onChange }: SourceFormProps<Of<'microphone'>
       <SelectField
         label="Device"
         value={settings.deviceId ?? ''}
-        options={[
-          { value: '', label: 'Default microphone' },
-          ...devices
-            .filter((device) => device.deviceId !== 'default')
-            .map((device, index) => ({ value: device.deviceId, label: device.label || `Microphone ${index + 1}` })),
-        ]}
+        options={deviceOptions(devices, 'Default microphone', 'Microphone')}
         onChange={(deviceId) => onChange({ ...settings, deviceId: deviceId || null })}
       />
     </div>

@@ -11,7 +11,7 @@ import { Dialog } from '../components/Dialog.tsx';
 import { SelectField } from '../components/fields.tsx';
 import type { ProgressStore } from '../feedback/progress.tsx';
 import { messageOf, type ToastStore } from '../feedback/toasts.tsx';
-import { probeCamera, useDevices } from '../sources/devices.ts';
+import { deviceOptions, probeCamera, useDevices } from '../sources/devices.ts';
 import { globalMicrophone, newStudioCollection } from '../studio/new-collection.ts';
 import type { SettingsStore } from '../studio/settings-store.ts';
 import { OUTPUT_FPS, OUTPUT_SIZES, proposeOutput } from './propose-output.ts';
@@ -194,12 +194,7 @@ export function FirstRunWizard({ host, settings, toasts, progress }: FirstRunWiz
                 <SelectField
                   label="Microphone"
                   value={microphoneId}
-                  options={[
-                    { value: '', label: 'Default microphone' },
-                    ...microphones
-                      .filter((device) => device.deviceId !== 'default')
-                      .map((device, index) => ({ value: device.deviceId, label: device.label || `Microphone ${index + 1}` })),
-                  ]}
+                  options={deviceOptions(microphones, 'Default microphone', 'Microphone')}
                   onChange={setMicrophoneId}
                 />
               </div>

@@ -7,11 +7,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { SceneCollection } from '../../../common/scene/schema.ts';
 import { StudioSettingsPatch } from '../../../common/settings/studio-settings.ts';
 import { loadSqlite } from '../../../native/sqlite.ts';
+import { ENGINE_CHROMIUM_ARGS } from './engine-harness.ts';
 import { projectRoot } from './processes.ts';
+import { useWebStudio, type WebStudioUnderTest } from './web-studio.ts';
 
 /** Where screenshots of the UI are kept for people to look at. */
 export const SCREENSHOT_DIR = join(projectRoot, 'test-results', 'screenshots');
@@ -71,6 +73,27 @@ export function seedSmallStudio(dataDir: string, output = { width: 320, height: 
 export async function openMainWindow(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.getByRole('application', { name: 'Scene editor' }).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * For a test file: the web studio (past its first run, with a small output) and one page
+ * of its main window at 1280x720, shared by the file's tests, which tell one story in order.
+ */
+export function useStudioPage(): { studio: WebStudioUnderTest; page(): Page } {
+  const studio = useWebStudio(ENGINE_CHROMIUM_ARGS);
+  let page: Page | undefined;
+  beforeAll(async () => {
+    seedSmallStudio(studio.dataDir);
+    page = await studio.browser().newPage({ viewport: { width: 1280, height: 720 } });
+    await openMainWindow(page, studio.url());
+  });
+  return {
+    studio,
+    page() {
+      if (!page) throw new Error('the studio page has not opened');
+      return page;
+    },
+  };
 }
 
 /** Presses Tab (or Shift+Tab) until `target` has focus: a keyboard user's way there. */
