@@ -15,10 +15,11 @@ import { saveScreenshot, storedCollection, storedCollectionNames, useStudioPage 
 const OBS_FIXTURE = join(projectRoot, 'test', 'fixtures', 'obs', 'scene-collection.json');
 
 describe('scene collections', () => {
-  const { studio, page: currentPage } = useStudioPage();
+  const opened = useStudioPage();
+  const studio = opened.studio;
   let page: Page;
   beforeAll(() => {
-    page = currentPage();
+    page = opened.page();
   });
 
   const importFile = async (path: string) => {

@@ -14,10 +14,11 @@ import type { SceneCollection, SceneItem } from '../../common/scene/schema.ts';
 import { itemCentreOnPage, saveScreenshot, storedCollection, storedSetting, useStudioPage } from './support/studio-ui.ts';
 
 describe('editing in the studio', () => {
-  const { studio, page: currentPage } = useStudioPage();
+  const opened = useStudioPage();
+  const studio = opened.studio;
   let page: Page;
   beforeAll(() => {
-    page = currentPage();
+    page = opened.page();
   });
 
   const collection = (): SceneCollection => {
