@@ -1,10 +1,13 @@
 /** The studio window's preload: exposes the contract bridge as `window.tally`, nothing else. */
 import { contextBridge, ipcRenderer } from 'electron';
 import { BRIDGE_GLOBAL } from '../common/host/bridge.ts';
-import { hostContract } from '../common/host/contract.ts';
+import type { HostContract } from '../common/host/contract.ts';
 import { buildBridge } from './bridge.ts';
+import { CHANNEL_MANIFEST } from './channel-manifest.ts';
 
 contextBridge.exposeInMainWorld(
   BRIDGE_GLOBAL,
-  buildBridge(hostContract, ipcRenderer, (message, ports) => window.postMessage(message, window.location.origin, [...ports])),
+  buildBridge<HostContract>(CHANNEL_MANIFEST, ipcRenderer, (message, ports) =>
+    window.postMessage(message, window.location.origin, [...ports]),
+  ),
 );

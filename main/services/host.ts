@@ -13,7 +13,9 @@ import type { Logger } from './logger.ts';
 import { MediaHub } from './media-hub.ts';
 import { SceneStore } from './scene-store.ts';
 import { StudioSettingsStore } from './settings-store.ts';
+import { ScreenChoiceBroker } from './screen-choice.ts';
 import { Store, type Migration } from './store.ts';
+import { UpdatesService, type UpdateController } from './updates/update-service.ts';
 
 /** Lists capturable screens and windows; Electron supplies desktopCapturer, the web host has none. */
 export interface ScreenSourceProvider {
@@ -32,6 +34,8 @@ export interface HostOptions {
   statsIntervalMs?: number;
   /** Screens and windows for `capture.listScreenSources()`; default none (browsers use getDisplayMedia). */
   screenSources?: ScreenSourceProvider;
+  /** The desktop app's updater; without one, `updates` answers that updates come with the installed app. */
+  updates?: UpdateController;
 }
 
 /** A running host: what transports mount, and one `dispose()` for all of it. */
@@ -40,6 +44,8 @@ export interface Host extends Disposable {
   readonly events: HostEventBus<HostContract>;
   readonly media: MediaHub;
   readonly store: Store;
+  /** Asks the studio's picker which screen or window a getDisplayMedia() call may share. */
+  readonly screenChoice: ScreenChoiceBroker;
 }
 
 export async function startHost(options: HostOptions): Promise<Host> {
@@ -50,6 +56,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const media = new MediaHub(log.child({ service: 'media' }));
   const scenes = new SceneStore(store);
   const settings = new StudioSettingsStore(store, log.child({ service: 'settings' }));
+  const screenChoice = new ScreenChoiceBroker({ announce: (request) => events.emit('capture', 'onDidRequestScreenChoice', request) });
+  const updates = new UpdatesService({
+    store,
+    version: options.version,
+    ...(options.updates ? { controller: options.updates } : {}),
+    onState: (state) => events.emit('updates', 'onDidChangeState', state),
+  });
 
   const router = new HostRouter(
     hostContract,
@@ -94,6 +107,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
       },
       capture: {
         listScreenSources: async () => (options.screenSources ? options.screenSources.list() : []),
+        answerScreenChoice: async (requestId, sourceId) => screenChoice.answer(requestId, sourceId),
+      },
+      updates: {
+        getChannel: async () => updates.channel(),
+        setChannel: async (channel) => updates.setChannel(channel),
+        check: async () => updates.check(),
+        getState: async () => updates.state(),
+        installAndRestart: async () => updates.installAndRestart(),
       },
     },
     (channel, error) => log.error({ channel, err: error }, 'host call failed'),
@@ -106,8 +127,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
     events,
     media,
     store,
+    screenChoice,
     dispose() {
       stats.dispose();
+      screenChoice.dispose();
+      updates.dispose();
       store.dispose();
     },
   };

@@ -4,6 +4,7 @@
  */
 import { Component, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ConnectionState, StudioHost } from '../host/index.ts';
+import { ScreenChoiceDialog } from './capture/ScreenChoiceDialog.tsx';
 import { ProgressStore, ProgressTray } from './feedback/progress.tsx';
 import { messageOf, Toasts, ToastStore } from './feedback/toasts.tsx';
 import { MainWindow } from './layout/MainWindow.tsx';
@@ -49,6 +50,8 @@ export function App({ host }: { host: StudioHost }) {
           }
         />
       )}
+      {/* The desktop app's picker for getDisplayMedia() (a screen source, desktop audio): any time, not only in a dialog. */}
+      <ScreenChoiceDialog host={host} />
       <Toasts store={toasts} />
       <ProgressTray store={progress} />
     </CrashBoundary>

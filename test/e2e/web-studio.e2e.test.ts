@@ -43,7 +43,7 @@ describe('the web studio in Chromium', () => {
     const { page, settings } = await openGeneralSettings();
     await settings.getByRole('button', { name: 'Test media channel' }).click();
     await expect
-      .poll(() => settings.getByRole('status', { name: 'Media channel result' }).innerText(), { timeout: 15_000 })
+      .poll(() => settings.getByRole('status', { name: 'Media channel result' }).innerText(), { timeout: 45_000 })
       .toMatch(/^Media channel: 1\.0 MiB round trip intact in \d+ ms$/);
     await page.close();
   });

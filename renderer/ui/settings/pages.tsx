@@ -1,7 +1,7 @@
 /**
- * The pages of Settings, in order. A page edits a draft; OK and Apply store it. Stream and
- * Output (destinations, encoder, recording) slot in after General, and an updates section
- * (release channel) joins General, as those parts of the studio arrive.
+ * The pages of Settings, in order. A page edits a draft; OK and Apply store it (Updates
+ * applies its channel at once, through the host's `updates` service). Stream and Output
+ * (destinations, encoder, recording) slot in after General when going live arrives.
  */
 import type { ComponentType } from 'react';
 import type { Canvas } from '../../../common/scene/schema.ts';
@@ -9,6 +9,7 @@ import type { StudioSettings } from '../../../common/settings/studio-settings.ts
 import { AudioPage } from './AudioPage.tsx';
 import { GeneralPage } from './GeneralPage.tsx';
 import { HotkeysPage } from './HotkeysPage.tsx';
+import { UpdatesPage } from './UpdatesPage.tsx';
 import { VideoPage } from './VideoPage.tsx';
 
 /** What Settings edits: the studio's settings, and the collection's canvas (its base resolution). */
@@ -33,4 +34,5 @@ export const SETTINGS_PAGES: readonly SettingsPage[] = [
   { id: 'video', label: 'Video', Page: VideoPage },
   { id: 'audio', label: 'Audio', Page: AudioPage },
   { id: 'hotkeys', label: 'Hotkeys', Page: HotkeysPage },
+  { id: 'updates', label: 'Updates', Page: UpdatesPage },
 ];
