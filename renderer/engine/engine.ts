@@ -469,7 +469,8 @@ export class StudioEngine implements Disposable {
     this.renderTimes.push(ended - started);
     if (this.renderTimes.length > 30) this.renderTimes.shift();
     this.renderedAt.push(ended);
-    while (this.renderedAt.length && ended - this.renderedAt[0]! > 1000) this.renderedAt.shift();
+    // The last second, half-open: a frame exactly 1000 ms old belongs to the second before (15 fps reads 15, not 16).
+    while (this.renderedAt.length && ended - this.renderedAt[0]! >= 1000) this.renderedAt.shift();
   }
 
   /** Blocks until the GPU has finished everything queued (for benchmarks: CPU-rendered GL runs elsewhere). */

@@ -1,7 +1,7 @@
 /** Shows the dialog the studio asked for (one at a time). */
 import { AdvancedAudioDialog } from './audio/AdvancedAudioDialog.tsx';
 import { ImportReportDialog } from './collections/ImportReportDialog.tsx';
-import { RenameDialog } from './components/RenameDialog.tsx';
+import { ConfirmDialog, RenameDialog } from './components/RenameDialog.tsx';
 import { FiltersDialog } from './filters/FiltersDialog.tsx';
 import { SettingsDialog } from './settings/SettingsDialog.tsx';
 import { SourceDialog } from './sources/SourceDialog.tsx';
@@ -31,6 +31,18 @@ export function DialogHost() {
           onDone={(name) => {
             close();
             if (name) request.onRename(name);
+          }}
+        />
+      );
+    case 'confirm':
+      return (
+        <ConfirmDialog
+          title={request.title}
+          message={request.message}
+          action={request.action}
+          onDone={(confirmed) => {
+            close();
+            if (confirmed) request.onConfirm();
           }}
         />
       );

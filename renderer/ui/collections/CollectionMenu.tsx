@@ -67,7 +67,17 @@ export function CollectionMenu() {
     {
       label: 'Delete',
       disabled: others.length === 0,
-      items: others.map((summary) => ({ label: summary.name, onSelect: () => void removeCollection(studio, summary.id, summary.name) })),
+      items: others.map((summary) => ({
+        label: summary.name,
+        onSelect: () =>
+          studio.open({
+            kind: 'confirm',
+            title: 'Delete scene collection',
+            message: `Delete “${summary.name}” with all its scenes and sources? This cannot be undone; export it first to keep a copy.`,
+            action: 'Delete',
+            onConfirm: () => void removeCollection(studio, summary.id, summary.name),
+          }),
+      })),
     },
   ];
 

@@ -233,6 +233,16 @@ export interface ContextMenuProps {
 /** A menu at a point (the pointer, or the selection for the keyboard's context-menu key). */
 export function ContextMenu({ at, items, label, onClose }: ContextMenuProps) {
   const wrapperRef = useRef<HTMLDivElement>(null);
+  // Where focus was (a list row, the editor): it goes back there unless the menu's choice moved it (a dialog).
+  const returnTo = useRef(document.activeElement);
+  useEffect(
+    () => () => {
+      const target = returnTo.current;
+      if ((!document.activeElement || document.activeElement === document.body) && target instanceof HTMLElement && target.isConnected)
+        target.focus();
+    },
+    [],
+  );
   const getWrapper = useRef(() => wrapperRef.current).current;
   const closeRef = useRef(onClose);
   closeRef.current = onClose;

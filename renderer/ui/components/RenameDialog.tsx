@@ -1,4 +1,4 @@
-/** Asks for a name (a new collection, a source's new name). */
+/** Asks for a name (a new collection, a source's new name), or asks to confirm. */
 import { useState } from 'react';
 import { Dialog } from './Dialog.tsx';
 import { Field } from './fields.tsx';
@@ -53,6 +53,38 @@ export function RenameDialog({
           />
         </Field>
       </form>
+    </Dialog>
+  );
+}
+
+/** Asks before something that cannot be undone; the action's button says what it does. */
+export function ConfirmDialog({
+  title,
+  message,
+  action,
+  onDone,
+}: {
+  title: string;
+  message: string;
+  action: string;
+  onDone: (confirmed: boolean) => void;
+}) {
+  return (
+    <Dialog
+      title={title}
+      onClose={() => onDone(false)}
+      footer={
+        <>
+          <button type="button" onClick={() => onDone(false)}>
+            Cancel
+          </button>
+          <button type="button" className="danger" onClick={() => onDone(true)}>
+            {action}
+          </button>
+        </>
+      }
+    >
+      <p>{message}</p>
     </Dialog>
   );
 }

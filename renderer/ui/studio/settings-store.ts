@@ -21,10 +21,16 @@ export class SettingsStore extends ValueStore<StudioSettings> {
     this.stopListening = () => subscription.dispose();
   }
 
-  /** Writes sections now; resolves once the host has them. */
+  /** Writes sections now; resolves once the host has them (and puts the old ones back if it refused). */
   async update(patch: StudioSettingsPatch): Promise<void> {
-    this.set({ ...this.get(), ...(patch as Partial<StudioSettings>) });
-    this.set(await this.host.api.settings.update(patch));
+    const before = this.get();
+    this.set({ ...before, ...(patch as Partial<StudioSettings>) });
+    try {
+      this.set(await this.host.api.settings.update(patch));
+    } catch (error) {
+      this.set(before);
+      throw error;
+    }
   }
 
   /** Changes sections at once in the UI and writes them after `delayMs` of quiet (a drag in progress). */

@@ -28,6 +28,8 @@ export type DialogRequest =
   | { kind: 'settings'; page?: string }
   | { kind: 'advancedAudio' }
   | { kind: 'rename'; title: string; label: string; value: string; onRename: (name: string) => void }
+  /** A question before something that cannot be undone. */
+  | { kind: 'confirm'; title: string; message: string; action: string; onConfirm: () => void }
   | {
       kind: 'importReport';
       title: string;
