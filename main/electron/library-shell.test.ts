@@ -82,29 +82,34 @@ describe('the library in Electron (shell and dialog faked: no Electron binary he
     await expect(libraryShell.trash.restore(file, null)).rejects.toThrow('clip.mp4 was not found in the Trash');
   });
 
-  it('a library on the fake Electron shell trashes to the OS trash and restores, also an item whose file was already gone', async () => {
-    const { libraryShell, calls, setAnswer } = fakeElectron();
-    const t = openTestLibrary({ shell: libraryShell });
-    try {
-      const kept = await makeImage(join(home, 'Pictures', 'kept.png'), '32x18', 'red');
-      const lost = await makeImage(join(home, 'Pictures', 'lost.png'), '32x18', 'white');
-      setAnswer({ canceled: false, filePaths: [kept, lost] });
-      const started = await t.api.importWithDialog({ folders: false });
-      const [keptId, lostId] = (await t.jobEnd(started!.jobId)).itemIds;
-      rmSync(lost);
-      await t.api.delete([keptId!, lostId!]);
-      expect(existsSync(kept)).toBe(false);
-      expect((await t.api.list({ trashed: true })).total).toBe(2);
-      const restored = await t.api.restore([keptId!, lostId!]);
-      expect(restored.map((item) => item.trashedAtMs)).toEqual([null, null]);
-      expect(existsSync(kept)).toBe(true);
-      expect(await t.api.reveal(keptId!)).toEqual({ revealed: true, path: kept });
-      expect(calls.revealed).toEqual([kept]);
-      expect(await t.api.reveal(lostId!)).toEqual({ revealed: false, path: lost });
-    } finally {
-      await t.close();
-    }
-  });
+  // ffmpeg makes the files and the import probes and thumbnails them: seconds on a loaded machine.
+  it(
+    'a library on the fake Electron shell trashes to the OS trash and restores, also an item whose file was already gone',
+    { timeout: 60_000 },
+    async () => {
+      const { libraryShell, calls, setAnswer } = fakeElectron();
+      const t = openTestLibrary({ shell: libraryShell });
+      try {
+        const kept = await makeImage(join(home, 'Pictures', 'kept.png'), '32x18', 'red');
+        const lost = await makeImage(join(home, 'Pictures', 'lost.png'), '32x18', 'white');
+        setAnswer({ canceled: false, filePaths: [kept, lost] });
+        const started = await t.api.importWithDialog({ folders: false });
+        const [keptId, lostId] = (await t.jobEnd(started!.jobId)).itemIds;
+        rmSync(lost);
+        await t.api.delete([keptId!, lostId!]);
+        expect(existsSync(kept)).toBe(false);
+        expect((await t.api.list({ trashed: true })).total).toBe(2);
+        const restored = await t.api.restore([keptId!, lostId!]);
+        expect(restored.map((item) => item.trashedAtMs)).toEqual([null, null]);
+        expect(existsSync(kept)).toBe(true);
+        expect(await t.api.reveal(keptId!)).toEqual({ revealed: true, path: kept });
+        expect(calls.revealed).toEqual([kept]);
+        expect(await t.api.reveal(lostId!)).toEqual({ revealed: false, path: lost });
+      } finally {
+        await t.close();
+      }
+    },
+  );
 
   it('reveals in the file manager and picks files or folders with the native dialog', async () => {
     const { libraryShell, calls, setAnswer } = fakeElectron();
