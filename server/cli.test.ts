@@ -19,7 +19,7 @@ describe('the origin command line', () => {
         '--stream',
         'a:key-a-0123456789abc',
         '--stream',
-        'b:key:with:colons',
+        'b:key-b-0123456789abc',
         '--on-publish',
         'http://127.0.0.1:9/p',
       ],
@@ -33,7 +33,7 @@ describe('the origin command line', () => {
       adminToken: 'env-token-0123456789',
       streams: [
         { name: 'a', key: 'key-a-0123456789abc' },
-        { name: 'b', key: 'key:with:colons' },
+        { name: 'b', key: 'key-b-0123456789abc' },
       ],
       webhooks: { onPublish: 'http://127.0.0.1:9/p', secret: 's3' },
     });
@@ -51,10 +51,11 @@ describe('the origin command line', () => {
           hls: { segmentDurationMs: 4000 },
           streams: [{ name: 'c', key: 'key-c-0123456789abc' }],
         }),
+        { mode: 0o600 },
       );
       const { options } = parseOriginArgs(['--config', file, '--http-port', '9001', '--stream', 'd:key-d-0123456789abc'], {});
       expect(options).toMatchObject({ httpPort: 9001, rtmpPort: 1940, hls: { segmentDurationMs: 4000 } });
-      expect(options.streams!.map((s) => s.name)).toEqual(['c', 'd']);
+      expect(options.streams.map((s) => s.name)).toEqual(['c', 'd']);
       writeFileSync(file, JSON.stringify({ rtmpport: 1 }));
       expect(() => parseOriginArgs(['--config', file], {})).toThrow(/config .*origin\.json: \(top level\): Unrecognized key/);
       expect(() => parseOriginArgs(['--stream', 'nokey'], {})).toThrow(/NAME:KEY/);

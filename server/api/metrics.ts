@@ -7,7 +7,10 @@
  * is made on first use and shared: prom-client's collectors install process-wide observers
  * that are never removed, and an embedder starting origins repeatedly must not pile them up.
  */
+import type { FastifyPluginAsync } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AdminAuth } from '../auth/stream-access.ts';
+import { adminGuard } from './admin-guard.ts';
 import type { LiveStream, ReaderProtocol } from '../stream/live-stream.ts';
 
 /** What the metrics read. */
@@ -124,5 +127,19 @@ export function createOriginMetrics(source: MetricsSource): OriginMetrics {
   return {
     contentType: registry.contentType,
     metrics: async () => `${await registry.metrics()}\n${await processFigures.metrics()}`,
+  };
+}
+
+/** `GET /metrics`: open on a loopback listener; elsewhere figures name streams and addresses, so they need the admin token. */
+export function metricsRoutes(deps: {
+  metrics: OriginMetrics;
+  tokenRequired: boolean;
+  admin: Pick<AdminAuth, 'authorizes'>;
+}): FastifyPluginAsync {
+  return async (app) => {
+    if (deps.tokenRequired) app.addHook('onRequest', adminGuard(deps.admin));
+    app.get('/metrics', async (_request, reply) =>
+      reply.headers({ 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' }).send(await deps.metrics.metrics()),
+    );
   };
 }

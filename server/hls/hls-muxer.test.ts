@@ -15,7 +15,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function setup(options: Partial<ConstructorParameters<typeof HlsMuxer>[1]> = {}) {
   const stream = new LiveStream('main');
-  const muxer = new HlsMuxer(stream, { segmentDurationMs: 300, windowSegments: 6, reconnectWindowMs: 1000, ...options }, silentLogger);
+  const muxer = new HlsMuxer(
+    stream,
+    { segmentDurationMs: 300, maxSegmentDurationMs: 10_000, windowSegments: 6, reconnectWindowMs: 1000, ...options },
+    silentLogger,
+  );
   stream.addReader(muxer);
   return { stream, muxer };
 }

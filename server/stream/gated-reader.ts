@@ -77,10 +77,15 @@ export class GatedReader implements StreamReader {
 
   /** Leaves the stream and closes the client (idempotent). */
   detach(reason: string, slow: boolean): void {
-    if (this.closed) return;
+    if (this.leave()) this.output.close(reason, slow);
+  }
+
+  /** Leaves the stream and writes nothing more, leaving the client's connection to its owner; false if already gone. */
+  leave(): boolean {
+    if (this.closed) return false;
     this.closed = true;
     this.stream.removeReader(this);
-    this.output.close(reason, slow);
+    return true;
   }
 
   /** Writes what the batch collected: one write for the usual single packet, one corked write for several. */

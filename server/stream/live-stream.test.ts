@@ -147,13 +147,15 @@ describe('batched writes', () => {
       stream.claim(publisher('a'));
       const tags = fixtureTags();
       const kinds = { [FlvTagType.audio]: 'audio', [FlvTagType.video]: 'video', [FlvTagType.script]: 'data' } as const;
-      // Configuration first, so the stream knows it has video.
+      const audio = tags.filter((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 1);
+      const video = tags.filter((tag) => tag.type === FlvTagType.video && tag.payload[1] === 1);
+      // Configuration and a first frame of each track first, so the stream knows it has video and has lined its tracks up.
       for (const tag of tags.slice(0, 4)) stream.ingest(kinds[tag.type as 8 | 9 | 18], tag.timestamp, tag.payload);
+      stream.ingest('audio', audio[0]!.timestamp, audio[0]!.payload);
+      stream.endOfRead();
       const reader = new BatchingReader(stream);
       stream.addReader(reader);
       reader.writes = [];
-      const audio = tags.filter((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 1);
-      const video = tags.filter((tag) => tag.type === FlvTagType.video && tag.payload[1] === 1);
       stream.ingest('video', video[0]!.timestamp, video[0]!.payload);
       stream.endOfRead();
       expect(reader.writes).toEqual([['video']]);
