@@ -52,15 +52,12 @@ export const originConfigSchema = z
     host: z.string().min(1).default('127.0.0.1').register(optionMeta, { flag: 'host', value: 'ADDR', help: 'address to bind' }),
     rtmpPort: port.default(1935).register(optionMeta, { flag: 'rtmp-port', value: 'N', help: 'RTMP port (0 = any free port)' }),
     httpPort: port.default(8080).register(optionMeta, { flag: 'http-port', value: 'N', help: 'HTTP port (0 = any free port)' }),
-    dataDir: z
-      .string()
-      .min(1)
-      .register(optionMeta, {
-        flag: 'data-dir',
-        value: 'DIR',
-        env: 'TALLY_DATA_DIR',
-        help: 'where origin.db lives (relative to the working directory)',
-      }),
+    dataDir: z.string().min(1).register(optionMeta, {
+      flag: 'data-dir',
+      value: 'DIR',
+      env: 'TALLY_DATA_DIR',
+      help: 'where origin.db lives (relative to the working directory)',
+    }),
     app: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)

@@ -147,9 +147,12 @@ export class HlsMuxer implements StreamReader {
     this.interleaver.push(packet);
   }
 
-  /** The longest the segment being built may grow: the target duration once fixed, else the configured maximum. */
+  /**
+   * The longest a segment may last: what still rounds to the target duration once that is
+   * fixed (RFC 8216 4.3.3.1), else the configured maximum.
+   */
   private get segmentLimitMs(): number {
-    return this.targetDurationS === null ? this.options.maxSegmentDurationMs : this.targetDurationS * 1000;
+    return this.targetDurationS === null ? this.options.maxSegmentDurationMs : this.targetDurationS * 1000 + 499;
   }
 
   /** A packet in timestamp order. */
@@ -173,8 +176,9 @@ export class HlsMuxer implements StreamReader {
     let cutHere = false;
     if (this.building?.lastVideo) {
       const elapsedMs = dtsMs - this.building.videoStartDtsMs;
-      // At a keyframe once the segment is long enough; at any frame once it would outgrow the target duration.
-      if ((packet.keyframe && elapsedMs >= this.options.segmentDurationMs) || elapsedMs >= this.segmentLimitMs) {
+      // At a keyframe once the segment is long enough; at any frame once the next one would outgrow the limit.
+      const forced = elapsedMs + this.lastVideoDurationMs > this.segmentLimitMs;
+      if ((packet.keyframe && elapsedMs >= this.options.segmentDurationMs) || forced) {
         this.finishSegment(dtsMs);
         cutHere = true;
       }
@@ -319,7 +323,7 @@ export class HlsMuxer implements StreamReader {
     if (building.lastVideo) {
       endMs ??= building.lastVideo.dtsMs + this.lastVideoDurationMs;
       // After a gap in the video the segment still rounds to within the target duration: its last frame is shortened.
-      endMs = Math.min(endMs, building.videoStartDtsMs + this.segmentLimitMs + 499);
+      endMs = Math.min(endMs, building.videoStartDtsMs + this.segmentLimitMs);
       building.lastVideo.sample.durationTicks = Math.max(0, endMs - building.lastVideo.dtsMs) * (VIDEO_TIMESCALE / 1000);
       building.video.push(building.lastVideo.sample);
     }
