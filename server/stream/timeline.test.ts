@@ -10,10 +10,8 @@ function timeline() {
   return {
     line,
     advance: (ms: number) => (wallMs += ms),
-    /** Feeds frames as a real-time encoder would: the wall clock moves with the timestamps. */
-    frames(track: TimedTrack, raws: number[]): number[] {
-      return raws.map((raw) => line.map(track, raw).timestampMs);
-    },
+    /** Maps frames that arrive together (the wall clock does not move between them). */
+    frames: (track: TimedTrack, raws: number[]): number[] => raws.map((raw) => line.map(track, raw).timestampMs),
   };
 }
 

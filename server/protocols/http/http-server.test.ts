@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishFixture, startTestOrigin, until, TEST_ADMIN_TOKEN, TEST_KEY, type TestOrigin } from '../../testing.ts';
-import { RtmpClient, RtmpStatusError } from '../rtmp/client.ts';
+import { RtmpClient, type RtmpStatusError } from '../rtmp/client.ts';
 
 describe('the origin over HTTP (fastify)', () => {
   let origin: TestOrigin;
@@ -78,7 +78,7 @@ describe('the origin over HTTP (fastify)', () => {
       fetch(`${origin.urls.http}api/v1/streams`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body });
     expect((await post(JSON.stringify({ name: 'x'.repeat(20_000) }))).status).toBe(413);
     expect((await post('{')).status).toBe(400);
-    expect(await (await post('{"name": 5}')).json()).toMatchObject({ error: expect.stringMatching(/^name: /) });
+    expect(((await (await post('{"name": 5}')).json()) as { error: string }).error).toMatch(/^name: /);
   });
 });
 

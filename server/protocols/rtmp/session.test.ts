@@ -22,7 +22,7 @@ function session(app = 'live') {
       const [name, , , info] = decodeAmf0(message.payload) as [string, number, unknown, { code?: string } | number | undefined];
       return `send:${name}${typeof info === 'object' && info?.code ? `:${info.code}` : typeof info === 'number' ? `:${info}` : ''}`;
     }
-    if (message.typeId === RtmpType.dataAmf0) return `send:data:${String(decodeAmf0(message.payload)[0])}`;
+    if (message.typeId === RtmpType.dataAmf0) return `send:data:${decodeAmf0(message.payload)[0] as string}`;
     return `send:type${message.typeId}`;
   };
   const sink: RtmpSessionEvents = {
