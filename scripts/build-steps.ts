@@ -1,15 +1,27 @@
 /**
- * The build, as steps shared by `npm run build`, `npm start` and `npm run studio:web`:
- * the renderer (Vite) and the Electron main and preload bundles (esbuild). `ensureBuilt`
- * rebuilds only what is older than its sources.
+ * The build, as steps shared by `npm run build`, `npm start`, `npm run studio:web` and
+ * `npm run origin`: the renderer (Vite), the Electron main and preload bundles (esbuild), and
+ * the origin (esbuild: `dist/origin/cli.js`, the `tally-origin` bin, and `index.js` for
+ * embedders). `ensureBuilt` rebuilds only what is older than its sources.
  */
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = join(import.meta.dirname, '..');
 export const distDir = join(root, 'dist');
 
-export type BuildStep = 'renderer' | 'electron';
+export type BuildStep = 'renderer' | 'electron' | 'origin';
+
+/**
+ * Files the origin reads at run time, beside whichever bundle holds it (`dist/origin`, or
+ * `dist/electron` once the studio embeds it): the player's script and style, and the
+ * migrations of `origin.db`. Their folder names are the origin's own, so they sit beside the
+ * studio's `migrations/` without clashing.
+ */
+export function copyOriginAssets(outDir: string): void {
+  cpSync(join(root, 'server', 'protocols', 'http', 'player'), join(outDir, 'player'), { recursive: true });
+  cpSync(join(root, 'server', 'store', 'origin-migrations'), join(outDir, 'origin-migrations'), { recursive: true });
+}
 
 interface StepSpec {
   /** Folders whose files are this step's sources. */
@@ -52,6 +64,33 @@ const steps: Record<BuildStep, StepSpec> = {
         minify: true,
       });
       cpSync(join(root, 'main', 'services', 'migrations'), join(distDir, 'electron', 'migrations'), { recursive: true });
+      copyOriginAssets(join(distDir, 'electron'));
+    },
+  },
+  origin: {
+    sources: ['server', 'common', 'native', 'package.json'],
+    output: join(distDir, 'origin', 'cli.js'),
+    async run() {
+      const { build } = await import('esbuild');
+      const outdir = join(distDir, 'origin');
+      const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+      // One ESM build of both entries (shared code in a chunk); npm packages stay in node_modules (better-sqlite3 is native).
+      await build({
+        entryPoints: { cli: join(root, 'server', 'cli.ts'), index: join(root, 'server', 'index.ts') },
+        outdir,
+        bundle: true,
+        splitting: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node24',
+        packages: 'external',
+        sourcemap: true,
+        logLevel: 'warning',
+        define: { __TALLY_VERSION__: JSON.stringify(version) },
+        banner: { js: '#!/usr/bin/env node' },
+      });
+      chmodSync(join(outdir, 'cli.js'), 0o755);
+      copyOriginAssets(outdir);
     },
   },
 };

@@ -12,7 +12,7 @@ import { AdmissionPolicy } from './auth/admission-policy.ts';
 import { AdminAuth, StreamAccess, type StreamCredentials } from './auth/stream-access.ts';
 import { Webhooks } from './auth/webhooks.ts';
 import { healthRoutes } from './api/health.ts';
-import { createOriginMetrics, metricsRoutes } from './api/metrics.ts';
+import { metricsRoutes } from './api/metrics.ts';
 import { streamsRoutes } from './api/streams.ts';
 import { resolveOriginConfig, type OriginSettings } from './config.ts';
 import { hlsRoutes } from './hls/hls-routes.ts';
@@ -89,11 +89,11 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
     http.register(healthRoutes(() => draining));
     http.register(
       metricsRoutes({
-        metrics: createOriginMetrics({
+        source: {
           streams: () => hub.all(),
           hlsViewers: (name) => hls.viewerCount(name),
           rtmpConnections: () => rtmp.connectionCount,
-        }),
+        },
         // Figures name streams and addresses: beyond loopback they need the admin token too.
         tokenRequired: !isLoopbackHost(host),
         admin,
