@@ -13,7 +13,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { STREAM_KEY_PATTERN, STREAM_NAME_PATTERN } from './auth/stream-access.ts';
 
 /** How one field appears outside the config file. */

@@ -7,7 +7,7 @@
  * - `POST /api/v1/streams/NAME/rotate-key` `{"disconnect": true?}`: a new key, shown once.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { STREAM_NAME_PATTERN, type AdminAuth, type StreamAccess } from '../auth/stream-access.ts';
 import type { Logger } from '../log.ts';
 import type { LiveStream, ReaderProtocol } from '../stream/live-stream.ts';

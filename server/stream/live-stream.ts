@@ -16,7 +16,7 @@ import { AmfEcmaArray, amfRecord, decodeAmf0, encodeAmf0, newAmfObject, type Amf
 import { MediaFormatError } from '../../common/media/errors.ts';
 import { parseAudioTagHeader, parseVideoTagHeader } from '../../common/media/flv.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { MediaPacket, type PacketKind } from './media-packet.ts';
+import { MediaPacket, type PacketKind, type WireForm } from './media-packet.ts';
 import { RateMeter } from './rate-meter.ts';
 import { Timeline, type TimedTrack } from './timeline.ts';
 import { audioTrackFrom, videoTrackFrom, type AudioTrack, type VideoTrack } from './tracks.ts';
@@ -39,8 +39,8 @@ export interface StreamReader {
   publishStopped(): void;
   /** The stream is closing (deleted, or the origin shuts down): the reader must let go. */
   streamClosed(reason: string): void;
-  /** Writes what it collected since it called `markPending` (readers that batch). */
-  flush?(): void;
+  /** Writes what it collected since it called `markPending` (readers that batch); `batch` is every packet pushed since the last flush. */
+  flush?(batch: readonly MediaPacket[]): void;
 }
 
 /** The publisher, as the stream sees it. */
@@ -99,6 +99,9 @@ export class LiveStream {
   private readonly readers = new Set<StreamReader>();
   /** Readers holding bytes of the current batch. */
   private pendingReaders: StreamReader[] = [];
+  /** The packets of the current batch, in order, and their wire forms joined (made on first use, once per batch). */
+  private batch: MediaPacket[] = [];
+  private readonly batchWire = new Map<WireForm, Uint8Array>();
   /** The batch holds more than audio (video, configuration, data): it goes out at the end of the read. */
   private batchUrgent = false;
   private audioHoldTimer: NodeJS.Timeout | undefined;
@@ -306,6 +309,7 @@ export class LiveStream {
     }
     this.cache(packet);
     if (kind !== 'audio' || packet.config) this.batchUrgent = true;
+    this.batch.push(packet);
     for (const reader of this.readers) reader.push(packet);
   }
 
@@ -324,7 +328,8 @@ export class LiveStream {
    * writes) at no cost to video latency — the merged write SRS is known for, kept to one frame.
    */
   endOfRead(): void {
-    if (this.batchUrgent || !this.video) {
+    // No timer when nobody waits to write: an idle stream costs no wake-ups.
+    if (this.batchUrgent || !this.video || this.pendingReaders.length === 0) {
       this.flush();
       return;
     }
@@ -423,9 +428,27 @@ export class LiveStream {
       this.audioHoldTimer = undefined;
     }
     const readers = this.pendingReaders;
-    if (readers.length === 0) return;
-    this.pendingReaders = [];
-    for (const reader of readers) reader.flush?.();
+    const batch = this.batch;
+    this.batch = [];
+    if (readers.length > 0) {
+      this.pendingReaders = [];
+      for (const reader of readers) reader.flush?.(batch);
+    }
+    this.batchWire.clear();
+  }
+
+  /**
+   * The whole batch being flushed in one wire form, joined once for every reader that took all
+   * of it: a viewer that is keeping up then costs one write of one shared buffer per batch.
+   */
+  batchBytes(batch: readonly MediaPacket[], form: WireForm): Uint8Array {
+    if (batch.length === 1) return batch[0]!.wire(form);
+    let bytes = this.batchWire.get(form);
+    if (!bytes) {
+      bytes = Buffer.concat(batch.map((packet) => packet.wire(form)));
+      this.batchWire.set(form, bytes);
+    }
+    return bytes;
   }
 
   /** Counts a video frame a reader dropped to catch up. */

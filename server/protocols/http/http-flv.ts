@@ -90,6 +90,7 @@ export function httpFlvRoutes(deps: HttpFlvDeps): FastifyPluginAsync {
         {
           protocol: 'flv',
           bytesOf: (packet) => packet.flv(),
+          sharedForm: () => 'flv',
           write,
           writeMany: (chunks) => {
             response.cork();

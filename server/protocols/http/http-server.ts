@@ -6,9 +6,24 @@
  * `hls/hls-routes.ts`); a later feed (`/updates/<channel>/`) is one more file.
  */
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../log.ts';
+
+const require = createRequire(import.meta.url);
+type Compilers = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+
+/**
+ * Fastify's JSON-schema compilers (ajv, fast-json-stringify), loaded the first time a route
+ * declares a schema rather than at start: no route does today, and an origin left running
+ * should not hold two compilers it never uses.
+ */
+const lazyCompilers: Compilers = {
+  buildValidator: (...args) => (require('@fastify/ajv-compiler') as () => NonNullable<Compilers['buildValidator']>)()(...args),
+  buildSerializer: (...args) =>
+    (require('@fastify/fast-json-stringify-compiler') as () => NonNullable<Compilers['buildSerializer']>)()(...args),
+};
 
 /** Stream names as they appear in URLs: letters, digits, `_` and `-`, 1 to 64. */
 export const URL_STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -33,6 +48,7 @@ export class OriginHttpServer {
       // Long-lived answers (HTTP-FLV) end when the origin closes, not when they would finish.
       forceCloseConnections: true,
       bodyLimit: 16 * 1024,
+      schemaController: { compilersFactory: lazyCompilers },
     });
     void this.app.register(cors, {
       // Media is for any page's player (hls.js and mpegts.js fetch it); the API and metrics are not.

@@ -10,7 +10,7 @@ import type { SessionSummary } from '../../stream/admission.ts';
 import { GatedReader } from '../../stream/gated-reader.ts';
 import type { LiveStream } from '../../stream/live-stream.ts';
 import { ChunkStream } from '../../../common/media/rtmp-message.ts';
-import { OUT_CHUNK_SIZE, type MediaPacket } from '../../stream/media-packet.ts';
+import { OUT_CHUNK_SIZE, PLAY_STREAM_ID, type MediaPacket } from '../../stream/media-packet.ts';
 import type { BackpressurePolicy } from '../../stream/reader-gate.ts';
 
 /** The connection, as a player's session writes to it. */
@@ -42,28 +42,31 @@ export class RtmpPlayback {
 
   constructor(name: string, stream: LiveStream, streamId: number, connection: PlaybackConnection, backpressure: BackpressurePolicy) {
     this.name = name;
-    const count = (bytes: Uint8Array) => {
-      this.bytes += bytes.length;
-      return bytes;
-    };
+    // The origin's shared chunks fit this connection while it sends at the origin's chunk size on message stream 1.
+    const shared = () => connection.chunkSize === OUT_CHUNK_SIZE && streamId === PLAY_STREAM_ID;
     this.reader = new GatedReader(
       stream,
       {
         protocol: 'rtmp',
         bytesOf: (packet: MediaPacket) =>
-          count(
-            connection.chunkSize === OUT_CHUNK_SIZE
-              ? packet.rtmp(streamId)
-              : connection.chunk({
-                  chunkStreamId: CHUNK_STREAMS[packet.kind],
-                  typeId: packet.typeId,
-                  streamId,
-                  timestamp: packet.timestampMs,
-                  payload: packet.payload,
-                }),
-          ),
-        write: (bytes) => connection.write(bytes),
-        writeMany: (chunks) => connection.writeMany(chunks),
+          shared()
+            ? packet.rtmp()
+            : connection.chunk({
+                chunkStreamId: CHUNK_STREAMS[packet.kind],
+                typeId: packet.typeId,
+                streamId,
+                timestamp: packet.timestampMs,
+                payload: packet.payload,
+              }),
+        sharedForm: () => (shared() ? 'rtmp' : undefined),
+        write: (bytes) => {
+          this.bytes += bytes.length;
+          connection.write(bytes);
+        },
+        writeMany: (chunks) => {
+          for (const chunk of chunks) this.bytes += chunk.length;
+          connection.writeMany(chunks);
+        },
         queuedBytes: () => connection.queuedBytes(),
         publishStarted: () => connection.publisherCame(),
         publishStopped: () => connection.publisherWent(),
