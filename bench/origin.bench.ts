@@ -1,26 +1,42 @@
 /**
- * `npm run bench:origin`: one publisher at 720p30 (~2.5 Mbps, a pre-encoded clip published
- * from Node at real-time pace, so no encoder runs during the measurement) and N viewers
- * (N = 50, 200, 500) on loopback, against Tally Origin, node-media-server v4 and nginx with
- * libnginx-mod-rtmp, in the same run. Each server is its own process, measured from /proc:
- * CPU-seconds per viewer-minute and RSS. The load client (one Node process) counts frames per
- * viewer against what was published and reads the latency marker in every frame (an SEI with
- * the wall-clock send time), giving the latency the server adds (p50, p95).
+ * `npm run bench:origin`: Tally Origin beside node-media-server v4 and nginx with
+ * libnginx-mod-rtmp, in the same run, each its own process measured from /proc. Tally runs
+ * as a venue runs it: built (`dist/origin/cli.js`, the package's bin), HLS off like its peers.
  *
- * RTMP play is measured on all three; HTTP-FLV on Tally and node-media-server (nginx-rtmp has
- * none). Tally runs without HLS here, since the peers are not packaging HLS either.
+ * Phases (`BENCH_PHASES`, default `idle,load,soak`):
+ * - idle: RSS of each server with nothing connected (and Tally from its TypeScript sources, to
+ *   show what the build saves).
+ * - load: one publisher at 720p30 (~2.5 Mbps, a pre-encoded clip published from Node at
+ *   real-time pace, so no encoder runs during the measurement) and N viewers (50, 200, 500)
+ *   over RTMP play and HTTP-FLV: CPU-seconds per viewer-minute, RSS, frames per viewer against
+ *   what was published, the latency the server adds (an SEI marker with the send time in
+ *   every frame, read by the parsed viewers).
+ * - soak: every server at once, `BENCH_SOAK_VIEWERS` viewers (default 100) of which
+ *   `BENCH_SOAK_CHURN` leave and are replaced every second (default 2), for
+ *   `BENCH_SOAK_SECONDS` (default 600): RSS every 10 s after a minute's warm-up, its growth
+ *   and its slope.
  *
- * Environment: BENCH_SECONDS (measurement window, default 15), BENCH_VIEWERS (default
- * 50,200,500), BENCH_SERVERS (default tally,node-media-server,nginx-rtmp), BENCH_PROTOCOLS
- * (default rtmp,flv).
+ * Targets (issue 9): Tally's idle RSS <= 70 MiB, RSS at 500 RTMP viewers <= 120 MiB, CPU per
+ * viewer at or below nginx-rtmp's at 50, 200 and 500 RTMP viewers, RSS flat over the soak.
+ *
+ * Environment: BENCH_SECONDS (load window, default 15), BENCH_REPEATS (rounds of the load
+ * phase, servers interleaved; figures are medians, default 1), BENCH_VIEWERS (default 50,200,500),
+ * BENCH_SERVERS (default tally,node-media-server,nginx-rtmp), BENCH_PROTOCOLS (default
+ * rtmp,flv), BENCH_PARSED_VIEWERS (default 25), and the soak's above.
  */
 import { execFileSync, execSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuSeconds, memoryMiB, nginxAvailable, startServer, type ServerKind } from './origin/servers.ts';
+import { cpuSeconds, memoryMiB, nginxAvailable, startServer, type RunningServer, type ServerKind } from './origin/servers.ts';
 
 const WINDOW_S = Number(process.env.BENCH_SECONDS ?? 15);
+const PHASES = (process.env.BENCH_PHASES ?? 'idle,load,soak').split(',');
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 1);
+const SOAK_S = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
+const SOAK_VIEWERS = Number(process.env.BENCH_SOAK_VIEWERS ?? 100);
+const SOAK_CHURN = Number(process.env.BENCH_SOAK_CHURN ?? 2);
+const SOAK_WARMUP_S = Math.min(60, SOAK_S / 4);
 const COUNTS = (process.env.BENCH_VIEWERS ?? '50,200,500').split(',').map(Number);
 const PROTOCOLS = (process.env.BENCH_PROTOCOLS ?? 'rtmp,flv').split(',') as ('rtmp' | 'flv')[];
 const FPS = 30;
@@ -86,7 +102,10 @@ function nextMessage<T extends { type: string }>(child: ChildProcess, type: stri
 
 interface LoadStats {
   type: 'stats';
+  /** Video frames of each parsed viewer. */
   frames: number[];
+  /** Bytes of each viewer still connected. */
+  bytesPerViewer: number[];
   bytes: number;
   closed: number;
   latencyP50Ms: number;
@@ -111,7 +130,15 @@ interface Result {
   loadClientCpuPercent: number;
 }
 
-async function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: number, clip: string): Promise<Result> {
+/**
+ * Starts `kind` with the clip publishing to it and a keyframe cached, runs `body`, then stops
+ * the server and every child `body` registered in `children`.
+ */
+async function withPublishedServer<T>(
+  kind: ServerKind,
+  clip: string,
+  body: (server: RunningServer, publisher: ChildProcess, children: ChildProcess[]) => Promise<T>,
+): Promise<T> {
   const server = await startServer(kind);
   const children: ChildProcess[] = [];
   try {
@@ -121,6 +148,16 @@ async function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: numb
     children.push(publisher);
     await nextMessage(publisher, 'publishing', 15_000);
     await sleep(2500); // a keyframe is cached; the stream is live everywhere
+    return await body(server, publisher, children);
+  } finally {
+    await sleep(200);
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await server.stop();
+  }
+}
+
+function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: number, clip: string): Promise<Result> {
+  return withPublishedServer(kind, clip, async (server, publisher, children) => {
     const url = protocol === 'rtmp' ? server.playUrls.rtmp : server.playUrls.flv!;
     const load = fork(join(import.meta.dirname, 'origin', 'load-client.ts'), [protocol, url, String(viewers)], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -148,6 +185,9 @@ async function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: numb
     const memory = memoryMiB(server.pid);
     const expected = FPS * seconds;
     const ratios = result.frames.map((frames) => frames / expected).sort((a, b) => a - b);
+    // Viewers that only count bytes are starved when they got under 90% of what the median viewer got.
+    const medianBytes = [...result.bytesPerViewer].sort((a, b) => a - b)[Math.floor(result.bytesPerViewer.length / 2)] ?? 0;
+    const starvedDrained = result.bytesPerViewer.filter((bytes) => bytes < 0.9 * medianBytes).length;
     const cpu = cpuEnd - cpuStart;
     load.send({ type: 'exit' });
     publisher.send({ type: 'stop' });
@@ -161,70 +201,209 @@ async function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: numb
       peakMiB: memory.peak,
       framesMin: ratios[0] ?? 0,
       framesMedian: ratios[Math.floor(ratios.length / 2)] ?? 0,
-      starved: ratios.filter((ratio) => ratio < 0.9).length + result.closed,
+      starved: Math.max(ratios.filter((ratio) => ratio < 0.9).length, starvedDrained) + result.closed,
       latencyP50Ms: result.latencyP50Ms,
       latencyP95Ms: result.latencyP95Ms,
       mbpsOut: (result.bytes * 8) / seconds / 1e6,
       loadClientCpuPercent: (100 * (result.cpuSeconds - loadCpuStart)) / seconds,
     };
+  });
+}
+
+/** RSS of a server with nothing connected: the median of three samples after it has settled. */
+async function idleRss(kind: ServerKind): Promise<number> {
+  const server = await startServer(kind);
+  try {
+    await sleep(5000);
+    const samples: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      samples.push(memoryMiB(server.pid).rss);
+      await sleep(1000);
+    }
+    return samples.sort((a, b) => a - b)[1]!;
   } finally {
-    await sleep(200);
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await server.stop();
   }
 }
 
+interface SoakResult {
+  server: ServerKind;
+  samples: { atS: number; rssMiB: number }[];
+  startMiB: number;
+  endMiB: number;
+  maxMiB: number;
+  slopeMiBPerMin: number;
+  joined: number;
+  left: number;
+}
+
+/** One server under churn for `SOAK_S` seconds: RSS every 10 s once warm. */
+function soak(kind: ServerKind, clip: string): Promise<SoakResult> {
+  return withPublishedServer(kind, clip, async (server, publisher, children) => {
+    const load = fork(
+      join(import.meta.dirname, 'origin', 'load-client.ts'),
+      ['rtmp', server.playUrls.rtmp, String(SOAK_VIEWERS), String(SOAK_CHURN)],
+      { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, BENCH_PARSED_VIEWERS: '5' } },
+    );
+    children.push(load);
+    await nextMessage(load, 'ready', 120_000);
+    load.send({ type: 'start' });
+    const started = performance.now();
+    const samples: { atS: number; rssMiB: number }[] = [];
+    for (;;) {
+      await sleep(10_000);
+      const atS = (performance.now() - started) / 1000;
+      if (atS >= SOAK_WARMUP_S) samples.push({ atS, rssMiB: memoryMiB(server.pid).rss });
+      if (atS >= SOAK_S) break;
+    }
+    const stats = nextMessage<LoadStats & { joined: number; left: number }>(load, 'stats', 10_000);
+    load.send({ type: 'stop' });
+    const { joined, left } = await stats;
+    load.send({ type: 'exit' });
+    publisher.send({ type: 'stop' });
+    const rss = samples.map((sample) => sample.rssMiB);
+    return {
+      server: kind,
+      samples,
+      startMiB: rss[0] ?? NaN,
+      endMiB: rss.at(-1) ?? NaN,
+      maxMiB: Math.max(...rss),
+      slopeMiBPerMin: slope(samples.map((sample) => [sample.atS / 60, sample.rssMiB])),
+      joined,
+      left,
+    };
+  });
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return NaN;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const num = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0);
+  const den = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
+  return num / den;
+}
+
 const clip = ensureClip();
-console.log(
-  `origin benchmark: ${WINDOW_S} s windows; viewers ${COUNTS.join(', ')}; servers ${servers.join(', ')}; ${PROTOCOLS.join(' and ')}`,
-);
-console.log('(one run per line as it finishes; summary tables at the end)');
+console.log(`origin benchmark: phases ${PHASES.join(', ')}; servers ${servers.join(', ')}`);
+const verdicts: string[] = [];
+const ratio = (value: number, of: number) => (Number.isFinite(value / of) ? (value / of).toFixed(2) : 'n/a');
+
+if (PHASES.includes('idle')) {
+  const kinds: ServerKind[] = servers.includes('tally') ? ['tally', 'tally-ts', ...servers.filter((kind) => kind !== 'tally')] : servers;
+  const idle = new Map<ServerKind, number>();
+  for (const kind of kinds) idle.set(kind, await idleRss(kind));
+  console.log('\n| server | idle RSS MiB | Tally (built) / this |');
+  console.log('|---|---:|---:|');
+  for (const [kind, rss] of idle) console.log(`| ${kind} | ${rss.toFixed(1)} | ${ratio(idle.get('tally') ?? NaN, rss)} |`);
+  const tally = idle.get('tally');
+  if (tally !== undefined) verdicts.push(`idle RSS ${tally.toFixed(1)} MiB (target <= 70): ${tally <= 70 ? 'met' : 'NOT met'}`);
+}
+
 const results: Result[] = [];
-for (const viewers of COUNTS) {
-  for (const protocol of PROTOCOLS) {
-    for (const kind of servers) {
-      if (protocol === 'flv' && kind === 'nginx-rtmp') continue;
-      try {
-        const result = await measure(kind, protocol, viewers, clip);
-        results.push(result);
-        console.log(
-          `${kind.padEnd(18)} ${protocol.padEnd(5)} ${String(viewers).padStart(4)} viewers: ${result.cpuPerViewerMinute.toFixed(4)} CPU-s/viewer-min, ${result.cpuPercent.toFixed(0)}% CPU, RSS ${result.rssMiB.toFixed(0)} MiB, frames min ${(100 * result.framesMin).toFixed(0)}%, starved ${result.starved}, latency p50 ${result.latencyP50Ms.toFixed(1)} ms p95 ${result.latencyP95Ms.toFixed(1)} ms`,
-        );
-      } catch (error) {
-        console.log(`${kind} ${protocol} ${viewers}: failed: ${error instanceof Error ? error.message : String(error)}`);
+if (PHASES.includes('load')) {
+  console.log(
+    `\nload: ${WINDOW_S} s windows; viewers ${COUNTS.join(', ')}; ${PROTOCOLS.join(' and ')}; ${REPEATS} round(s), servers interleaved (one line per run as it finishes)`,
+  );
+  const runs: Result[] = [];
+  for (let round = 1; round <= REPEATS; round++) {
+    for (const viewers of COUNTS) {
+      for (const protocol of PROTOCOLS) {
+        for (const kind of servers) {
+          if (protocol === 'flv' && kind === 'nginx-rtmp') continue;
+          try {
+            const result = await measure(kind, protocol, viewers, clip);
+            runs.push(result);
+            console.log(
+              `${kind.padEnd(18)} ${protocol.padEnd(5)} ${String(viewers).padStart(4)} viewers: ${result.cpuPerViewerMinute.toFixed(4)} CPU-s/viewer-min, ${result.cpuPercent.toFixed(0)}% CPU, RSS ${result.rssMiB.toFixed(0)} MiB, frames min ${(100 * result.framesMin).toFixed(0)}%, starved ${result.starved}, latency p50 ${result.latencyP50Ms.toFixed(1)} ms p95 ${result.latencyP95Ms.toFixed(1)} ms`,
+            );
+          } catch (error) {
+            console.log(`${kind} ${protocol} ${viewers}: failed: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
       }
+    }
+  }
+  // Each figure is the median of its rounds (the worst for starvation): a shared machine's noise is per run.
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+  for (const viewers of COUNTS)
+    for (const protocol of PROTOCOLS)
+      for (const kind of servers) {
+        const same = runs.filter((r) => r.server === kind && r.protocol === protocol && r.viewers === viewers);
+        if (same.length === 0) continue;
+        const pick = (key: keyof Result) => median(same.map((r) => r[key] as number));
+        results.push({
+          ...same[0]!,
+          cpuPerViewerMinute: pick('cpuPerViewerMinute'),
+          cpuPercent: pick('cpuPercent'),
+          rssMiB: pick('rssMiB'),
+          peakMiB: pick('peakMiB'),
+          framesMin: Math.min(...same.map((r) => r.framesMin)),
+          framesMedian: pick('framesMedian'),
+          starved: Math.max(...same.map((r) => r.starved)),
+          latencyP50Ms: pick('latencyP50Ms'),
+          latencyP95Ms: pick('latencyP95Ms'),
+          mbpsOut: pick('mbpsOut'),
+          loadClientCpuPercent: pick('loadClientCpuPercent'),
+        });
+      }
+  const pct = (value: number) => `${(100 * value).toFixed(0)}%`;
+  console.log(
+    '\n| server | protocol | viewers | CPU-s / viewer-min | server CPU | RSS (peak) MiB | frames/expected min · median | starved | latency p50 / p95 ms | delivered Mbps | load client CPU |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results)
+    console.log(
+      `| ${r.server} | ${r.protocol} | ${r.viewers} | ${r.cpuPerViewerMinute.toFixed(4)} | ${r.cpuPercent.toFixed(0)}% | ${r.rssMiB.toFixed(0)} (${r.peakMiB.toFixed(0)}) | ${pct(r.framesMin)} · ${pct(r.framesMedian)} | ${r.starved} | ${r.latencyP50Ms.toFixed(1)} / ${r.latencyP95Ms.toFixed(1)} | ${r.mbpsOut.toFixed(0)} | ${r.loadClientCpuPercent.toFixed(0)}% |`,
+    );
+  console.log('\nTally against each peer, same protocol and viewers (below 1.00 means Tally uses less):');
+  console.log('| protocol | viewers | peer | CPU per viewer ratio | RSS ratio |');
+  console.log('|---|---:|---|---:|---:|');
+  for (const tally of results.filter((r) => r.server === 'tally')) {
+    for (const peer of results.filter((r) => r.server !== 'tally' && r.protocol === tally.protocol && r.viewers === tally.viewers)) {
+      console.log(
+        `| ${tally.protocol} | ${tally.viewers} | ${peer.server} | ${ratio(tally.cpuPerViewerMinute, peer.cpuPerViewerMinute)} | ${ratio(tally.rssMiB, peer.rssMiB)} |`,
+      );
+      if (peer.server === 'nginx-rtmp')
+        verdicts.push(
+          `CPU per viewer at ${tally.viewers} RTMP viewers, Tally / nginx-rtmp ${ratio(tally.cpuPerViewerMinute, peer.cpuPerViewerMinute)} (target <= 1.00): ${tally.cpuPerViewerMinute <= peer.cpuPerViewerMinute ? 'met' : 'NOT met'}`,
+        );
+    }
+    if (tally.protocol === 'rtmp' && tally.viewers === 500)
+      verdicts.push(`RSS at 500 RTMP viewers ${tally.rssMiB.toFixed(1)} MiB (target <= 120): ${tally.rssMiB <= 120 ? 'met' : 'NOT met'}`);
+    if (tally.starved > 0) verdicts.push(`${tally.starved} Tally viewer(s) starved at ${tally.viewers} ${tally.protocol}`);
+  }
+}
+
+if (PHASES.includes('soak')) {
+  console.log(
+    `\nsoak: ${SOAK_S} s, ${SOAK_VIEWERS} RTMP viewers with ${SOAK_CHURN} leaving and ${SOAK_CHURN} joining every second, every server at once; RSS after ${SOAK_WARMUP_S} s of warm-up`,
+  );
+  const soaks = await Promise.all(servers.map((kind) => soak(kind, clip).catch((error: unknown) => ({ kind, error }))));
+  console.log('\n| server | RSS at start · end · max MiB | growth | slope MiB/min | viewers joined · left |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const result of soaks) {
+    if ('error' in result) {
+      console.log(`| ${result.kind} | failed: ${result.error instanceof Error ? result.error.message : String(result.error)} | | | |`);
+      continue;
+    }
+    const growth = (result.endMiB - result.startMiB) / result.startMiB;
+    console.log(
+      `| ${result.server} | ${result.startMiB.toFixed(1)} · ${result.endMiB.toFixed(1)} · ${result.maxMiB.toFixed(1)} | ${(100 * growth).toFixed(1)}% | ${result.slopeMiBPerMin.toFixed(2)} | ${result.joined} · ${result.left} |`,
+    );
+    if (result.server === 'tally') {
+      const flat = Math.abs(growth) <= 0.1 && Math.abs(result.slopeMiBPerMin) * (SOAK_S / 60) <= 0.1 * result.startMiB;
+      verdicts.push(
+        `RSS over the ${SOAK_S} s soak ${result.startMiB.toFixed(1)} -> ${result.endMiB.toFixed(1)} MiB, slope ${result.slopeMiBPerMin.toFixed(2)} MiB/min (target: flat, within 10%): ${flat ? 'met' : 'NOT met'}`,
+      );
     }
   }
 }
 
-const pct = (value: number) => `${(100 * value).toFixed(0)}%`;
+console.log('\nTargets on this run:');
+for (const verdict of verdicts) console.log(`- ${verdict}`);
 console.log(
-  '\n| server | protocol | viewers | CPU-s / viewer-min | server CPU | RSS (peak) MiB | frames/expected min · median | starved | latency p50 / p95 ms | delivered Mbps | load client CPU |',
-);
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of results)
-  console.log(
-    `| ${r.server} | ${r.protocol} | ${r.viewers} | ${r.cpuPerViewerMinute.toFixed(4)} | ${r.cpuPercent.toFixed(0)}% | ${r.rssMiB.toFixed(0)} (${r.peakMiB.toFixed(0)}) | ${pct(r.framesMin)} · ${pct(r.framesMedian)} | ${r.starved} | ${r.latencyP50Ms.toFixed(1)} / ${r.latencyP95Ms.toFixed(1)} | ${r.mbpsOut.toFixed(0)} | ${r.loadClientCpuPercent.toFixed(0)}% |`,
-  );
-
-console.log('\nTally against each peer, same protocol and viewers (CPU per viewer-minute and RSS; below 1.00 means Tally uses less):');
-console.log('| protocol | viewers | peer | CPU ratio | RSS ratio |');
-console.log('|---|---:|---|---:|---:|');
-let verdict = true;
-let compared = 0;
-for (const tally of results.filter((r) => r.server === 'tally')) {
-  for (const peer of results.filter((r) => r.server !== 'tally' && r.protocol === tally.protocol && r.viewers === tally.viewers)) {
-    const cpuRatio = tally.cpuPerViewerMinute / peer.cpuPerViewerMinute;
-    console.log(
-      `| ${tally.protocol} | ${tally.viewers} | ${peer.server} | ${cpuRatio.toFixed(2)} | ${(tally.rssMiB / peer.rssMiB).toFixed(2)} |`,
-    );
-    compared++;
-    if (peer.server === 'node-media-server' && cpuRatio >= 1) verdict = false;
-    if (peer.server === 'nginx-rtmp' && cpuRatio > 2) verdict = false;
-  }
-  if (tally.starved > 0) verdict = false;
-}
-console.log(
-  `\nTarget (less CPU per viewer than node-media-server, within 2x of nginx-rtmp, no viewer starved): ${compared === 0 ? 'not evaluated (no peer ran)' : verdict ? 'met' : 'NOT met'} on this run. ` +
-    'The load client and publisher share the machine with the servers; rerun on a quiet machine for figures to compare across runs.',
+  'The load client and publishers share the machine with the servers, and a shared machine adds noise: rerun on a quiet machine for figures to compare across runs.',
 );

@@ -1,16 +1,53 @@
 /**
- * The build, as steps shared by `npm run build`, `npm start` and `npm run studio:web`:
- * the renderer (Vite) and the Electron main and preload bundles (esbuild). `ensureBuilt`
- * rebuilds only what is older than its sources.
+ * The build, as steps shared by `npm run build`, `npm start`, `npm run studio:web` and
+ * `npm run origin`: the renderer (Vite), the Electron main and preload bundles (esbuild), and
+ * the origin (esbuild: `dist/origin/cli.js`, the `tally-origin` bin, and `index.js` for
+ * embedders). `ensureBuilt` rebuilds only what is older than its sources.
  */
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
 
 export const root = join(import.meta.dirname, '..');
 export const distDir = join(root, 'dist');
 
-export type BuildStep = 'renderer' | 'electron';
+export type BuildStep = 'renderer' | 'electron' | 'origin';
+
+/**
+ * How the origin's bin starts Node: a 1 MiB young generation instead of up to 16 MiB. The
+ * media path makes short-lived garbage at a steady rate, so small semi-spaces collect it
+ * often and cheaply and keep RSS low (bench/README.md has the figures).
+ */
+export const ORIGIN_SHEBANG = '#!/usr/bin/env -S node --max-semi-space-size=1';
+
+const ESBUILD_NODE = { bundle: true, platform: 'node', target: 'node24', sourcemap: true, logLevel: 'warning' } as const;
+
+/**
+ * Files the origin reads at run time, beside whichever bundle holds it (`dist/origin`, or
+ * `dist/electron` once the studio embeds it): the player's script and style, and the
+ * migrations of `origin.db`. Their folder names are the origin's own, so they sit beside the
+ * studio's `migrations/` without clashing.
+ */
+export function copyOriginAssets(outDir: string): void {
+  cpSync(join(root, 'server', 'protocols', 'http', 'player'), join(outDir, 'player'), { recursive: true });
+  cpSync(join(root, 'server', 'store', 'origin-migrations'), join(outDir, 'origin-migrations'), { recursive: true });
+}
+
+/**
+ * Files the Electron main bundle reads at run time, beside it: the studio's migrations of
+ * `tally.db` (`migrations/`) and the embedded origin's files (`copyOriginAssets`). Each store
+ * resolves its own folder name next to the bundle, so neither reads the other's.
+ */
+export function copyMainProcessAssets(outDir: string): void {
+  cpSync(join(root, 'main', 'services', 'migrations'), join(outDir, 'migrations'), { recursive: true });
+  copyOriginAssets(outDir);
+}
+
+/** Bundles a main-process entry as the Electron step does: ESM, node_modules external (better-sqlite3 is native). */
+export async function bundleMainProcess(entryPoint: string, outfile: string): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({ ...ESBUILD_NODE, entryPoints: [entryPoint], outfile, format: 'esm', packages: 'external' });
+}
 
 interface StepSpec {
   /** Files and folders (relative to the project root) whose contents are this step's inputs. */
@@ -19,8 +56,6 @@ interface StepSpec {
   output: string;
   run(): Promise<void>;
 }
-
-const ESBUILD_NODE = { bundle: true, platform: 'node', target: 'node24', sourcemap: true, logLevel: 'warning' } as const;
 
 /**
  * Replaces `preload/channel-manifest.ts` with the manifest it computes, as a literal: the
@@ -65,19 +100,48 @@ const steps: Record<BuildStep, StepSpec> = {
     sources: ['main', 'preload', 'common', 'native', 'server', 'package.json', 'scripts/build-steps.ts'],
     output: join('dist', 'electron', 'main.js'),
     async run() {
-      const { build } = await import('esbuild');
-      // Main: ESM; node_modules stay external and ship in the package (better-sqlite3 is native).
-      await build({
-        ...ESBUILD_NODE,
-        entryPoints: [join(root, 'main', 'electron', 'main.ts')],
-        outfile: join(distDir, 'electron', 'main.js'),
-        format: 'esm',
-        packages: 'external',
-      });
+      await bundleMainProcess(join(root, 'main', 'electron', 'main.ts'), join(distDir, 'electron', 'main.js'));
       await buildPreload();
-      cpSync(join(root, 'main', 'services', 'migrations'), join(distDir, 'electron', 'migrations'), { recursive: true });
-      // The embedded origin's player page reads its script and style next to the bundle (import.meta.dirname).
-      cpSync(join(root, 'server', 'protocols', 'http', 'player'), join(distDir, 'electron', 'player'), { recursive: true });
+      copyMainProcessAssets(join(distDir, 'electron'));
+    },
+  },
+  origin: {
+    sources: ['server', 'common', 'native', 'package.json', 'scripts/build-steps.ts'],
+    output: join('dist', 'origin', 'cli.js'),
+    async run() {
+      const { build } = await import('esbuild');
+      const outdir = join(distDir, 'origin');
+      rmSync(outdir, { recursive: true, force: true });
+      const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+      // One ESM build of both entries, shared code in chunks, lazy imports (prom-client) in their own.
+      // npm packages are bundled too, without comments or whitespace: a venue's process then holds
+      // one compact source instead of hundreds of files (V8 keeps every script's source in its heap).
+      // hls.js and mpegts.js are served from node_modules.
+      await build({
+        entryPoints: { cli: join(root, 'server', 'cli.ts'), index: join(root, 'server', 'index.ts') },
+        outdir,
+        bundle: true,
+        splitting: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node24',
+        // Native, or loaded only on demand (fastify's schema compilers and inject): left in node_modules.
+        external: ['better-sqlite3', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'],
+        minifyWhitespace: true,
+        minifySyntax: true,
+        // Licence comments go to *.LEGAL.txt beside the chunks: one non-ASCII letter in a comment would
+        // make V8 hold the whole chunk's source as UTF-16, twice its size.
+        legalComments: 'external',
+        sourcemap: true,
+        logLevel: 'warning',
+        define: { __TALLY_VERSION__: JSON.stringify(version) },
+        // Bundled CommonJS packages call require(); ESM output has none of its own.
+        banner: {
+          js: `${ORIGIN_SHEBANG}\nimport { createRequire as __tallyRequire } from 'node:module'; const require = __tallyRequire(import.meta.url);`,
+        },
+      });
+      chmodSync(join(outdir, 'cli.js'), 0o755);
+      copyOriginAssets(outdir);
     },
   },
 };

@@ -1,4 +1,4 @@
-/** `npm run build`: the renderer and the Electron bundles. */
+/** `npm run build`: the renderer, the Electron bundles and the origin. */
 import { build } from './build-steps.ts';
 
-await build(['renderer', 'electron']);
+await build(['renderer', 'electron', 'origin']);

@@ -1,13 +1,16 @@
 /**
  * The servers the origin benchmark compares, each started as its own process on free
- * loopback ports: Tally Origin (`server/cli.ts`), node-media-server v4 (from node_modules),
- * and nginx with libnginx-mod-rtmp (single process: `master_process off`).
+ * loopback ports: Tally Origin as a venue runs it (`dist/origin/cli.js`, the `tally-origin`
+ * bin, built if stale; `tally-ts` is the same from its TypeScript sources, for the idle
+ * figure only), node-media-server v4 (from node_modules), and nginx with libnginx-mod-rtmp
+ * (single process: `master_process off`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureBuilt } from '../../scripts/build-steps.ts';
 
 export const projectRoot = join(import.meta.dirname, '..', '..');
 const NGINX_RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
@@ -25,7 +28,7 @@ export interface RunningServer {
 }
 
 /** The kinds of server, by name. */
-export type ServerKind = 'tally' | 'node-media-server' | 'nginx-rtmp';
+export type ServerKind = 'tally' | 'tally-ts' | 'node-media-server' | 'nginx-rtmp';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,29 +87,19 @@ export async function startServer(kind: ServerKind): Promise<RunningServer> {
   let child: ChildProcess;
   let publishUrl: string;
   let playUrls: RunningServer['playUrls'];
-  if (kind === 'tally') {
-    child = spawn(
-      process.execPath,
-      [
-        'server/cli.ts',
-        '--rtmp-port',
-        String(rtmpPort),
-        '--http-port',
-        String(httpPort),
-        '--data-dir',
-        dir,
-        '--stream',
-        `bench:${KEY}`,
-        '--no-hls',
-        '--admin-token',
-        'bench-admin-token-0123456789',
-        '--shutdown-grace-ms',
-        '0',
-        '--log-level',
-        'warn',
-      ],
-      { cwd: projectRoot, stdio: ['ignore', 'ignore', serverLog] },
-    );
+  if (kind === 'tally' || kind === 'tally-ts') {
+    const args = [
+      ...['--rtmp-port', String(rtmpPort), '--http-port', String(httpPort), '--data-dir', dir],
+      ...['--no-hls', '--shutdown-grace-ms', '0', '--log-level', 'warn'],
+    ];
+    // Secrets from the environment, as the README says to run it.
+    const env = { ...process.env, TALLY_STREAMS: `bench:${KEY}`, TALLY_ADMIN_TOKEN: 'bench-admin-token-0123456789' };
+    if (kind === 'tally') await ensureBuilt(['origin']);
+    // The bin runs as installed: executed, so its shebang's Node flags apply.
+    child =
+      kind === 'tally'
+        ? spawn(join(projectRoot, 'dist', 'origin', 'cli.js'), args, { cwd: projectRoot, env, stdio: ['ignore', 'ignore', serverLog] })
+        : spawn(process.execPath, ['server/cli.ts', ...args], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', serverLog] });
     publishUrl = `rtmp://127.0.0.1:${rtmpPort}/live/${KEY}`;
     playUrls = { rtmp: `rtmp://127.0.0.1:${rtmpPort}/live/bench`, flv: `http://127.0.0.1:${httpPort}/live/bench.flv` };
   } else if (kind === 'node-media-server') {
@@ -148,6 +141,8 @@ rtmp {
     playUrls = { rtmp: `rtmp://127.0.0.1:${rtmpPort}/live/bench` };
   }
   await waitForPort(rtmpPort, child, join(dir, 'server.log'));
+  // Tally and node-media-server open HTTP after RTMP: ready once both answer.
+  if (playUrls.flv) await waitForPort(httpPort, child, join(dir, 'server.log'));
   return { name: kind, pid: child.pid!, publishUrl, playUrls, stop: stopper(child, dir) };
 }
 

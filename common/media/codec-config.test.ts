@@ -8,6 +8,7 @@ import { avcCodecString, buildAvcDecoderConfig, parseAvcDecoderConfig, parseAvcS
 import { BitReader, nalToRbsp } from './bit-reader.ts';
 import { MediaFormatError } from './errors.ts';
 import { hevcCodecString, parseHevcDecoderConfig, parseHevcSpsSize } from './hevc.ts';
+import { parseOpusHead } from './opus.ts';
 
 const testdata = (name: string) => new Uint8Array(readFileSync(join(import.meta.dirname, 'testdata', name)));
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
@@ -152,6 +153,25 @@ describe('AAC AudioSpecificConfig', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 8 }), (bytes) => expectOnlyFormatErrors(() => parseAacConfig(bytes))),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('OpusHead', () => {
+  it('reads channels and the input rate of the identification header ffmpeg writes, and refuses what is not one', () => {
+    // ffmpeg -f lavfi -i sine -ac 2 -c:a libopus: version 1, 2 channels, pre-skip 312, input 48000 Hz.
+    const head = Uint8Array.from([...Buffer.from('OpusHead'), 1, 2, 0x38, 0x01, 0x80, 0xbb, 0, 0, 0, 0, 0]);
+    expect(parseOpusHead(head)).toEqual({ channels: 2, preSkip: 312, inputSampleRateHz: 48000, sampleRateHz: 48000 });
+    expect(() => parseOpusHead(head.subarray(0, 18))).toThrow(MediaFormatError);
+    expect(() => parseOpusHead(Uint8Array.from([...Buffer.from('OpusTags'), ...head.subarray(8)]))).toThrow(MediaFormatError);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        try {
+          parseOpusHead(bytes);
+        } catch (error) {
+          expect(error).toBeInstanceOf(MediaFormatError);
+        }
+      }),
     );
   });
 });

@@ -384,3 +384,12 @@ export function exVideoTagBody(options: {
   out.set(options.data, head);
   return out;
 }
+
+/** An Enhanced RTMP audio tag body with a FourCC (ExAudioTagHeader, SoundFormat 9): sequence start or coded frames. */
+export function exAudioTagBody(options: { fourCc: string; packet: 'sequenceStart' | 'codedFrames'; data: Uint8Array }): Uint8Array {
+  const out = new Uint8Array(5 + options.data.length);
+  out[0] = (9 << 4) | (options.packet === 'sequenceStart' ? 0 : 1);
+  for (let i = 0; i < 4; i++) out[1 + i] = options.fourCc.charCodeAt(i);
+  out.set(options.data, 5);
+  return out;
+}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MediaFormatError } from './errors.ts';
-import { RtmpChunkParser, serializeRtmpMessage, type OutgoingRtmpMessage, type RtmpMessage } from './rtmp-chunk.ts';
+import { RtmpChunkParser, RtmpChunkWriter, serializeRtmpMessage, type OutgoingRtmpMessage, type RtmpMessage } from './rtmp-chunk.ts';
 import { RtmpType, setChunkSizeMessage, parseU32Control } from './rtmp-message.ts';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
@@ -72,6 +72,22 @@ describe('RTMP chunk stream', () => {
     parser.feed(bytes);
     expect(parser.peerChunkSize).toBe(4096);
     expect(messages[1]!.payload).toEqual(big);
+  });
+
+  it('writes every message at 128 bytes a chunk until it has sent Set Chunk Size, then at the new size', () => {
+    const writer = new RtmpChunkWriter();
+    const refusal = { chunkStreamId: 3, typeId: 20, streamId: 0, timestamp: 0, payload: new Uint8Array(300).fill(1) };
+    // A peer that never heard of a larger size (a fresh parser at 128) reads the refusal whole.
+    const { parser, messages } = collect();
+    parser.feed(writer.write(refusal));
+    expect(messages.map((m) => m.payload.length)).toEqual([300]);
+    expect(writer.write(refusal)).toHaveLength(12 + 300 + 2); // a header and two continuation bytes
+    parser.feed(writer.write(setChunkSizeMessage(4096)));
+    expect(writer.chunkSize).toBe(4096);
+    const after = writer.write(refusal);
+    expect(after).toHaveLength(12 + 300);
+    parser.feed(after);
+    expect(messages.map((m) => m.payload.length)).toEqual([300, 4, 300]);
   });
 
   it('accepts chunk sizes up to 2^31-1 and refuses 0 and larger', () => {

@@ -274,6 +274,35 @@ function writeU32(out: Uint8Array, at: number, value: number): void {
   out[at + 3] = value & 0xff;
 }
 
+/** Set Chunk Size's message type id (section 5.4.1). */
+const SET_CHUNK_SIZE_TYPE = 1;
+
+/**
+ * The sending half of one connection's chunk stream. Every message is chunked at the size
+ * the peer has been told: 128 bytes until a Set Chunk Size goes out, its size from the next
+ * message on (section 5.4.1). A peer that has not heard of a larger size reads a larger chunk
+ * as a broken stream, so this holds for every message, refusals included.
+ */
+export class RtmpChunkWriter {
+  private size = DEFAULT_CHUNK_SIZE;
+
+  /** The chunk size the peer knows we send with. */
+  get chunkSize(): number {
+    return this.size;
+  }
+
+  /** The message's chunks; a Set Chunk Size takes effect for the messages after it. */
+  write(message: OutgoingRtmpMessage): Uint8Array {
+    const bytes = serializeRtmpMessage(message, this.size);
+    if (message.typeId === SET_CHUNK_SIZE_TYPE && message.streamId === 0 && message.payload.length >= 4) {
+      const size = new DataView(message.payload.buffer, message.payload.byteOffset, 4).getUint32(0) & 0x7fffffff;
+      if (size < 1) throw new MediaFormatError(`invalid chunk size ${size}`);
+      this.size = size;
+    }
+    return bytes;
+  }
+}
+
 /**
  * Serializes one message into chunks: a type 0 header, then type 3 continuations every
  * `chunkSize` bytes. A type 0 header depends on no earlier state, so the same bytes can be

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { STUDIO_CSP } from '../../common/csp.ts';
+import { isLoopbackHost } from '../../common/loopback.ts';
 import {
   ClientMessage,
   MAX_CONTROL_MESSAGE_BYTES,
@@ -61,12 +62,6 @@ export interface WebStudio {
 const SESSION_COOKIE = 'tally_studio';
 /** Control sockets that stop reading get their events dropped past this backlog. */
 const MAX_EVENT_BACKLOG_BYTES = 4 * 1024 * 1024;
-
-/** True for addresses only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
-}
 
 /** A listener the web host refuses to open (beyond loopback without TLS, or without a token). */
 export class UnsafeListenerError extends Error {

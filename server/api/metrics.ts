@@ -1,14 +1,14 @@
 /**
- * `GET /metrics` in the Prometheus text format (prom-client, one registry per origin, so two
- * origins in a process keep their figures apart): bytes in and out, publishers, viewers and
- * dropped frames per stream, connections, and the process figures prom-client collects.
- * Values are read from the streams when scraped; the media path only bumps plain counters.
- * Process figures (CPU, memory, event loop, GC) describe the process, so one registry of them
- * is made on first use and shared: prom-client's collectors install process-wide observers
- * that are never removed, and an embedder starting origins repeatedly must not pile them up.
+ * `GET /metrics` in the Prometheus text format: bytes in and out, publishers, viewers and
+ * dropped frames per stream, connections, and process figures (`metrics-registry.ts`). The
+ * registry and prom-client are loaded on the first scrape, so an origin nobody scrapes does
+ * not carry them. Open on a loopback listener; elsewhere the figures name streams and
+ * addresses, so they need the admin token.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { LiveStream, ReaderProtocol } from '../stream/live-stream.ts';
+import type { FastifyPluginAsync } from 'fastify';
+import type { AdminAuth } from '../auth/stream-access.ts';
+import type { LiveStream } from '../stream/live-stream.ts';
+import { adminGuard } from './admin-guard.ts';
 
 /** What the metrics read. */
 export interface MetricsSource {
@@ -17,112 +17,25 @@ export interface MetricsSource {
   rtmpConnections(): number;
 }
 
-const PROTOCOLS: ReaderProtocol[] = ['rtmp', 'flv', 'hls'];
-
-let processRegistry: Registry | undefined;
-
-/** The process figures, collected once per process. */
-function processMetrics(): Registry {
-  if (!processRegistry) {
-    processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry });
-  }
-  return processRegistry;
-}
-
 /** What `/metrics` serves: the origin's figures and the process's. */
 export interface OriginMetrics {
   contentType: string;
   metrics(): Promise<string>;
 }
 
-/** Builds the origin's registry. */
-export function createOriginMetrics(source: MetricsSource): OriginMetrics {
-  const registry = new Registry();
-  const processFigures = processMetrics();
-  new Gauge({
-    name: 'tally_origin_publishers',
-    help: 'Streams with a publisher now',
-    registers: [registry],
-    collect() {
-      this.set(source.streams().filter((stream) => stream.live).length);
-    },
-  });
-  new Gauge({
-    name: 'tally_origin_stream_live',
-    help: '1 while the stream has a publisher',
-    labelNames: ['stream'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const stream of source.streams()) this.set({ stream: stream.name }, stream.live ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'tally_origin_viewers',
-    help: 'Viewers now, by stream and protocol',
-    labelNames: ['stream', 'protocol'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const stream of source.streams()) {
-        const viewers = stream.viewers();
-        viewers.hls = source.hlsViewers(stream.name);
-        for (const protocol of PROTOCOLS) this.set({ stream: stream.name, protocol }, viewers[protocol]);
-      }
-    },
-  });
-  new Counter({
-    name: 'tally_origin_bytes_received_total',
-    help: 'Media bytes received from publishers',
-    labelNames: ['stream'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const stream of source.streams()) this.inc({ stream: stream.name }, stream.stats.bytesIn);
-    },
-  });
-  new Counter({
-    name: 'tally_origin_bytes_sent_total',
-    help: 'Media bytes sent to viewers, by protocol',
-    labelNames: ['stream', 'protocol'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const stream of source.streams())
-        for (const protocol of PROTOCOLS) this.inc({ stream: stream.name, protocol }, stream.stats.bytesOut[protocol]);
-    },
-  });
-  new Counter({
-    name: 'tally_origin_dropped_frames_total',
-    help: 'Video frames skipped for viewers that fell behind',
-    labelNames: ['stream'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const stream of source.streams()) this.inc({ stream: stream.name }, stream.stats.droppedFrames);
-    },
-  });
-  new Gauge({
-    name: 'tally_origin_ingest_bitrate_kbps',
-    help: 'Incoming bitrate over the last seconds',
-    labelNames: ['stream'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const stream of source.streams()) if (stream.live) this.set({ stream: stream.name }, Math.round(stream.bitrateBps() / 1000));
-    },
-  });
-  new Gauge({
-    name: 'tally_origin_rtmp_connections',
-    help: 'Open RTMP connections (publishers, players and ones starting)',
-    registers: [registry],
-    collect() {
-      this.set(source.rtmpConnections());
-    },
-  });
-  return {
-    contentType: registry.contentType,
-    metrics: async () => `${await registry.metrics()}\n${await processFigures.metrics()}`,
+/** The `/metrics` route; `tokenRequired` beyond loopback. */
+export function metricsRoutes(deps: {
+  source: MetricsSource;
+  tokenRequired: boolean;
+  admin: Pick<AdminAuth, 'authorizes'>;
+}): FastifyPluginAsync {
+  let registry: Promise<OriginMetrics> | undefined;
+  return async (app) => {
+    if (deps.tokenRequired) app.addHook('onRequest', adminGuard(deps.admin));
+    app.get('/metrics', async (_request, reply) => {
+      registry ??= import('./metrics-registry.ts').then(({ createOriginMetrics }) => createOriginMetrics(deps.source));
+      const metrics = await registry;
+      return reply.headers({ 'content-type': metrics.contentType, 'cache-control': 'no-store' }).send(await metrics.metrics());
+    });
   };
 }

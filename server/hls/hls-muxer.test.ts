@@ -8,6 +8,7 @@ import { silentLogger } from '../log.ts';
 import { LiveStream, type Publisher } from '../stream/live-stream.ts';
 import { fixtureTags } from '../testing.ts';
 import { HlsMuxer } from './hls-muxer.ts';
+import { checkMediaPlaylist, checkPlaylistReload, parseMediaPlaylist, type ParsedMediaPlaylist } from './playlist-rules.ts';
 
 const publisher = (id: string): Publisher => ({ sessionId: id, protocol: 'rtmp', remoteAddress: '', startedAtMs: 0, disconnect() {} });
 const work = mkdtempSync(join(tmpdir(), 'tally-hls-'));
@@ -15,7 +16,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function setup(options: Partial<ConstructorParameters<typeof HlsMuxer>[1]> = {}) {
   const stream = new LiveStream('main');
-  const muxer = new HlsMuxer(stream, { segmentDurationMs: 300, windowSegments: 6, reconnectWindowMs: 1000, ...options }, silentLogger);
+  const muxer = new HlsMuxer(
+    stream,
+    { segmentDurationMs: 300, maxSegmentDurationMs: 10_000, windowSegments: 6, reconnectWindowMs: 1000, ...options },
+    silentLogger,
+  );
   stream.addReader(muxer);
   return { stream, muxer };
 }
@@ -129,5 +134,68 @@ describe('HLS muxer', () => {
     expect(playlist.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
     expect(uris(playlist)).toHaveLength(2);
     expect(muxer.hasEnded).toBe(true);
+  });
+});
+
+describe('HLS target duration', () => {
+  /** Video only, 30 fps, keyframes where `isKey(frameIndex)` says; the playlist checked against RFC 8216 after every frame. */
+  function publishGops(stream: LiveStream, muxer: HlsMuxer, frames: number, isKey: (index: number) => boolean) {
+    const tags = fixtureTags().filter((tag) => tag.type === FlvTagType.video);
+    const config = tags.find((tag) => tag.payload[1] === 0)!;
+    const frame = tags.find((tag) => tag.payload[1] === 1)!;
+    stream.claim(publisher('gops'));
+    stream.ingest('video', 0, config.payload);
+    const versions: ParsedMediaPlaylist[] = [];
+    const problems: string[] = [];
+    for (let i = 0; i < frames; i++) {
+      const payload = frame.payload.slice();
+      payload[0] = isKey(i) ? 0x17 : 0x27;
+      stream.ingest('video', Math.round((i * 1000) / 30), payload);
+      const text = muxer.playlist();
+      if (!text) continue;
+      const parsed = parseMediaPlaylist(text);
+      if (versions.at(-1)?.segments.at(-1)?.msn === parsed.segments.at(-1)?.msn) continue;
+      problems.push(...checkMediaPlaylist(text));
+      if (versions.length) problems.push(...checkPlaylistReload(versions.at(-1)!, parsed));
+      versions.push(parsed);
+    }
+    return { versions, problems };
+  }
+
+  it('keeps the target duration its first GOPs set when the GOP grows from 2 s to 7 s, cutting the long GOPs within it', () => {
+    const { stream, muxer } = setup({ segmentDurationMs: 2000, windowSegments: 20 });
+    // Keyframes every 2 s for 8 s, then every 7 s (an encoder's settings changed).
+    const { versions, problems } = publishGops(stream, muxer, 30 * 26, (i) => (i < 240 ? i % 60 === 0 : (i - 240) % 210 === 0));
+    expect(problems).toEqual([]);
+    const last = versions.at(-1)!;
+    expect(last.targetDurationS).toBe(2);
+    expect(Math.max(...last.segments.map((segment) => segment.durationS))).toBeLessThanOrEqual(2.5);
+    expect(last.independentSegments).toBe(false);
+    // The long GOPs are there, in segments that start on a frame that is not a keyframe.
+    expect(last.segments.length).toBeGreaterThanOrEqual(11);
+  });
+
+  it('takes a long first GOP as the target duration (OBS’s default keyframe interval), with every segment on a keyframe', () => {
+    const { stream, muxer } = setup({ segmentDurationMs: 2000, windowSegments: 20 });
+    const { versions, problems } = publishGops(stream, muxer, 30 * 30, (i) => i % 250 === 0);
+    expect(problems).toEqual([]);
+    expect(versions.at(-1)!.targetDurationS).toBe(8);
+    const durations = versions.at(-1)!.segments.map((segment) => segment.durationS);
+    expect(durations).toHaveLength(3);
+    for (const duration of durations) expect(duration).toBeCloseTo(8.333, 2);
+  });
+
+  it('starts a new playlist, free to pick its own target duration, when a publisher comes back after the playlist ended', () => {
+    const { stream, muxer } = setup({ segmentDurationMs: 2000, windowSegments: 20 });
+    publishGops(stream, muxer, 30 * 9, (i) => i % 60 === 0);
+    stream.release(stream.publisher!);
+    muxer.end();
+    const ended = muxer.playlist()!;
+    expect(ended).toContain('#EXT-X-ENDLIST');
+    const { versions, problems } = publishGops(stream, muxer, 30 * 20, (i) => i % 150 === 0);
+    expect(problems).toEqual([]);
+    expect(versions.at(-1)!.targetDurationS).toBe(5);
+    expect(versions.at(-1)!.mediaSequence).toBeGreaterThan(parseMediaPlaylist(ended).segments.at(-1)!.msn);
+    expect(muxer.playlist()).not.toContain('#EXT-X-ENDLIST');
   });
 });

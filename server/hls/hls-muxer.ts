@@ -1,11 +1,19 @@
 /**
- * The HLS packager of one stream: an internal reader that cuts fMP4/CMAF segments on video
- * keyframes (target duration configurable, 2 s by default), keeps a sliding window in memory,
- * and renders the playlist. A publisher that drops and comes back within the reconnect window
- * continues the same playlist after an EXT-X-DISCONTINUITY (with a new EXT-X-MAP when the
- * decoder configuration changed); after the window, or at shutdown, the playlist ends with
- * EXT-X-ENDLIST. Segments stay fetchable for one more window after leaving the playlist
- * (RFC 8216 6.2.2).
+ * The HLS packager of one stream: an internal reader that takes the stream's packets in
+ * timestamp order (`interleaver.ts`), cuts fMP4/CMAF segments, keeps a sliding window in
+ * memory, and renders the playlist. A publisher that drops and comes back within the
+ * reconnect window continues the same playlist after an EXT-X-DISCONTINUITY (with a new
+ * EXT-X-MAP when the decoder configuration changed); after the window, or at shutdown, the
+ * playlist ends with EXT-X-ENDLIST, and a later publish starts a new one. Segments stay
+ * fetchable for one more window after leaving the playlist (RFC 8216 6.2.2).
+ *
+ * One EXT-X-TARGETDURATION for the playlist's whole life (RFC 8216 4.3.3.1, 6.2.1): it is
+ * fixed when the first segment is cut, as that segment's rounded duration (at least the
+ * configured segment duration, at most `maxSegmentDurationMs`), so a stream's own GOP sets
+ * it. Segments are cut at the first keyframe after `segmentDurationMs`; when no keyframe
+ * comes before the target duration (the GOP grew: an encoder's settings changed, a still
+ * scene), the segment is cut there anyway and the next one starts on a frame that is not a
+ * keyframe. Why, and what players do with it: server/README.md.
  */
 import { randomBytes } from 'node:crypto';
 import { parseAudioTagHeader, parseVideoTagHeader } from '../../common/media/flv.ts';
@@ -13,12 +21,15 @@ import { fmp4InitSegment, fmp4MediaSegment, type Fmp4Sample, type Fmp4Track } fr
 import type { Logger } from '../log.ts';
 import type { LiveStream, StreamReader } from '../stream/live-stream.ts';
 import type { MediaPacket } from '../stream/media-packet.ts';
+import { Interleaver } from './interleaver.ts';
 import { renderMediaPlaylist } from './playlist.ts';
 
 /** HLS settings. */
 export interface HlsOptions {
   /** Target segment duration; segments are cut at the first keyframe after it. Default 2000 ms. */
   segmentDurationMs: number;
+  /** The longest a segment may be (and so the largest target duration): longer GOPs are cut without a keyframe. Default 10 s. */
+  maxSegmentDurationMs: number;
   /** Segments listed in the playlist. Default 6. */
   windowSegments: number;
   /** How long after the publisher leaves the playlist stays open for it to return. Default 10 s. */
@@ -75,7 +86,9 @@ export class HlsMuxer implements StreamReader {
   private pendingDiscontinuity = false;
   private building: Building | null = null;
   private audioNextTicks: number | null = null;
-  private maxSegmentMs = 0;
+  /** EXT-X-TARGETDURATION, fixed when the playlist's first segment is cut. */
+  private targetDurationS: number | null = null;
+  private readonly interleaver: Interleaver;
   private ended = false;
   private endTimer: NodeJS.Timeout | undefined;
   private playlistText: string | null = null;
@@ -88,13 +101,17 @@ export class HlsMuxer implements StreamReader {
     this.options = options;
     this.log = log;
     this.now = now;
+    this.interleaver = new Interleaver(
+      (packet) => this.take(packet),
+      (track) => (track === 'video' ? this.hlsVideo() : this.stream.audio?.codec === 'aac'),
+    );
   }
 
   /** The playlist, or null before the first segment. */
   playlist(): string | null {
     if (this.segments.length === 0) return null;
     this.playlistText ??= renderMediaPlaylist({
-      targetDurationS: Math.max(Math.ceil(this.options.segmentDurationMs / 1000), Math.round(this.maxSegmentMs / 1000)),
+      targetDurationS: this.targetDurationS ?? Math.ceil(this.options.segmentDurationMs / 1000),
       mediaSequence: this.segments[0]!.msn,
       discontinuitySequence: this.discontinuitySequence,
       segments: this.segments.map((segment) => ({
@@ -127,6 +144,19 @@ export class HlsMuxer implements StreamReader {
   }
 
   push(packet: MediaPacket): void {
+    this.interleaver.push(packet);
+  }
+
+  /**
+   * The longest a segment may last: what still rounds to the target duration once that is
+   * fixed (RFC 8216 4.3.3.1), else the configured maximum.
+   */
+  private get segmentLimitMs(): number {
+    return this.targetDurationS === null ? this.options.maxSegmentDurationMs : this.targetDurationS * 1000 + 499;
+  }
+
+  /** A packet in timestamp order. */
+  private take(packet: MediaPacket): void {
     if (packet.config) {
       if (packet.kind !== 'data' && this.init && this.trackKey() !== this.init.key) {
         // New decoder configuration: close what we have; the next segment gets a new init and a discontinuity.
@@ -143,10 +173,18 @@ export class HlsMuxer implements StreamReader {
     const header = parseVideoTagHeader(packet.payload);
     if (header.packet !== 'codedFrames') return;
     const dtsMs = packet.timestampMs;
-    if (this.building && packet.keyframe && dtsMs - this.building.startDtsMs >= this.options.segmentDurationMs) this.finishSegment(dtsMs);
-    if (!this.building) {
-      if (!packet.keyframe || !this.startSegment(dtsMs)) return;
+    let cutHere = false;
+    if (this.building?.lastVideo) {
+      const elapsedMs = dtsMs - this.building.videoStartDtsMs;
+      // At a keyframe once the segment is long enough; at any frame once the next one would outgrow the limit.
+      const forced = elapsedMs + this.lastVideoDurationMs > this.segmentLimitMs;
+      if ((packet.keyframe && elapsedMs >= this.options.segmentDurationMs) || forced) {
+        this.finishSegment(dtsMs);
+        cutHere = true;
+      }
     }
+    // Video starts on a keyframe (after a publish or a new configuration), and continues from any frame where it was cut.
+    if (!this.building && (!(packet.keyframe || cutHere) || !this.startSegment(dtsMs))) return;
     const building = this.building!;
     if (building.lastVideo) {
       const durationMs = Math.max(0, dtsMs - building.lastVideo.dtsMs);
@@ -284,6 +322,8 @@ export class HlsMuxer implements StreamReader {
     let endMs = endDtsMs;
     if (building.lastVideo) {
       endMs ??= building.lastVideo.dtsMs + this.lastVideoDurationMs;
+      // After a gap in the video the segment still rounds to within the target duration: its last frame is shortened.
+      endMs = Math.min(endMs, building.videoStartDtsMs + this.segmentLimitMs);
       building.lastVideo.sample.durationTicks = Math.max(0, endMs - building.lastVideo.dtsMs) * (VIDEO_TIMESCALE / 1000);
       building.video.push(building.lastVideo.sample);
     }
@@ -309,7 +349,11 @@ export class HlsMuxer implements StreamReader {
       bytes,
     });
     this.pendingDiscontinuity = false;
-    this.maxSegmentMs = Math.max(this.maxSegmentMs, durationMs);
+    // The playlist's first segment fixes its target duration for good: the stream's own GOP, within the configured bounds.
+    this.targetDurationS ??= Math.min(
+      Math.ceil(this.options.maxSegmentDurationMs / 1000),
+      Math.max(Math.ceil(this.options.segmentDurationMs / 1000), Math.round(durationMs / 1000)),
+    );
     while (this.segments.length > this.options.windowSegments) {
       const gone = this.segments.shift()!;
       if (gone.discontinuity) this.discontinuitySequence++;
@@ -330,14 +374,19 @@ export class HlsMuxer implements StreamReader {
     clearTimeout(this.endTimer);
     this.audioNextTicks = null;
     this.firstAudioMs = null;
-    if (this.segments.length > 0) this.pendingDiscontinuity = true;
     if (this.ended) {
+      // An ended playlist never changes (RFC 8216 6.2.1): this publish starts a new one, with its own target duration.
+      this.retired.push(...this.segments.splice(0));
+      while (this.retired.length > this.options.windowSegments) this.retired.shift();
+      this.targetDurationS = null;
       this.ended = false;
       this.playlistText = null;
     }
+    if (this.segments.length > 0) this.pendingDiscontinuity = true;
   }
 
   publishStopped(): void {
+    this.interleaver.flush();
     this.finishSegment();
     clearTimeout(this.endTimer);
     this.endTimer = setTimeout(() => this.end(), this.options.reconnectWindowMs);
@@ -347,6 +396,7 @@ export class HlsMuxer implements StreamReader {
   /** Ends the playlist now (EXT-X-ENDLIST), e.g. at shutdown. */
   end(): void {
     clearTimeout(this.endTimer);
+    this.interleaver.flush();
     this.finishSegment();
     if (this.ended) return;
     this.ended = true;

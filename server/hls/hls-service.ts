@@ -5,9 +5,8 @@
  * durations; its first request asks `on_play`, and it counts as stopped (`on_stop`) once it
  * has been quiet for that long.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.ts';
-import type { SessionHost } from '../protocols/rtmp/session-host.ts';
+import { httpStatusOf, type RefusalKind, type StreamAdmission } from '../stream/admission.ts';
 import type { LiveStream } from '../stream/live-stream.ts';
 import { HlsMuxer, type HlsOptions } from './hls-muxer.ts';
 
@@ -16,9 +15,29 @@ interface HlsViewer {
   remoteAddress: string;
   firstSeenMs: number;
   lastSeenMs: number;
-  allowed: Promise<boolean>;
+  /** Admission's answer: null when allowed, else why not. */
+  refusal: Promise<RefusalKind | null>;
   bytes: number;
 }
+
+/** A client's request for an HLS file. */
+export interface HlsRequest {
+  name: string;
+  file: string;
+  method: string;
+  remoteAddress: string;
+  userAgent: string;
+  query: URLSearchParams;
+}
+
+/** What to answer, independent of the HTTP framework. */
+export interface HlsAnswer {
+  status: number;
+  headers: Record<string, string | number>;
+  body: string | Uint8Array | undefined;
+}
+
+const CORS = { 'access-control-allow-origin': '*' };
 
 const FILE_PATTERN = /^(?:index\.m3u8|init-[0-9a-f]+-\d+\.mp4|seg-[0-9a-f]+-\d+\.m4s)$/;
 
@@ -26,16 +45,16 @@ const FILE_PATTERN = /^(?:index\.m3u8|init-[0-9a-f]+-\d+\.mp4|seg-[0-9a-f]+-\d+\
 export class HlsService {
   private readonly options: HlsOptions;
   private readonly log: Logger;
-  private readonly host: Pick<SessionHost, 'admitPlayer' | 'playerLeft'>;
+  private readonly admission: Pick<StreamAdmission, 'admitPlayer' | 'playerLeft'>;
   private readonly muxers = new Map<string, { muxer: HlsMuxer; stream: LiveStream }>();
   private readonly viewers = new Map<string, Map<string, HlsViewer>>();
   private readonly sweepTimer: NodeJS.Timeout;
   private nextViewerId = 1;
 
-  constructor(options: HlsOptions, log: Logger, host: Pick<SessionHost, 'admitPlayer' | 'playerLeft'>) {
+  constructor(options: HlsOptions, log: Logger, admission: Pick<StreamAdmission, 'admitPlayer' | 'playerLeft'>) {
     this.options = options;
     this.log = log;
-    this.host = host;
+    this.admission = admission;
     this.sweepTimer = setInterval(() => this.sweep(Date.now()), 1000);
     this.sweepTimer.unref();
   }
@@ -78,44 +97,47 @@ export class HlsService {
     for (const { muxer } of this.muxers.values()) muxer.end();
   }
 
-  /** Answers `GET /live/NAME/FILE`. Returns false when the file name is not an HLS file. */
-  async serve(name: string, file: string, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-    if (!FILE_PATTERN.test(file)) return false;
+  /** Answers `GET /live/NAME/FILE`; null when FILE is not an HLS file name. */
+  async serve(request: HlsRequest): Promise<HlsAnswer | null> {
+    const { name, file } = request;
+    if (!FILE_PATTERN.test(file)) return null;
     const muxer = this.muxers.get(name)?.muxer;
-    const body = file === 'index.m3u8' ? muxer?.playlist() : muxer?.file(file)?.bytes;
-    if (!muxer || body === undefined || body === null) {
-      response.writeHead(404, {
-        'content-type': 'text/plain; charset=utf-8',
-        'cache-control': 'no-cache',
-        'access-control-allow-origin': '*',
-      });
-      response.end(file === 'index.m3u8' ? 'stream is not live\n' : 'segment not found\n');
-      return true;
-    }
-    if (!(await this.admit(name, request))) {
-      response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'access-control-allow-origin': '*' });
-      response.end('playback denied\n');
-      return true;
-    }
     const isPlaylist = file === 'index.m3u8';
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    this.countBytes(name, request, bytes.length);
-    response.writeHead(200, {
-      'content-type': isPlaylist ? 'application/vnd.apple.mpegurl' : (muxer.file(file)?.contentType ?? 'video/mp4'),
-      'content-length': bytes.length,
-      // Segment names never repeat (per-start epoch + sequence), so caches may keep them; the playlist changes.
-      'cache-control': isPlaylist ? 'no-cache' : 'public, max-age=3600, immutable',
-      'access-control-allow-origin': '*',
-    });
-    response.end(request.method === 'HEAD' ? undefined : bytes);
-    return true;
+    const found = isPlaylist ? muxer?.playlist() : muxer?.file(file);
+    if (!muxer || found === undefined || found === null)
+      return {
+        status: 404,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', ...CORS },
+        body: isPlaylist ? 'stream is not live\n' : 'segment not found\n',
+      };
+    const refusal = await this.admit(request);
+    if (refusal)
+      return {
+        status: httpStatusOf(refusal),
+        headers: { 'content-type': 'text/plain; charset=utf-8', ...CORS },
+        body: 'playback denied\n',
+      };
+    const bytes = typeof found === 'string' ? Buffer.from(found) : found.bytes;
+    this.countBytes(request, bytes.length);
+    return {
+      status: 200,
+      headers: {
+        'content-type': typeof found === 'string' ? 'application/vnd.apple.mpegurl' : found.contentType,
+        'content-length': bytes.length,
+        // Segment names never repeat (per-start epoch + sequence), so caches may keep them; the playlist changes.
+        'cache-control': isPlaylist ? 'no-cache' : 'public, max-age=3600, immutable',
+        ...CORS,
+      },
+      body: request.method === 'HEAD' ? undefined : bytes,
+    };
   }
 
-  private viewerKey(request: IncomingMessage): string {
-    return `${request.socket.remoteAddress ?? ''}|${request.headers['user-agent'] ?? ''}`;
+  private viewerKey(request: HlsRequest): string {
+    return `${request.remoteAddress}|${request.userAgent}`;
   }
 
-  private async admit(name: string, request: IncomingMessage): Promise<boolean> {
+  private async admit(request: HlsRequest): Promise<RefusalKind | null> {
+    const { name } = request;
     const nowMs = Date.now();
     let streamViewers = this.viewers.get(name);
     if (!streamViewers) this.viewers.set(name, (streamViewers = new Map<string, HlsViewer>()));
@@ -123,23 +145,25 @@ export class HlsService {
     let viewer = streamViewers.get(key);
     if (!viewer) {
       const sessionId = `hls-${this.nextViewerId++}`;
-      const remoteAddress = request.socket.remoteAddress ?? '';
-      const allowed = this.host.admitPlayer(name, { sessionId, remoteAddress, protocol: 'hls' }).then((admission) => {
-        if (!admission.ok)
+      const { remoteAddress } = request;
+      const refusal = this.admission
+        .admitPlayer({ name, query: request.query }, { sessionId, remoteAddress, protocol: 'hls' })
+        .then((admission) => {
+          if (admission.ok) return null;
           this.log.warn({ session: sessionId, remote: remoteAddress, stream: name, reason: admission.reason }, 'hls play refused');
-        return admission.ok;
-      });
-      viewer = { sessionId, remoteAddress, firstSeenMs: nowMs, lastSeenMs: nowMs, allowed, bytes: 0 };
+          return admission.kind;
+        });
+      viewer = { sessionId, remoteAddress, firstSeenMs: nowMs, lastSeenMs: nowMs, refusal, bytes: 0 };
       streamViewers.set(key, viewer);
     }
     viewer.lastSeenMs = nowMs;
-    return viewer.allowed;
+    return viewer.refusal;
   }
 
-  private countBytes(name: string, request: IncomingMessage, bytes: number): void {
-    const viewer = this.viewers.get(name)?.get(this.viewerKey(request));
+  private countBytes(request: HlsRequest, bytes: number): void {
+    const viewer = this.viewers.get(request.name)?.get(this.viewerKey(request));
     if (viewer) viewer.bytes += bytes;
-    const stream = this.muxers.get(name)?.stream;
+    const stream = this.muxers.get(request.name)?.stream;
     if (stream) stream.stats.bytesOut.hls += bytes;
   }
 
@@ -154,9 +178,9 @@ export class HlsService {
   }
 
   private leave(name: string, viewer: HlsViewer, nowMs: number): void {
-    void viewer.allowed.then((allowed) => {
-      if (allowed)
-        this.host.playerLeft(
+    void viewer.refusal.then((refusal) => {
+      if (refusal === null)
+        this.admission.playerLeft(
           name,
           { sessionId: viewer.sessionId, remoteAddress: viewer.remoteAddress, protocol: 'hls' },
           { durationMs: nowMs - viewer.firstSeenMs, bytes: viewer.bytes },

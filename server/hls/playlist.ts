@@ -37,11 +37,12 @@ export function renderMediaPlaylist(playlist: MediaPlaylist): string {
     `#EXT-X-TARGETDURATION:${playlist.targetDurationS}`,
     `#EXT-X-MEDIA-SEQUENCE:${playlist.mediaSequence}`,
     `#EXT-X-DISCONTINUITY-SEQUENCE:${playlist.discontinuitySequence}`,
-    '#EXT-X-INDEPENDENT-SEGMENTS',
+    // No EXT-X-INDEPENDENT-SEGMENTS: a segment cut inside a GOP longer than the target duration does not start on a keyframe.
   ];
   let map = '';
-  playlist.segments.forEach((segment, index) => {
-    if (segment.discontinuity && index > 0) lines.push('#EXT-X-DISCONTINUITY');
+  for (const segment of playlist.segments) {
+    // Written on the first listed segment too: EXT-X-DISCONTINUITY-SEQUENCE counts it only once it leaves (6.2.2).
+    if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
     if (segment.mapUri !== map) {
       map = segment.mapUri;
       lines.push(`#EXT-X-MAP:URI="${map}"`);
@@ -49,7 +50,7 @@ export function renderMediaPlaylist(playlist: MediaPlaylist): string {
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(segment.programDateTimeMs).toISOString()}`);
     lines.push(`#EXTINF:${(segment.durationMs / 1000).toFixed(3)},`);
     lines.push(segment.uri);
-  });
+  }
   if (playlist.ended) lines.push('#EXT-X-ENDLIST');
   return lines.join('\n') + '\n';
 }

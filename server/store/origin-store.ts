@@ -1,7 +1,7 @@
 /**
  * The origin's SQLite file (`origin.db` in the data directory, apart from the studio's
  * `tally.db` so the studio can embed an origin in its own data directory): streams with
- * hashed keys, and settings. Numbered migrations live in `migrations/`.
+ * hashed keys, and settings. Numbered migrations live in `origin-migrations/` (a name of their own, so a bundle that holds the studio's migrations too keeps both).
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ const toStream = (row: StreamRow): StoredStream => ({
 });
 
 /** The folder of the origin's migrations. */
-export const originMigrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
+export const originMigrationsDir = fileURLToPath(new URL('./origin-migrations/', import.meta.url));
 
 /** The open origin database. Dispose it to checkpoint and close. */
 export class OriginStore {

@@ -5,6 +5,7 @@ import { FlvTagType, parseVideoTagHeader } from '../../common/media/flv.ts';
 import { RtmpClient } from '../protocols/rtmp/client.ts';
 import { fixtureTags, publishFixture, startTestOrigin, until, TEST_KEY, type TestOrigin } from '../testing.ts';
 import { LiveStream, type Publisher, type StreamReader } from './live-stream.ts';
+import { GatedReader } from './gated-reader.ts';
 import type { MediaPacket } from './media-packet.ts';
 
 const publisher = (id: string): Publisher => ({
@@ -140,20 +141,28 @@ describe('batched writes', () => {
     }
   }
 
+  /** A stream with `framesPerWrite`, primed with configuration and a first frame of each track, and a batching reader. */
+  function primed(framesPerWrite: number) {
+    const stream = new LiveStream('main', { framesPerWrite });
+    stream.claim(publisher('a'));
+    const tags = fixtureTags();
+    const kinds = { [FlvTagType.audio]: 'audio', [FlvTagType.video]: 'video', [FlvTagType.script]: 'data' } as const;
+    const audio = tags.filter((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 1);
+    const video = tags.filter((tag) => tag.type === FlvTagType.video && tag.payload[1] === 1);
+    // Configuration and a first frame of each track first, so the stream knows it has video and has lined its tracks up.
+    for (const tag of tags.slice(0, 4)) stream.ingest(kinds[tag.type as 8 | 9 | 18], tag.timestamp, tag.payload);
+    stream.ingest('audio', audio[0]!.timestamp, audio[0]!.payload);
+    stream.endOfRead();
+    const reader = new BatchingReader(stream);
+    stream.addReader(reader);
+    reader.writes = [];
+    return { stream, reader, audio, video };
+  }
+
   it('writes video at the end of each read, and lets audio ride with the next video frame (40 ms at most)', () => {
     vi.useFakeTimers();
     try {
-      const stream = new LiveStream('main');
-      stream.claim(publisher('a'));
-      const tags = fixtureTags();
-      const kinds = { [FlvTagType.audio]: 'audio', [FlvTagType.video]: 'video', [FlvTagType.script]: 'data' } as const;
-      // Configuration first, so the stream knows it has video.
-      for (const tag of tags.slice(0, 4)) stream.ingest(kinds[tag.type as 8 | 9 | 18], tag.timestamp, tag.payload);
-      const reader = new BatchingReader(stream);
-      stream.addReader(reader);
-      reader.writes = [];
-      const audio = tags.filter((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 1);
-      const video = tags.filter((tag) => tag.type === FlvTagType.video && tag.payload[1] === 1);
+      const { stream, reader, audio, video } = primed(1);
       stream.ingest('video', video[0]!.timestamp, video[0]!.payload);
       stream.endOfRead();
       expect(reader.writes).toEqual([['video']]);
@@ -172,6 +181,77 @@ describe('batched writes', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('with two frames per write, gathers two video frames and the audio between them into one write (80 ms at most)', () => {
+    vi.useFakeTimers();
+    try {
+      const { stream, reader, audio, video } = primed(2);
+      for (const [kind, tag] of [
+        ['video', video[1]],
+        ['audio', audio[1]],
+        ['video', video[2]],
+      ] as const) {
+        stream.ingest(kind, tag!.timestamp, tag!.payload);
+        stream.endOfRead();
+      }
+      expect(reader.writes).toEqual([['video', 'audio', 'video']]);
+      stream.ingest('video', video[3]!.timestamp, video[3]!.payload);
+      stream.endOfRead();
+      expect(reader.writes).toHaveLength(1);
+      vi.advanceTimersByTime(80);
+      expect(reader.writes.at(-1)).toEqual(['video']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('shared batches', () => {
+  /** A gated reader over a fake socket that records what each write carried. */
+  function viewer(stream: LiveStream, queued = () => 0) {
+    const writes: Uint8Array[][] = [];
+    const reader = new GatedReader(
+      stream,
+      {
+        protocol: 'flv',
+        bytesOf: (packet) => packet.flv(),
+        sharedForm: () => 'flv',
+        write: (bytes) => writes.push([bytes]),
+        writeMany: (chunks) => writes.push([...chunks]),
+        queuedBytes: queued,
+        publishStarted() {},
+        publishStopped() {},
+        close() {},
+      },
+      { maxQueuedBytes: 1000, maxLagMs: 60_000 },
+    );
+    stream.addReader(reader);
+    return writes;
+  }
+
+  it('joins a batch once for every viewer that took all of it, and lets a viewer that skipped write its own packets', () => {
+    const stream = new LiveStream('main');
+    stream.claim(publisher('a'));
+    const tags = fixtureTags();
+    const kinds = { [FlvTagType.audio]: 'audio', [FlvTagType.video]: 'video', [FlvTagType.script]: 'data' } as const;
+    for (const tag of tags.slice(0, 6)) stream.ingest(kinds[tag.type as 8 | 9 | 18], tag.timestamp, tag.payload);
+    stream.endOfRead();
+    let behind = 0;
+    const first = viewer(stream);
+    const second = viewer(stream);
+    const slow = viewer(stream, () => behind);
+    for (const writes of [first, second, slow]) writes.length = 0;
+    // One publisher read with audio, video and audio; the slow viewer's socket is full, so it skips until the next keyframe.
+    behind = 5000;
+    const read = tags.filter((tag) => tag.payload[1] === 1).slice(4, 7);
+    for (const tag of read) stream.ingest(kinds[tag.type as 8 | 9], tag.timestamp, tag.payload);
+    stream.endOfRead();
+    expect(first).toHaveLength(1);
+    expect(first[0]).toHaveLength(1);
+    expect(second[0]![0]).toBe(first[0]![0]); // the same joined buffer, not a copy per viewer
+    expect(first[0]![0]!.length).toBe(read.reduce((sum, tag) => sum + tag.payload.length + 15, 0));
+    expect(slow.flat().length).toBeLessThan(3);
   });
 });
 

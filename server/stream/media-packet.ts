@@ -17,6 +17,9 @@ export const PLAY_STREAM_ID = 1;
 /** What a packet carries. */
 export type PacketKind = 'audio' | 'video' | 'data';
 
+/** The wire forms a packet has, built once and shared by every reader. */
+export type WireForm = 'rtmp' | 'flv';
+
 const TYPE_IDS: Record<PacketKind, number> = { audio: RtmpType.audio, video: RtmpType.video, data: RtmpType.dataAmf0 };
 const CHUNK_STREAMS: Record<PacketKind, number> = { audio: ChunkStream.audio, video: ChunkStream.video, data: ChunkStream.data };
 
@@ -67,6 +70,11 @@ export class MediaPacket {
       writeFlvTag(this.flvBytes, 0, this.typeId, this.timestampMs, this.payload);
     }
     return this.flvBytes;
+  }
+
+  /** The packet in a shared wire form: RTMP chunks for message stream 1, or the FLV tag. */
+  wire(form: WireForm): Uint8Array {
+    return form === 'rtmp' ? this.rtmp() : this.flv();
   }
 
   /** The same packet at another timestamp (decoder configuration sent to a reader that joins late). */

@@ -8,6 +8,7 @@ import { av1CodecString, parseAv1Config } from '../../common/media/av1.ts';
 import { avcCodecString, parseAvcDecoderConfig, parseAvcSps } from '../../common/media/avc.ts';
 import type { AudioCodec, AudioTagHeader, VideoCodec, VideoTagHeader } from '../../common/media/flv.ts';
 import { hevcCodecString, parseHevcDecoderConfig, parseHevcSpsSize } from '../../common/media/hevc.ts';
+import { parseOpusHead } from '../../common/media/opus.ts';
 
 /** A video track. */
 export interface VideoTrack {
@@ -66,6 +67,17 @@ export function audioTrackFrom(header: AudioTagHeader, data: Uint8Array): AudioT
       sampleRateHz: config.sampleRateHz,
       channels: config.channels,
       samplesPerFrame: config.samplesPerFrame,
+      config: data,
+    };
+  }
+  if (header.codec === 'opus' && header.packet === 'sequenceStart') {
+    const head = parseOpusHead(data);
+    return {
+      codec: 'opus',
+      codecString: 'opus',
+      sampleRateHz: head.sampleRateHz,
+      channels: head.channels,
+      samplesPerFrame: 960,
       config: data,
     };
   }

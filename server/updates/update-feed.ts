@@ -16,9 +16,10 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { extname, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.ts';
 
 /** The update channels the feed serves. */
@@ -47,76 +48,69 @@ export function feedContentType(fileName: string): string {
   return CONTENT_TYPES[extname(fileName).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export interface UpdateFeed {
-  /** Answers `path` (already without the query) when it is a feed route; false when it is not one. */
-  serve(path: string, request: IncomingMessage, response: ServerResponse): Promise<boolean>;
-}
-
-/** Serves the feed folder `rootDir`. */
-export function createUpdateFeed(rootDir: string, log: Logger): UpdateFeed {
+/**
+ * The feed route, for `OriginHttpServer.register`. Plain answers (404, 416, a whole file, one
+ * range) go through fastify; several ranges hijack the reply and write the multipart body
+ * part by part from the file.
+ */
+export function updateFeedRoutes(rootDir: string, log: Logger): FastifyPluginAsync {
   let realRoot: Promise<string> | undefined;
-  return {
-    async serve(path, request, response) {
-      if (!path.startsWith('/updates/')) return false;
-      const match = FEED_ROUTE.exec(path);
-      if (!match || match[2]!.includes('..')) return notFound(response);
-      const [, channel, fileName] = match as unknown as [string, string, string];
-      realRoot ??= realpath(rootDir).catch(() => rootDir);
-      const root = await realRoot;
-      const file = await realpath(join(rootDir, channel, fileName)).catch(() => null);
-      if (!file || !file.startsWith(root + sep)) return notFound(response);
-      const info = await stat(file).catch(() => null);
-      if (!info?.isFile()) return notFound(response);
+  return async (app) => {
+    // GET and HEAD declared together: fastify's own HEAD route would read a whole installer to answer it.
+    app.route({ method: ['GET', 'HEAD'], url: '/updates/*', exposeHeadRoute: false, handler: serve });
+  };
 
-      const type = feedContentType(fileName);
-      const isChannelFile = type.startsWith('text/');
-      const headers = {
-        'accept-ranges': 'bytes',
-        'last-modified': info.mtime.toUTCString(),
-        etag: `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
-        'cache-control': isChannelFile ? 'no-cache' : 'public, max-age=86400',
-      };
-      const ranges = parseRanges(request.headers.range, info.size);
-      if (ranges === 'unsatisfiable') {
-        response.writeHead(416, { ...headers, 'content-range': `bytes */${info.size}` }).end();
-        return true;
-      }
-      const head = request.method === 'HEAD';
-      if (!ranges || ranges.length === 0) {
-        response.writeHead(200, { ...headers, 'content-type': type, 'content-length': String(info.size) });
-        if (head) response.end();
-        else await pipeline(createReadStream(file), response);
-        return true;
-      }
-      if (ranges.length === 1) {
-        const [start, end] = ranges[0]!;
-        response.writeHead(206, {
-          ...headers,
-          'content-type': type,
-          'content-length': String(end - start + 1),
-          'content-range': `bytes ${start}-${end}/${info.size}`,
-        });
-        if (head) response.end();
-        else await pipeline(createReadStream(file, { start, end }), response);
-        return true;
-      }
-      const boundary = `tally-${randomBytes(12).toString('hex')}`;
-      const partHeads = ranges.map(
-        ([start, end]) => `--${boundary}\r\ncontent-type: ${type}\r\ncontent-range: bytes ${start}-${end}/${info.size}\r\n\r\n`,
-      );
-      const closing = `--${boundary}--\r\n`;
-      const length =
-        partHeads.reduce((sum, part, index) => sum + Buffer.byteLength(part) + ranges[index]![1] - ranges[index]![0] + 1 + 2, 0) +
-        Buffer.byteLength(closing);
-      response.writeHead(206, {
-        ...headers,
-        'content-type': `multipart/byteranges; boundary=${boundary}`,
-        'content-length': String(length),
+  async function serve(request: FastifyRequest, reply: FastifyReply) {
+    // The raw path, not fastify's decoded parameters: an escaped `/`, `.` or NUL is refused, not decoded.
+    const match = FEED_ROUTE.exec(request.url.split('?')[0]!);
+    if (!match || match[2]!.includes('..')) return reply.callNotFound();
+    const [, channel, fileName] = match as unknown as [string, string, string];
+    realRoot ??= realpath(rootDir).catch(() => rootDir);
+    const root = await realRoot;
+    const file = await realpath(join(rootDir, channel, fileName)).catch(() => null);
+    if (!file || !file.startsWith(root + sep)) return reply.callNotFound();
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) return reply.callNotFound();
+
+    const type = feedContentType(fileName);
+    const isChannelFile = type.startsWith('text/');
+    void reply.headers({
+      'accept-ranges': 'bytes',
+      'last-modified': info.mtime.toUTCString(),
+      etag: `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
+      'cache-control': isChannelFile ? 'no-cache' : 'public, max-age=86400',
+    });
+    const ranges = parseRanges(request.headers.range, info.size);
+    if (ranges === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${info.size}`).send();
+    const head = request.method === 'HEAD';
+    if (!ranges || ranges.length === 0) {
+      void reply.code(200).headers({ 'content-type': type, 'content-length': String(info.size) });
+      return reply.send(head ? undefined : createReadStream(file));
+    }
+    if (ranges.length === 1) {
+      const [start, end] = ranges[0]!;
+      void reply.code(206).headers({
+        'content-type': type,
+        'content-length': String(end - start + 1),
+        'content-range': `bytes ${start}-${end}/${info.size}`,
       });
-      if (head) {
-        response.end();
-        return true;
-      }
+      return reply.send(head ? undefined : createReadStream(file, { start, end }));
+    }
+    const boundary = `tally-${randomBytes(12).toString('hex')}`;
+    const partHeads = ranges.map(
+      ([start, end]) => `--${boundary}\r\ncontent-type: ${type}\r\ncontent-range: bytes ${start}-${end}/${info.size}\r\n\r\n`,
+    );
+    const closing = `--${boundary}--\r\n`;
+    const length =
+      partHeads.reduce((sum, part, index) => sum + Buffer.byteLength(part) + ranges[index]![1] - ranges[index]![0] + 1 + 2, 0) +
+      Buffer.byteLength(closing);
+    void reply.code(206).headers({ 'content-type': `multipart/byteranges; boundary=${boundary}`, 'content-length': String(length) });
+    if (head) return reply.send();
+    // Several ranges: one body written from several reads of the file, so the reply is ours from here.
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(206, reply.getHeaders() as OutgoingHttpHeaders);
+    try {
       for (const [index, [start, end]] of ranges.entries()) {
         response.write(partHeads[index]);
         await pipeline(createReadStream(file, { start, end }), response, { end: false });
@@ -124,14 +118,12 @@ export function createUpdateFeed(rootDir: string, log: Logger): UpdateFeed {
       }
       response.end(closing);
       log.debug({ channel, file: fileName, ranges: ranges.length }, 'update feed ranges served');
-      return true;
-    },
-  };
-}
-
-function notFound(response: ServerResponse): true {
-  response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
-  return true;
+    } catch (error) {
+      // The client went away mid-body, or the file did: nothing more can be said on this response.
+      response.destroy();
+      log.debug({ channel, file: fileName, err: error instanceof Error ? error.message : String(error) }, 'update feed ranges cut short');
+    }
+  }
 }
 
 /**

@@ -1,132 +1,99 @@
 /**
- * The origin's HTTP listener and router (node:http; the surface is small): health, metrics,
- * the admin API, the player page and its assets, HTTP-FLV and HLS. Media routes allow any
- * origin (CORS); the API needs the admin token; nothing else is served.
+ * The origin's HTTP listener, on fastify: CORS for media routes (any page may play a stream;
+ * `@fastify/cors`), `nosniff` on every answer, a plain-text 404, and one log line for a
+ * request that fails. Resources register themselves as route files (`api/streams.ts`,
+ * `api/metrics.ts`, `api/health.ts`, `protocols/http/http-flv.ts`, `protocols/http/player-page.ts`,
+ * `hls/hls-routes.ts`, `updates/update-feed.ts`).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../log.ts';
 
-/** What the router dispatches to. */
-export interface HttpRoutes {
-  /** `GET /healthz`: ok, or draining during shutdown. */
-  health(): { status: number; body: object };
-  /** `GET /metrics`. */
-  metrics(request: IncomingMessage, response: ServerResponse): Promise<void>;
-  /** `/api/...`. */
-  api(request: IncomingMessage, response: ServerResponse, path: string): Promise<void>;
-  /** `GET /live/NAME.flv`. */
-  flv(name: string, request: IncomingMessage, response: ServerResponse): Promise<void>;
-  /** `GET /live/NAME/FILE`; false when FILE is not an HLS file. */
-  hls(name: string, file: string, request: IncomingMessage, response: ServerResponse): Promise<boolean>;
-  /** `GET /live/NAME`; false when there is no such stream. */
-  playerPage(name: string, response: ServerResponse): boolean;
-  /** `GET /player/FILE`; false when there is no such asset. */
-  playerAsset(file: string, response: ServerResponse): boolean;
-  /** `GET /updates/CHANNEL/FILE` (server/updates/update-feed.ts), when the origin hosts an update feed. */
-  updates?(path: string, request: IncomingMessage, response: ServerResponse): Promise<boolean>;
-}
+const require = createRequire(import.meta.url);
+type Compilers = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
-const STREAM = '([A-Za-z0-9_-]{1,64})';
-const FLV_ROUTE = new RegExp(`^/live/${STREAM}\\.flv$`);
-const HLS_ROUTE = new RegExp(`^/live/${STREAM}/([A-Za-z0-9._-]{1,96})$`);
-const PAGE_ROUTE = new RegExp(`^/live/${STREAM}/?$`);
+/**
+ * Fastify's JSON-schema compilers (ajv, fast-json-stringify), loaded the first time a route
+ * declares a schema rather than at start: no route does today, and an origin left running
+ * should not hold two compilers it never uses.
+ */
+const lazyCompilers: Compilers = {
+  buildValidator: (...args) => (require('@fastify/ajv-compiler') as () => NonNullable<Compilers['buildValidator']>)()(...args),
+  buildSerializer: (...args) =>
+    (require('@fastify/fast-json-stringify-compiler') as () => NonNullable<Compilers['buildSerializer']>)()(...args),
+};
 
-function text(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
-  response.end(body.endsWith('\n') ? body : `${body}\n`);
+/** Stream names as they appear in URLs: letters, digits, `_` and `-`, 1 to 64. */
+export const URL_STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Headers every media answer carries: any page may play it. */
+export const MEDIA_CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-type' } as const;
+
+/** The query string of a request URL, as admission reads it. */
+export function queryOf(url: string): URLSearchParams {
+  const at = url.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
 }
 
 /** The HTTP side of an origin. */
 export class OriginHttpServer {
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly routes: HttpRoutes;
-  private readonly log: Logger;
+  /** Routes register on it before `listen`. */
+  readonly app: FastifyInstance;
 
-  constructor(routes: HttpRoutes, log: Logger) {
-    this.routes = routes;
-    this.log = log;
-    this.server = createServer((request, response) => {
-      response.setHeader('x-content-type-options', 'nosniff');
-      this.route(request, response).catch((error: unknown) => {
-        this.log.error(
-          { url: request.url?.split('?')[0], err: error instanceof Error ? error.message : String(error) },
-          'http request failed',
-        );
-        if (!response.headersSent) text(response, 500, 'internal error');
-        else response.destroy();
-      });
+  constructor(log: Logger) {
+    this.app = Fastify({
+      logger: false,
+      // Long-lived answers (HTTP-FLV) end when the origin closes, not when they would finish.
+      forceCloseConnections: true,
+      bodyLimit: 16 * 1024,
+      schemaController: { compilersFactory: lazyCompilers },
     });
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
+    void this.app.register(cors, {
+      // Media is for any page's player (hls.js and mpegts.js fetch it); the API and metrics are not.
+      delegator: (request, callback) =>
+        callback(
+          null,
+          request.url?.startsWith('/live/')
+            ? {
+                origin: '*',
+                methods: ['GET', 'HEAD', 'OPTIONS'],
+                allowedHeaders: ['range'],
+                exposedHeaders: ['content-type'],
+                maxAge: 86_400,
+              }
+            : { origin: false },
+        ),
     });
-    this.server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      else socket.destroy();
+    this.app.addHook('onRequest', async (_request, reply) => {
+      void reply.header('x-content-type-options', 'nosniff');
     });
+    this.app.setNotFoundHandler(async (_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('not found\n'));
+    this.app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+      const status = error.statusCode ?? 500;
+      if (status >= 500) log.error({ url: request.url.split('?')[0], err: error.message }, 'http request failed');
+      if (reply.sent || reply.raw.headersSent) return;
+      return reply
+        .code(status)
+        .type('text/plain; charset=utf-8')
+        .send(`${status >= 500 ? 'internal error' : error.message}\n`);
+    });
+  }
+
+  /** Adds a route file. */
+  register(plugin: FastifyPluginAsync): void {
+    void this.app.register(plugin);
   }
 
   /** Starts listening; resolves with the bound port. */
   async listen(host: string, port: number): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return (this.server.address() as AddressInfo).port;
+    await this.app.listen({ host, port });
+    return (this.app.server.address() as AddressInfo).port;
   }
 
-  private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://origin');
-    const path = url.pathname;
-    const method = request.method ?? 'GET';
-    if (path.startsWith('/api/')) return this.routes.api(request, response, path);
-    if (method === 'OPTIONS' && path.startsWith('/live/')) {
-      response.writeHead(204, {
-        'access-control-allow-origin': '*',
-        'access-control-allow-methods': 'GET, HEAD, OPTIONS',
-        'access-control-allow-headers': 'range',
-        'access-control-max-age': '86400',
-      });
-      response.end();
-      return;
-    }
-    if (method !== 'GET' && method !== 'HEAD') return text(response, 405, 'method not allowed', { allow: 'GET, HEAD' });
-    if (path === '/healthz') {
-      const health = this.routes.health();
-      response.writeHead(health.status, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
-      response.end(JSON.stringify(health.body));
-      return;
-    }
-    if (path === '/metrics') return this.routes.metrics(request, response);
-    if (path === '/' || path === '/index.html') return text(response, 200, 'Tally Origin. Watch a stream at /live/NAME.');
-    if (path.startsWith('/player/') && this.routes.playerAsset(path.slice('/player/'.length), response)) return;
-    if (path.startsWith('/updates/') && this.routes.updates && (await this.routes.updates(path, request, response))) return;
-    let match = FLV_ROUTE.exec(path);
-    if (match) return this.routes.flv(match[1]!, request, response);
-    match = HLS_ROUTE.exec(path);
-    if (match && (await this.routes.hls(match[1]!, match[2]!, request, response))) return;
-    match = PAGE_ROUTE.exec(path);
-    if (match && this.routes.playerPage(match[1]!, response)) return;
-    text(response, 404, 'not found');
-  }
-
-  /** Stops accepting connections (existing ones keep going, for the drain). */
-  stopAccepting(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-    });
-  }
-
-  /** Closes the listener and every connection. */
+  /** Closes the listener and every connection (HTTP-FLV viewers included). */
   async close(): Promise<void> {
-    const closed = this.stopAccepting();
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
+    await this.app.close();
   }
 }

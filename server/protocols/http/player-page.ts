@@ -1,25 +1,26 @@
 /**
- * The player page `GET /live/NAME` and its assets under `/player/`: our script and style,
- * and hls.js and mpegts.js straight from their npm packages, so nothing comes from a CDN.
- * The page has a strict Content-Security-Policy (no inline script; workers from blob: for
- * hls.js and mpegts.js; media from this origin and MSE blobs).
+ * The player page `GET /live/NAME` and its assets under `/player/`: our script and style
+ * (`@fastify/static` over `player/`, which guards the paths), and hls.js and mpegts.js straight
+ * from their npm packages, so nothing comes from a CDN. The page has a strict
+ * Content-Security-Policy (no inline script; workers from blob: for hls.js and mpegts.js;
+ * media from this origin and MSE blobs).
  */
-import { readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync, RouteHandler } from 'fastify';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { URL_STREAM_NAME } from './http-server.ts';
 
 const require = createRequire(import.meta.url);
 
-/** The files under `/player/`, resolved once. */
-const ASSETS: Record<string, { path: string; type: string }> = {
-  'hls.min.js': { path: require.resolve('hls.js/dist/hls.min.js'), type: 'text/javascript; charset=utf-8' },
-  'mpegts.js': { path: require.resolve('mpegts.js/dist/mpegts.js'), type: 'text/javascript; charset=utf-8' },
-  'player.js': { path: join(import.meta.dirname, 'player', 'player.js'), type: 'text/javascript; charset=utf-8' },
-  'player.css': { path: join(import.meta.dirname, 'player', 'player.css'), type: 'text/css; charset=utf-8' },
-};
+/** Where `player.js` and `player.css` are: beside this file in the sources, beside the bundle in a build (copied there). */
+export const PLAYER_ASSETS_DIR = join(import.meta.dirname, 'player');
 
-const cache = new Map<string, Buffer>();
+/** The players served from their packages: file name → folder. */
+const VENDOR_ASSETS: Record<string, string> = {
+  'hls.min.js': dirname(require.resolve('hls.js/dist/hls.min.js')),
+  'mpegts.js': dirname(require.resolve('mpegts.js/dist/mpegts.js')),
+};
 
 /** The page's Content-Security-Policy. */
 export const PLAYER_CSP = [
@@ -37,10 +38,10 @@ export const PLAYER_CSP = [
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Writes the player page for a stream name (already validated as [A-Za-z0-9_-]). */
-export function servePlayerPage(name: string, response: ServerResponse): void {
+/** The player page for a stream name (already validated as [A-Za-z0-9_-]). */
+export function playerPageHtml(name: string): string {
   const safe = escapeHtml(name);
-  const html = `<!doctype html>
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -61,24 +62,23 @@ export function servePlayerPage(name: string, response: ServerResponse): void {
 </body>
 </html>
 `;
-  response.writeHead(200, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': PLAYER_CSP,
-    'cache-control': 'no-cache',
-  });
-  response.end(html);
 }
 
-/** Serves `/player/FILE`; false when there is no such asset. */
-export function servePlayerAsset(file: string, response: ServerResponse): boolean {
-  const asset = ASSETS[file];
-  if (!asset || !Object.hasOwn(ASSETS, file)) return false;
-  let body = cache.get(file);
-  if (!body) {
-    body = readFileSync(asset.path);
-    cache.set(file, body);
-  }
-  response.writeHead(200, { 'content-type': asset.type, 'content-length': body.length, 'cache-control': 'public, max-age=300' });
-  response.end(body);
-  return true;
+/** The routes: the page for streams that exist, and the assets. */
+export function playerRoutes(deps: { exists(name: string): boolean }): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(fastifyStatic, { root: PLAYER_ASSETS_DIR, prefix: '/player/', maxAge: 300_000, index: false });
+    for (const [file, root] of Object.entries(VENDOR_ASSETS))
+      app.get(`/player/${file}`, async (_request, reply) => reply.sendFile(file, root, { maxAge: 300_000 }));
+    const page: RouteHandler<{ Params: { name: string } }> = async (request, reply) => {
+      const { name } = request.params;
+      if (!URL_STREAM_NAME.test(name) || !deps.exists(name)) return reply.callNotFound();
+      return reply
+        .headers({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PLAYER_CSP, 'cache-control': 'no-cache' })
+        .send(playerPageHtml(name));
+    };
+    app.get('/', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('Tally Origin. Watch a stream at /live/NAME.\n'));
+    app.get('/live/:name', page);
+    app.get('/live/:name/', page);
+  };
 }

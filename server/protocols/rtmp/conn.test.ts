@@ -229,6 +229,25 @@ describe('RTMP connections that go wrong', () => {
     await viewer.closed;
   });
 
+  it('names the role and stream in the close line after a normal stop (FCUnpublish, deleteStream), for a publisher and a player', async () => {
+    const viewer = await RtmpClient.connect(origin.urls.rtmp);
+    await viewer.play('main');
+    const playerLine = await expectOneCloseLine(/peer disconnected/, async () => {
+      await viewer.close(); // deleteStream, then the socket ends
+    });
+    expect(playerLine.fields).toMatchObject({ role: 'player', stream: 'main', app: 'live' });
+    const from = origin.lines.length;
+    const client = await publishFixture(origin.urls.rtmp, TEST_KEY);
+    await client.close(); // FCUnpublish and deleteStream end the publish before the socket ends
+    await until(() => linesSince(from).some((line) => line.msg === 'rtmp connection closed'), 5000, 'the close line');
+    const lines = linesSince(from).filter((line) => line.msg !== 'publish started');
+    expect(lines.map((line) => [line.msg, line.fields.reason])).toEqual([
+      ['publish stopped', 'unpublished'],
+      ['rtmp connection closed', 'peer disconnected'],
+    ]);
+    expect(lines[1]!.fields).toMatchObject({ role: 'publisher', stream: 'main', app: 'live' });
+  });
+
   it('refuses a wrong key with NetStream.Publish.BadName and never logs the key', async () => {
     const wrongKey = 'wrong-key-zzzzzzzzzzzzzzzzzz';
     const line = await expectOneCloseLine(/publish refused: unknown stream key/, async () => {

@@ -7,7 +7,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import type { HandshakeCrypto } from '../../../common/media/rtmp-handshake.ts';
 import type { Logger } from '../../log.ts';
 import { RtmpConnection, type RtmpLimits } from './conn.ts';
-import type { SessionHost } from './session-host.ts';
+import type { StreamAdmission } from '../../stream/admission.ts';
 
 /** The platform crypto the handshake asks for. */
 export const nodeHandshakeCrypto: HandshakeCrypto = {
@@ -23,7 +23,7 @@ export interface RtmpListenerOptions {
   maxConnections: number;
   limits: RtmpLimits;
   log: Logger;
-  sessionHost: SessionHost;
+  admission: StreamAdmission;
 }
 
 /** An RTMP server socket and its connections. */
@@ -67,7 +67,7 @@ export class RtmpListener {
     const connection = new RtmpConnection(`rtmp-${this.nextId++}`, socket, {
       log: this.options.log,
       crypto: nodeHandshakeCrypto,
-      host: this.options.sessionHost,
+      admission: this.options.admission,
       app: this.options.app,
       limits: this.options.limits,
       uptimeMs: () => Date.now() - this.startedAtMs,

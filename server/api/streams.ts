@@ -6,12 +6,13 @@
  * - `GET /api/v1/streams/NAME`, `DELETE /api/v1/streams/NAME` (disconnects its publisher and viewers).
  * - `POST /api/v1/streams/NAME/rotate-key` `{"disconnect": true?}`: a new key, shown once.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import type { FastifyPluginAsync } from 'fastify';
+import * as z from 'zod';
 import { STREAM_NAME_PATTERN, type AdminAuth, type StreamAccess } from '../auth/stream-access.ts';
 import type { Logger } from '../log.ts';
 import type { LiveStream, ReaderProtocol } from '../stream/live-stream.ts';
 import { codecName } from '../stream/tracks.ts';
+import { adminGuard } from './admin-guard.ts';
 
 /** One stream as the API shows it. */
 export interface StreamSummary {
@@ -45,113 +46,102 @@ export interface StreamsApiDeps {
   log: Logger;
 }
 
-const MAX_BODY_BYTES = 16 * 1024;
 const createBody = z.object({ name: z.string().regex(STREAM_NAME_PATTERN, 'letters, digits, _ and -, 1 to 64') }).strict();
 const rotateBody = z.object({ disconnect: z.boolean().optional() }).strict();
 
-function json(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, `request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  if (size === 0) return {};
+/** Parses a request body as JSON whatever its content type (`curl -d` sends form-encoded); empty is `{}`. */
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return {};
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
-    throw new ApiError(400, 'request body is not JSON');
+    throw Object.assign(new Error('request body is not JSON'), { statusCode: 400 });
   }
 }
 
-class ApiError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
+/** A zod failure as the API's 400. */
+function invalid(error: z.ZodError): { error: string } {
+  return { error: error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ') };
 }
 
-/** The API handler. */
-export class StreamsApi {
+type Named = { Params: { name: string } };
+
+/** The `/api/v1/streams` resource. */
+export function streamsRoutes(deps: StreamsApiDeps): FastifyPluginAsync {
+  const view = new StreamsView(deps);
+  return async (app) => {
+    app.addHook('onRequest', adminGuard(deps.admin));
+    app.addHook('onSend', async (_request, reply) => {
+      void reply.header('cache-control', 'no-store');
+    });
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, parseJson(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
+    app.setErrorHandler(async (error: Error & { statusCode?: number }, _request, reply) => {
+      if (error instanceof z.ZodError) return reply.code(400).send(invalid(error));
+      const status = error.statusCode ?? 500;
+      if (status >= 500) throw error;
+      return reply.code(status).send({ error: status === 413 ? 'request body over 16 KiB' : error.message });
+    });
+
+    app.get('/api/v1/streams', async () => ({ streams: deps.access.list().map((stored) => view.summary(stored)) }));
+
+    app.post('/api/v1/streams', async (request, reply) => {
+      const { name } = createBody.parse(request.body ?? {});
+      const created = deps.access.create(name);
+      if (!created) return reply.code(409).send({ error: `stream "${name}" already exists` });
+      deps.log.info({ stream: name }, 'stream created');
+      return reply
+        .code(201)
+        .send({ ...view.summary(view.stored(name)!), key: created.key, publishUrl: `${deps.urls.rtmp}/${created.key}` });
+    });
+
+    app.get<Named>('/api/v1/streams/:name', async (request, reply) => {
+      const stored = view.stored(request.params.name);
+      return stored ? view.summary(stored) : reply.code(404).send({ error: `no stream "${request.params.name}"` });
+    });
+
+    app.delete<Named>('/api/v1/streams/:name', async (request, reply) => {
+      const { name } = request.params;
+      if (!view.stored(name)) return reply.code(404).send({ error: `no stream "${name}"` });
+      deps.access.delete(name);
+      deps.removeStream(name, 'stream deleted');
+      deps.log.info({ stream: name }, 'stream deleted');
+      return reply.code(204).send();
+    });
+
+    app.post<Named>('/api/v1/streams/:name/rotate-key', async (request, reply) => {
+      const { name } = request.params;
+      if (!view.stored(name)) return reply.code(404).send({ error: `no stream "${name}"` });
+      const { disconnect } = rotateBody.parse(request.body ?? {});
+      const rotated = deps.access.rotate(name)!;
+      if (disconnect) deps.stream(name)?.publisher?.disconnect('stream key rotated');
+      deps.log.info({ stream: name, disconnected: disconnect === true }, 'stream key rotated');
+      return { name, key: rotated.key, publishUrl: `${deps.urls.rtmp}/${rotated.key}` };
+    });
+  };
+}
+
+/** How the API shows streams. */
+class StreamsView {
   private readonly deps: StreamsApiDeps;
 
   constructor(deps: StreamsApiDeps) {
     this.deps = deps;
   }
 
-  /** Answers a request under `/api/`. */
-  async handle(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
-    if (!this.deps.admin.authorizes(request.headers.authorization)) {
-      response.setHeader('www-authenticate', 'Bearer realm="tally-origin"');
-      return json(response, 401, { error: 'missing or wrong admin token (Authorization: Bearer TOKEN)' });
-    }
-    try {
-      await this.dispatch(request, response, path);
-    } catch (error) {
-      if (error instanceof ApiError) return json(response, error.status, { error: error.message });
-      if (error instanceof z.ZodError)
-        return json(response, 400, {
-          error: error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
-        });
-      throw error;
-    }
+  /** The stored stream called `name`, if any. */
+  stored(name: string): { name: string; createdAtMs: number; keyRotatedAtMs: number } | undefined {
+    if (!STREAM_NAME_PATTERN.test(name)) return undefined;
+    return this.deps.access.list().find((stream) => stream.name === name);
   }
 
-  private async dispatch(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
-    const method = request.method ?? 'GET';
-    const parts = path.replace(/\/+$/, '').split('/').slice(1); // api, v1, streams, NAME?, action?
-    if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'streams' || parts.length > 5) throw new ApiError(404, 'no such endpoint');
-    const name = parts[3] === undefined ? undefined : decodeURIComponent(parts[3]);
-    const action = parts[4];
-    if (name === undefined) {
-      if (method === 'GET') return json(response, 200, { streams: this.deps.access.list().map((stored) => this.summary(stored)) });
-      if (method === 'POST') {
-        const { name: newName } = createBody.parse(await readJson(request));
-        const created = this.deps.access.create(newName);
-        if (!created) throw new ApiError(409, `stream "${newName}" already exists`);
-        this.deps.log.info({ stream: newName }, 'stream created');
-        const stored = this.deps.access.list().find((stream) => stream.name === newName)!;
-        return json(response, 201, { ...this.summary(stored), key: created.key, publishUrl: `${this.deps.urls.rtmp}/${created.key}` });
-      }
-      throw new ApiError(405, `${method} is not allowed here`);
-    }
-    if (!STREAM_NAME_PATTERN.test(name)) throw new ApiError(404, 'no such stream');
-    const stored = this.deps.access.list().find((stream) => stream.name === name);
-    if (!stored) throw new ApiError(404, `no stream "${name}"`);
-    if (action === undefined) {
-      if (method === 'GET') return json(response, 200, this.summary(stored));
-      if (method === 'DELETE') {
-        this.deps.access.delete(name);
-        this.deps.removeStream(name, 'stream deleted');
-        this.deps.log.info({ stream: name }, 'stream deleted');
-        response.writeHead(204).end();
-        return;
-      }
-      throw new ApiError(405, `${method} is not allowed here`);
-    }
-    if (action === 'rotate-key' && method === 'POST') {
-      const { disconnect } = rotateBody.parse(await readJson(request));
-      const rotated = this.deps.access.rotate(name)!;
-      if (disconnect) this.deps.stream(name)?.publisher?.disconnect('stream key rotated');
-      this.deps.log.info({ stream: name, disconnected: disconnect === true }, 'stream key rotated');
-      return json(response, 200, { name, key: rotated.key, publishUrl: `${this.deps.urls.rtmp}/${rotated.key}` });
-    }
-    throw new ApiError(404, 'no such endpoint');
-  }
-
-  private summary(stored: { name: string; createdAtMs: number; keyRotatedAtMs: number }): StreamSummary {
+  summary(stored: { name: string; createdAtMs: number; keyRotatedAtMs: number }): StreamSummary {
     const { name } = stored;
     const stream = this.deps.stream(name);
     const publisher = stream?.publisher ?? null;
