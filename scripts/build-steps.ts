@@ -29,7 +29,7 @@ const steps: Record<BuildStep, StepSpec> = {
     },
   },
   electron: {
-    sources: ['main', 'preload', 'common', 'native'],
+    sources: ['main', 'preload', 'common', 'native', 'net', 'server'],
     output: join(distDir, 'electron', 'main.js'),
     async run() {
       const { build } = await import('esbuild');

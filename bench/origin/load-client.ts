@@ -7,7 +7,7 @@
  */
 import { request } from 'node:http';
 import { FlvReader, FlvTagType } from '../../common/media/flv.ts';
-import { RtmpClient } from '../../server/protocols/rtmp/client.ts';
+import { RtmpClient } from '../../net/rtmp/client.ts';
 import { readMarker, wallClockUs } from './marker.ts';
 
 const [protocol, url, countText] = process.argv.slice(2);

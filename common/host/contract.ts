@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Id, SceneCollection } from '../scene/schema.ts';
 import { call, event } from './contract-kit.ts';
+import { outputsService, recordingService } from './outputs-contract.ts';
 
 /** Where the ffmpeg binary came from: `TALLY_FFMPEG`, a copy bundled with Tally, or PATH. */
 export const FfmpegSource = z.enum(['configured', 'bundled', 'path']);
@@ -90,6 +91,8 @@ export const hostContract = {
     /** Screens and windows to capture; empty where the host has none to offer (the web host: use getDisplayMedia). */
     listScreenSources: call(z.tuple([]), z.array(ScreenSource)),
   },
+  outputs: outputsService,
+  recording: recordingService,
 } as const;
 
 export type HostContract = typeof hostContract;

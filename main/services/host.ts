@@ -4,6 +4,7 @@
  * main process and the web host both start exactly this; only the transport differs.
  */
 import { arch, platform } from 'node:os';
+import { join } from 'node:path';
 import type { Disposable } from '../../common/host/contract-kit.ts';
 import { hostContract, type AppInfo, type FfmpegInfo, type HostContract, type ScreenSource } from '../../common/host/contract.ts';
 import { HostEventBus, HostRouter } from '../../common/host/router.ts';
@@ -11,6 +12,7 @@ import { resolveFfmpeg, type ResolveFfmpegOptions } from '../../native/ffmpeg.ts
 import { sampleHostStats } from './host-stats.ts';
 import type { Logger } from './logger.ts';
 import { MediaHub } from './media-hub.ts';
+import { createOutputs, fileKeyCipher, sceneInfoFrom, type OutputFileListener, type OutputsService, type SecretCipher } from './outputs/index.ts';
 import { SceneStore } from './scene-store.ts';
 import { Store, type Migration } from './store.ts';
 
@@ -31,6 +33,12 @@ export interface HostOptions {
   statsIntervalMs?: number;
   /** Screens and windows for `capture.listScreenSources()`; default none (browsers use getDisplayMedia). */
   screenSources?: ScreenSourceProvider;
+  /** Seals stream keys at rest: Electron's safeStorage; default AES-GCM under a key file in the data directory. */
+  secrets?: SecretCipher;
+  /** Where recordings go until the user chooses (Electron: `~/Videos/Tally`); default `Recordings` in the data directory. */
+  recordingsDir?: string;
+  /** Also hears every finished recording and screenshot (the content library). */
+  outputFiles?: OutputFileListener;
 }
 
 /** A running host: what transports mount, and one `dispose()` for all of it. */
@@ -39,6 +47,9 @@ export interface Host extends Disposable {
   readonly events: HostEventBus<HostContract>;
   readonly media: MediaHub;
   readonly store: Store;
+  readonly outputs: OutputsService;
+  /** Finalises a recording, ends streams and stops the local origin, then disposes everything. */
+  shutdown(): Promise<void>;
 }
 
 export async function startHost(options: HostOptions): Promise<Host> {
@@ -48,6 +59,23 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const events = new HostEventBus(hostContract);
   const media = new MediaHub(log.child({ service: 'media' }));
   const scenes = new SceneStore(store);
+  const outputs = createOutputs({
+    store,
+    cipher: options.secrets ?? fileKeyCipher(options.dataDir),
+    log: log.child({ service: 'outputs' }),
+    media,
+    dataDir: options.dataDir,
+    defaultRecordingsDir: options.recordingsDir ?? join(options.dataDir, 'Recordings'),
+    ffmpeg,
+    scenes: sceneInfoFrom(scenes),
+    files: {
+      fileFinished(file) {
+        events.emit('recording', 'onDidSaveFile', file);
+        options.outputFiles?.fileFinished(file);
+      },
+    },
+    onStateChange: (state) => events.emit('outputs', 'onDidChangeState', state),
+  });
 
   const router = new HostRouter(
     hostContract,
@@ -80,21 +108,30 @@ export async function startHost(options: HostOptions): Promise<Host> {
       capture: {
         listScreenSources: async () => (options.screenSources ? options.screenSources.list() : []),
       },
+      outputs: outputs.outputs,
+      recording: outputs.recording,
     },
     (channel, error) => log.error({ channel, err: error }, 'host call failed'),
   );
 
   const stats = sampleHostStats((sample) => events.emit('app', 'onDidUpdateStats', sample), options.statsIntervalMs);
 
+  const dispose = () => {
+    outputs.service.dispose();
+    stats.dispose();
+    store.dispose();
+  };
   return {
     router,
     events,
     media,
     store,
-    dispose() {
-      stats.dispose();
-      store.dispose();
+    outputs: outputs.service,
+    async shutdown() {
+      await outputs.service.shutdown().catch((error: unknown) => log.error({ err: error }, 'outputs did not stop cleanly'));
+      dispose();
     },
+    dispose,
   };
 }
 

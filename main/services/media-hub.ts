@@ -4,7 +4,7 @@
  * (encoders' sinks, recorders) register handlers here; the loopback kind answers itself.
  */
 import type { Disposable } from '../../common/host/contract-kit.ts';
-import { MediaKind, type MediaFrame } from '../../common/host/media-frame.ts';
+import { ackFrame, MediaKind, type MediaFrame } from '../../common/host/media-frame.ts';
 import type { Logger } from './logger.ts';
 
 /** One renderer's media connection, as a transport presents it to the hub. */
@@ -17,6 +17,8 @@ export type MediaHandler = (frame: MediaFrame, from: MediaPeer) => void;
 
 export class MediaHub {
   private readonly handlers = new Map<MediaKind, MediaHandler>();
+  /** Payload bytes taken in per peer, acknowledged back so the renderer knows how far behind the host is. */
+  private readonly received = new WeakMap<MediaPeer, number>();
   private readonly log: Logger;
 
   constructor(log: Logger) {
@@ -33,6 +35,12 @@ export class MediaHub {
 
   /** Called by transports for every frame that passed validation. */
   receive(frame: MediaFrame, from: MediaPeer): void {
+    if (frame.kind !== MediaKind.loopback) {
+      const total = (this.received.get(from) ?? 0) + frame.payload.byteLength;
+      this.received.set(from, total);
+      // Acked once handled (below runs synchronously), so the count is what the host has really taken in.
+      queueMicrotask(() => from.send(ackFrame(total)));
+    }
     const handler = this.handlers.get(frame.kind);
     if (!handler) {
       this.log.debug({ kind: frame.kind }, 'media frame with no handler dropped');
