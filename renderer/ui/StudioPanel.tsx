@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BeautySettings, Filter } from '../../common/scene/schema.ts';
 import { CollectionAutosave, createStudioEngine, toDb, type EngineSnapshot, type StudioEngine } from '../engine/index.ts';
 import type { StudioHost } from '../host/index.ts';
+import { OutputsPanel } from './outputs/OutputsPanel.tsx';
 import { starterCollection } from './starter-collection.ts';
 
 const OUTPUT = { width: 1280, height: 720, fps: 30 };
@@ -179,6 +180,7 @@ export function StudioPanel({ host }: { host: StudioHost }) {
           </ul>
         </div>
       )}
+      {engine && <OutputsPanel host={host} engine={engine} />}
     </section>
   );
 }

@@ -110,8 +110,9 @@ export class AacEncoder {
     const child = this.child;
     if (!child || !child.stdin.writable) return;
     if (child.stdin.writableLength > MAX_STDIN_BACKLOG_BYTES) {
-      this.options.log.warn({ pid: child.pid }, 'AAC encoder stalled; restarting it');
+      this.child = null;
       child.kill('SIGKILL');
+      this.childFailed(`the audio encoder (ffmpeg) stopped reading (over ${MAX_STDIN_BACKLOG_BYTES} bytes of PCM waiting)`);
       return;
     }
     child.stdin.write(bytes);
