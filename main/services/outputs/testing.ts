@@ -3,9 +3,11 @@
  * FLV into program packets as the feed would hand them out), and ffprobe.
  */
 import { execFileSync } from 'node:child_process';
+import { MediaFlags, MediaKind, type MediaFrame } from '../../../common/host/media-frame.ts';
 import { parseAacConfig } from '../../../common/media/aac.ts';
 import { avcCodecString, parseAvcDecoderConfig, parseAvcSps } from '../../../common/media/avc.ts';
 import { FlvReader, FlvTagType, parseAudioTagHeader, parseVideoTagHeader } from '../../../common/media/flv.ts';
+import type { MediaPeer } from '../media-hub.ts';
 import { audioFlvBody, videoFlvBody, type ProgramConfig, type ProgramOutput, type ProgramPacket } from './program.ts';
 
 /** An encoded program: its configuration and packets in time order. */
@@ -109,4 +111,36 @@ export function decodedVideoFrames(input: string): number {
     timeout: 60_000,
   });
   return Number(out.toString().trim());
+}
+
+/** Sends a program to the media hub as the studio renderer does: the avcC, video chunks and 20 ms PCM blocks (a 440 Hz tone), in real time. */
+export async function playAsStudio(
+  hub: { receive(frame: MediaFrame, from: MediaPeer): void },
+  program: TestProgram,
+  options: { track?: number; loops?: number; stop?: () => boolean; peer?: MediaPeer } = {},
+): Promise<void> {
+  const peer = options.peer ?? { send() {} };
+  const track = options.track ?? 1;
+  const span = program.packets.at(-1)!.timestampUs + 33_333;
+  hub.receive({ kind: MediaKind.video, flags: MediaFlags.config, track, timestampUs: 0, payload: program.config.video!.avcC.slice().buffer }, peer);
+  const started = performance.now();
+  let pcmUs = 0;
+  for (let loop = 0; loop < (options.loops ?? 1) && !options.stop?.(); loop++) {
+    for (const packet of program.packets) {
+      if (packet.kind !== 'video') continue;
+      const atUs = packet.timestampUs + loop * span;
+      const waitMs = atUs / 1000 - (performance.now() - started);
+      if (waitMs > 1) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      if (options.stop?.()) return;
+      for (; pcmUs <= atUs; pcmUs += 20_000) {
+        const block = new Float32Array(960 * 2);
+        for (let i = 0; i < 960; i++) block[2 * i] = block[2 * i + 1] = 0.3 * Math.sin((2 * Math.PI * 440 * (pcmUs / 1e6 + i / 48_000)));
+        hub.receive({ kind: MediaKind.audioPcm, flags: 0, track, timestampUs: pcmUs, payload: block.buffer }, peer);
+      }
+      hub.receive(
+        { kind: MediaKind.video, flags: packet.keyframe ? MediaFlags.keyframe : 0, track, timestampUs: atUs, payload: packet.data.slice().buffer },
+        peer,
+      );
+    }
+  }
 }
