@@ -89,7 +89,11 @@ export const DestinationInput = z.object({
   enabled: z.boolean().default(true),
   adaptiveBitrate: z.boolean().default(true),
   /** PEM of extra certificate authorities for rtmps://; null removes them, absent keeps them. */
-  caPem: z.string().max(64 * 1024).nullable().optional(),
+  caPem: z
+    .string()
+    .max(64 * 1024)
+    .nullable()
+    .optional(),
 });
 export type DestinationInput = z.input<typeof DestinationInput>;
 

@@ -8,9 +8,32 @@ import { MediaFormatError } from './errors.ts';
 /** One second of a 440 Hz tone as ffmpeg's AAC-LC encoder writes it to a pipe. */
 const ffmpegAdts = (): Uint8Array =>
   new Uint8Array(
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '1', '-ac', '2', '-c:a', 'aac', '-b:a', '128k', '-f', 'adts', 'pipe:1'], {
-      maxBuffer: 16 * 1024 * 1024,
-    }),
+    execFileSync(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:sample_rate=48000',
+        '-t',
+        '1',
+        '-ac',
+        '2',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '128k',
+        '-f',
+        'adts',
+        'pipe:1',
+      ],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ),
   );
 
 describe('ADTS reader', () => {

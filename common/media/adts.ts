@@ -59,7 +59,8 @@ export class AdtsReader {
       if (sampleRateHz === undefined) throw new MediaFormatError(`reserved ADTS sampling frequency index ${rateIndex}`);
       if (channels === 0) throw new MediaFormatError('ADTS channel configuration 0 (in-band PCE) is not supported');
       if (blocks !== 1) throw new MediaFormatError(`ADTS frames of ${blocks} raw data blocks are not supported`);
-      if (frameLength <= headerLength || frameLength > MAX_FRAME_BYTES) throw new MediaFormatError(`ADTS frame length ${frameLength} is invalid`);
+      if (frameLength <= headerLength || frameLength > MAX_FRAME_BYTES)
+        throw new MediaFormatError(`ADTS frame length ${frameLength} is invalid`);
       if (data.length - p < frameLength) break;
       const config = this.configFor(profile + 1, sampleRateHz, channels);
       this.onFrame({ data: data.slice(p + headerLength, p + frameLength), config, sampleRateHz, channels, samples: 1024 });

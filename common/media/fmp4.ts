@@ -118,7 +118,12 @@ export function writeTrak(b: BoxWriter, track: Fmp4Track, progressive?: Progress
   const video = track.kind === 'video';
   b.box('trak', () => {
     b.fullBox('tkhd', 0, 3, () => {
-      w.u32(0).u32(0).u32(track.id).u32(0).u32(progressive?.movieDurationTicks ?? 0).zeros(8);
+      w.u32(0)
+        .u32(0)
+        .u32(track.id)
+        .u32(0)
+        .u32(progressive?.movieDurationTicks ?? 0)
+        .zeros(8);
       w.u16(0)
         .u16(0)
         .u16(video ? 0 : 0x0100)
@@ -138,7 +143,10 @@ export function writeTrak(b: BoxWriter, track: Fmp4Track, progressive?: Progress
       });
     b.box('mdia', () => {
       b.fullBox('mdhd', 0, 0, () => {
-        w.u32(0).u32(0).u32(track.timescale).u32(progressive?.mediaDurationTicks ?? 0);
+        w.u32(0)
+          .u32(0)
+          .u32(track.timescale)
+          .u32(progressive?.mediaDurationTicks ?? 0);
         w.u16(0x55c4).u16(0); // language "und" (ISO 639-2/T packed), pre_defined
       });
       b.fullBox('hdlr', 0, 0, () => {

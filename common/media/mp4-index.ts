@@ -162,7 +162,10 @@ export function progressiveMovieBox(indexes: readonly Mp4TrackIndex[]): Uint8Arr
   const w = b.w;
   b.box('moov', () => {
     b.fullBox('mvhd', 0, 0, () => {
-      w.u32(0).u32(0).u32(MOVIE_TIMESCALE).u32(Math.max(...used.map((index) => index.movieDurationTicks)));
+      w.u32(0)
+        .u32(0)
+        .u32(MOVIE_TIMESCALE)
+        .u32(Math.max(...used.map((index) => index.movieDurationTicks)));
       w.u32(0x00010000).u16(0x0100).zeros(10);
       b.matrix();
       w.zeros(24).u32(Math.max(...used.map((index) => index.track.id)) + 1);

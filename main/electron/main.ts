@@ -3,14 +3,16 @@
  * studio window, and the host services mounted on IPC. Everything with logic lives in the
  * modules it imports, which are tested without Electron; this file only wires them.
  */
-import { app, BrowserWindow, desktopCapturer, ipcMain, MessageChannelMain, protocol, session } from 'electron';
+import { app, BrowserWindow, desktopCapturer, ipcMain, MessageChannelMain, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { bundledFfmpegDir } from '../../native/ffmpeg.ts';
 import { resolveDataDir } from '../services/data-dir.ts';
 import { startHost, type Host } from '../services/host.ts';
 import { createLogger } from '../services/logger.ts';
+import { fileKeyCipher } from '../services/outputs/index.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { mountHostIpc } from './ipc.ts';
+import { safeStorageCipher } from './safe-storage-cipher.ts';
 import { desktopCapturerProvider, displayMediaHandler } from './screen-sources.ts';
 import { APP_ENTRY_URL, APP_SCHEME, hardenWebContents, isPermissionAllowed, secureWebPreferences } from './security.ts';
 
@@ -56,6 +58,8 @@ async function startStudio(): Promise<void> {
       dataDir: app.getPath('userData'),
       log,
       screenSources: desktopCapturerProvider(desktopCapturer),
+      secrets: safeStorageCipher(safeStorage, process.platform, fileKeyCipher(app.getPath('userData')), log),
+      recordingsDir: join(app.getPath('videos'), 'Tally'),
       ffmpeg: { bundledDirs: [bundledFfmpegDir(process.resourcesPath), bundledFfmpegDir(join(app.getAppPath(), 'resources'))] },
     });
   } catch (error) {

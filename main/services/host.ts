@@ -12,7 +12,14 @@ import { resolveFfmpeg, type ResolveFfmpegOptions } from '../../native/ffmpeg.ts
 import { sampleHostStats } from './host-stats.ts';
 import type { Logger } from './logger.ts';
 import { MediaHub } from './media-hub.ts';
-import { createOutputs, fileKeyCipher, sceneInfoFrom, type OutputFileListener, type OutputsService, type SecretCipher } from './outputs/index.ts';
+import {
+  createOutputs,
+  fileKeyCipher,
+  sceneInfoFrom,
+  type OutputFileListener,
+  type OutputsService,
+  type SecretCipher,
+} from './outputs/index.ts';
 import { SceneStore } from './scene-store.ts';
 import { Store, type Migration } from './store.ts';
 

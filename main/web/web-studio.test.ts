@@ -1,11 +1,18 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { encodeMediaFrame, decodeMediaFrame, MAX_MEDIA_PAYLOAD_BYTES, MEDIA_HEADER_BYTES, MediaKind, readAck } from '../../common/host/media-frame.ts';
+import {
+  encodeMediaFrame,
+  decodeMediaFrame,
+  MAX_MEDIA_PAYLOAD_BYTES,
+  MEDIA_HEADER_BYTES,
+  MediaKind,
+  readAck,
+} from '../../common/host/media-frame.ts';
 import { MAX_CONTROL_MESSAGE_BYTES, WEB_CONTROL_PATH, WEB_MEDIA_PATH, type HostMessage } from '../../common/host/web-wire.ts';
 import { startHost, type Host } from '../services/host.ts';
 import { silentLogger } from '../services/logger.ts';
@@ -205,7 +212,7 @@ describe('the web host over real sockets', () => {
     // A media socket reset in the middle of a large frame.
     const ws = await openSocket(WEB_MEDIA_PATH);
     ws.on('error', () => {});
-    const raw = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+    const raw = (ws as unknown as { _socket: Socket })._socket;
     raw.write(Buffer.from([0x82, 0x7f, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0]));
     raw.resetAndDestroy();
     // An upgrade that stops after its first line.

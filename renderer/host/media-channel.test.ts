@@ -10,7 +10,7 @@ function fakePort() {
     postMessage: (...args: unknown[]) => void posted.push(args),
     start: () => {},
     close: () => {},
-  } as MediaPortLike;
+  };
   return { port, posted, deliver: (data: unknown) => port.onmessage?.({ data } as MessageEvent) };
 }
 

@@ -10,7 +10,14 @@
  * the hop between processes does anyway. See main/README.md.
  */
 import type { Disposable } from '../../common/host/contract-kit.ts';
-import { decodeMediaFrame, encodeMediaFrame, MediaKind, readAck, validateMediaFrame, type MediaFrame } from '../../common/host/media-frame.ts';
+import {
+  decodeMediaFrame,
+  encodeMediaFrame,
+  MediaKind,
+  readAck,
+  validateMediaFrame,
+  type MediaFrame,
+} from '../../common/host/media-frame.ts';
 
 export interface MediaChannel extends Disposable {
   /** Resolves once frames can be sent. */

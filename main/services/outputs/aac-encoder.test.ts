@@ -11,7 +11,15 @@ function adts(frames: readonly AacFrame[]): Buffer {
   return Buffer.concat(
     frames.map((frame) => {
       const length = frame.data.length + 7;
-      const header = Buffer.from([0xff, 0xf1, (1 << 6) | (3 << 2), (2 << 6) | (length >> 11), (length >> 3) & 0xff, ((length & 7) << 5) | 0x1f, 0xfc]);
+      const header = Buffer.from([
+        0xff,
+        0xf1,
+        (1 << 6) | (3 << 2),
+        (2 << 6) | (length >> 11),
+        (length >> 3) & 0xff,
+        ((length & 7) << 5) | 0x1f,
+        0xfc,
+      ]);
       return Buffer.concat([header, Buffer.from(frame.data)]);
     }),
   );
@@ -54,8 +62,11 @@ describe('AAC from an ffmpeg child', () => {
     await until(() => frames.length >= 70, 20_000, 'AAC frames');
     aac.stop();
     // Contiguous, 1024 samples apart.
-    for (let i = 1; i < frames.length; i++) expect(frames[i]!.timestampUs - frames[i - 1]!.timestampUs).toBeCloseTo((1024 * 1e6) / 48_000, 3);
-    const decoded = execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'aac', '-i', 'pipe:0', '-f', 'f32le', '-ac', '2', 'pipe:1'], { input: adts(frames) });
+    for (let i = 1; i < frames.length; i++)
+      expect(frames[i]!.timestampUs - frames[i - 1]!.timestampUs).toBeCloseTo((1024 * 1e6) / 48_000, 3);
+    const decoded = execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'aac', '-i', 'pipe:0', '-f', 'f32le', '-ac', '2', 'pipe:1'], {
+      input: adts(frames),
+    });
     const pcm = new Float32Array(decoded.buffer, decoded.byteOffset, decoded.length / 4);
     let found = -1;
     for (let i = 0; i < pcm.length / 2 && found < 0; i++) if (Math.abs(pcm[2 * i]!) > 0.3) found = i;
@@ -82,7 +93,9 @@ describe('AAC from an ffmpeg child', () => {
     const firstPid = aac.pid!;
     process.kill(firstPid, 'SIGKILL');
     await until(() => states.some((s) => s.state === 'restarting'), 10_000, 'a restart');
-    expect(states.find((s) => s.state === 'restarting')!.error).toMatch(/audio encoder \(ffmpeg\) was killed \(SIGKILL\); restarting it \(video continues\)/);
+    expect(states.find((s) => s.state === 'restarting')!.error).toMatch(
+      /audio encoder \(ffmpeg\) was killed \(SIGKILL\); restarting it \(video continues\)/,
+    );
     await until(() => aac.pid !== null && aac.pid !== firstPid, 10_000, 'a new child');
     const before = frames.length;
     await pushPcm(aac, 1_000_000, 50);

@@ -120,7 +120,12 @@ function fakeClient() {
     publish: async () => {},
     sendMedia(kind: string, timestamp: number, payload: Uint8Array) {
       const header = kind === 'video' ? parseVideoTagHeader(payload) : null;
-      sent.push({ kind, timestamp, keyframe: header?.keyframe === true && header.packet === 'codedFrames', config: header?.packet === 'sequenceStart' });
+      sent.push({
+        kind,
+        timestamp,
+        keyframe: header?.keyframe === true && header.packet === 'codedFrames',
+        config: header?.packet === 'sequenceStart',
+      });
       return !state.full;
     },
     get queuedBytes() {
@@ -212,10 +217,14 @@ describe('destinations are independent (real sockets)', () => {
       healthy.start(program.config);
       await until(() => slow.state === 'live' && healthy.state === 'live', 10_000, 'both live');
       stalled = true;
-      const fanOut = { onConfig() {}, onPacket: (packet: (typeof program.packets)[number]) => [slow, healthy].forEach((d) => d.onPacket(packet)) };
+      const fanOut = {
+        onConfig() {},
+        onPacket: (packet: (typeof program.packets)[number]) => [slow, healthy].forEach((d) => d.onPacket(packet)),
+      };
       const span = program.packets.at(-1)!.timestampUs + 33_333;
       const playing = (async () => {
-        for (let loop = 0; !done; loop++) await playProgram(fanOut, shiftProgram(program.packets, loop * span), { realTime: true, speed: 16 });
+        for (let loop = 0; !done; loop++)
+          await playProgram(fanOut, shiftProgram(program.packets, loop * span), { realTime: true, speed: 16 });
       })();
       try {
         // The kernel's socket buffers (megabytes on loopback) fill first; at 16x real time that takes seconds.

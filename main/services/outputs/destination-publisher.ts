@@ -219,7 +219,8 @@ export class DestinationPublisher implements ProgramOutput {
   private enqueueAudioHeader(): void {
     const headers = sequenceHeaders(this.config);
     const last = this.queue[this.queue.length - 1];
-    if (headers.audio) this.push({ kind: 'audio', timestampMs: last?.timestampMs ?? 0, mediaUs: last?.mediaUs ?? 0, keyframe: false, body: headers.audio });
+    if (headers.audio)
+      this.push({ kind: 'audio', timestampMs: last?.timestampMs ?? 0, mediaUs: last?.mediaUs ?? 0, keyframe: false, body: headers.audio });
   }
 
   private push(item: Queued): void {
@@ -295,7 +296,8 @@ export class DestinationPublisher implements ProgramOutput {
         dropped: this.droppedSinceTick,
         nowMs: Date.now(),
       });
-      if (changed) this.log.info({ requestedKbps: this.adapter.requestedKbps, sentKbps: Math.round(sentKbps) }, 'destination bitrate request');
+      if (changed)
+        this.log.info({ requestedKbps: this.adapter.requestedKbps, sentKbps: Math.round(sentKbps) }, 'destination bitrate request');
     }
     this.droppedSinceTick = false;
     this.options.onChange();

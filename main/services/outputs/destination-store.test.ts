@@ -19,7 +19,12 @@ describe('destinations and their keys at rest', () => {
   it('keeps keys sealed in the database and masked for the renderer, and finds them again after a restart', () => {
     const dir = dataDir();
     const store = new Store({ dataDir: dir });
-    const saved = new DestinationStore(store, fileKeyCipher(dir)).save({ name: 'Twitch', service: 'twitch', serverUrl: '', streamKey: KEY });
+    const saved = new DestinationStore(store, fileKeyCipher(dir)).save({
+      name: 'Twitch',
+      service: 'twitch',
+      serverUrl: '',
+      streamKey: KEY,
+    });
     expect(saved).toMatchObject({ serverUrl: 'rtmp://live.twitch.tv/app', streamKey: KEY, enabled: true, adaptiveBitrate: true });
     expect(maskSecret(saved.streamKey)).toBe('••••••••mnop');
     store.dispose();
@@ -36,7 +41,9 @@ describe('destinations and their keys at rest', () => {
     const store = new Store({ dataDir: dir });
     const destinations = new DestinationStore(store, fileKeyCipher(dir));
     const saved = destinations.save({ name: 'Venue', service: 'custom', serverUrl: 'rtmps://venue.example:4443/live', streamKey: KEY });
-    expect(destinations.save({ id: saved.id, name: 'Venue B', service: 'custom', serverUrl: saved.serverUrl, enabled: false })).toMatchObject({
+    expect(
+      destinations.save({ id: saved.id, name: 'Venue B', service: 'custom', serverUrl: saved.serverUrl, enabled: false }),
+    ).toMatchObject({
       name: 'Venue B',
       streamKey: KEY,
       enabled: false,

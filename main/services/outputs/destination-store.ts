@@ -140,7 +140,7 @@ export class DestinationStore {
   }
 
   private nextPosition(): number {
-    return (this.store.db.prepare<[], { next: number | null }>('SELECT MAX(position) + 1 AS next FROM output_destinations').get()?.next ?? 0);
+    return this.store.db.prepare<[], { next: number | null }>('SELECT MAX(position) + 1 AS next FROM output_destinations').get()?.next ?? 0;
   }
 
   private fromRow(row: Row): StoredDestination {

@@ -27,7 +27,10 @@ export function safeFileNamePart(text: string): string {
 export function fileNameFromPattern(pattern: string, when: Date, scene: string | null): string {
   const date = `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}`;
   const time = `${pad(when.getHours())}-${pad(when.getMinutes())}-${pad(when.getSeconds())}`;
-  const name = pattern.replaceAll('{date}', date).replaceAll('{time}', time).replaceAll('{scene}', scene ?? '');
+  const name = pattern
+    .replaceAll('{date}', date)
+    .replaceAll('{time}', time)
+    .replaceAll('{scene}', scene ?? '');
   return safeFileNamePart(name) || `Tally ${date} ${time}`;
 }
 

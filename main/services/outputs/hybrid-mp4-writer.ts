@@ -61,7 +61,11 @@ export class HybridMp4Writer {
     if (used.length === 0) return;
     const segment = fmp4MediaSegment(
       this.sequence++,
-      used.map((fragment): Fmp4Fragment => ({ trackId: fragment.trackId, baseDecodeTimeTicks: fragment.baseDecodeTicks, samples: fragment.samples })),
+      used.map((fragment): Fmp4Fragment => ({
+        trackId: fragment.trackId,
+        baseDecodeTimeTicks: fragment.baseDecodeTicks,
+        samples: fragment.samples,
+      })),
     );
     const moofOffset = this.committedBytes;
     const moofSize = new DataView(segment.buffer, segment.byteOffset).getUint32(0);

@@ -47,9 +47,7 @@ export class OutputFiles {
   begin(kind: OutputFile['kind'], path: string, startedAtMs: number, sceneCollectionId: string | null): string {
     const id = `file-${randomBytes(6).toString('base64url')}`;
     this.store.db
-      .prepare(
-        `INSERT INTO output_files (id, kind, path, status, started_at, scene_collection_id) VALUES (?, ?, ?, 'recording', ?, ?)`,
-      )
+      .prepare(`INSERT INTO output_files (id, kind, path, status, started_at, scene_collection_id) VALUES (?, ?, ?, 'recording', ?, ?)`)
       .run(id, kind, path, startedAtMs, sceneCollectionId);
     return id;
   }
@@ -86,10 +84,7 @@ export class OutputFiles {
 
   /** The newest files first. */
   list(limit = 100): OutputFile[] {
-    return this.store.db
-      .prepare<[number], Row>('SELECT * FROM output_files ORDER BY started_at DESC LIMIT ?')
-      .all(limit)
-      .map(fromRow);
+    return this.store.db.prepare<[number], Row>('SELECT * FROM output_files ORDER BY started_at DESC LIMIT ?').all(limit).map(fromRow);
   }
 
   /**

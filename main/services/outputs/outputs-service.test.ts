@@ -73,9 +73,13 @@ function studio(running: Running, done: () => boolean): Promise<void> {
 }
 
 async function probeLive(url: string): Promise<string[]> {
-  const { stdout } = await execFileAsync('ffprobe', ['-v', 'error', '-rw_timeout', '10000000', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', url], {
-    timeout: 30_000,
-  });
+  const { stdout } = await execFileAsync(
+    'ffprobe',
+    ['-v', 'error', '-rw_timeout', '10000000', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', url],
+    {
+      timeout: 30_000,
+    },
+  );
   return stdout.trim().split('\n').sort();
 }
 
@@ -83,7 +87,11 @@ describe('the outputs service with the embedded origin', () => {
   it('on a fresh install, Go Live starts the local origin, adds it as a destination, and a viewer watches', async () => {
     const running = start(dataDir());
     const state = await running.service.goLive();
-    expect(state.localOrigin).toMatchObject({ state: 'running', lan: false, viewerUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/live\/studio$/) as unknown });
+    expect(state.localOrigin).toMatchObject({
+      state: 'running',
+      lan: false,
+      viewerUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/live\/studio$/) as unknown,
+    });
     expect(state.destinations.map((d) => [d.id, d.service])).toEqual([['local-origin', 'local-origin']]);
     expect(state.encoder.active).toBe(true);
     let done = false;
@@ -147,13 +155,29 @@ describe('the outputs service with the embedded origin', () => {
     });
     expect(file.path).toMatch(/Recordings\/Tally \d{4}-\d\d-\d\d \d\d-\d\d-\d\d Main - Stage\.mp4$/);
     expect(running.files).toEqual([file]);
-    expect(probe(file.path).streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+    expect(
+      probe(file.path)
+        .streams.map((s) => s.codec_name)
+        .sort(),
+    ).toEqual(['aac', 'h264']);
     expect(running.service.state().encoder.active).toBe(false);
 
     // A 2x1 PNG, as the renderer sends it over the media channel.
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAAEUlEQVR4nGP4z8DwHwyBNABNyAX7cHq5YwAAAABJRU5ErkJggg==', 'base64');
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAAEUlEQVR4nGP4z8DwHwyBNABNyAX7cHq5YwAAAABJRU5ErkJggg==',
+      'base64',
+    );
     const saving = running.service.saveScreenshot(42);
-    running.hub.receive({ kind: MediaKind.image, flags: 0, track: 42, timestampUs: 0, payload: png.buffer.slice(png.byteOffset, png.byteOffset + png.length) }, { send() {} });
+    running.hub.receive(
+      {
+        kind: MediaKind.image,
+        flags: 0,
+        track: 42,
+        timestampUs: 0,
+        payload: png.buffer.slice(png.byteOffset, png.byteOffset + png.length),
+      },
+      { send() {} },
+    );
     const shot = await saving;
     expect(shot).toMatchObject({ kind: 'screenshot', width: 2, height: 1, status: 'complete' });
     expect(shot.path).toMatch(/Recordings\/Screenshots\/.*\.png$/);

@@ -149,7 +149,9 @@ export class OutputsService implements Disposable {
   // ---- state ----------------------------------------------------------------------------
 
   state(): OutputsState {
-    const running = [...this.publishers.values()].map(({ publisher }) => publisher).filter((publisher) => isRunning(publisher.status().state));
+    const running = [...this.publishers.values()]
+      .map(({ publisher }) => publisher)
+      .filter((publisher) => isRunning(publisher.status().state));
     return {
       streaming: { active: running.length > 0, sinceMs: running.length > 0 ? this.streamingSinceMs : null },
       destinations: this.destinations.list().map((stored) => this.view(stored)),
@@ -518,7 +520,11 @@ export class OutputsService implements Disposable {
     const folder = join(this.recordingsFolder(), 'Screenshots');
     mkdirSync(folder, { recursive: true });
     const now = Date.now();
-    const path = uniquePath(folder, fileNameFromPattern(this.filenamePattern(), new Date(now), this.options.scenes.programSceneName()), 'png');
+    const path = uniquePath(
+      folder,
+      fileNameFromPattern(this.filenamePattern(), new Date(now), this.options.scenes.programSceneName()),
+      'png',
+    );
     writeFileSync(path, bytes, { flag: 'wx' });
     const file = this.files.finish(null, {
       kind: 'screenshot',

@@ -22,7 +22,13 @@ function topLevelBoxes(path: string): string[] {
 
 function recorder(path: string, extra: Partial<ConstructorParameters<typeof Recorder>[0]> = {}) {
   const stopped: { result: RecordingResult | null; split: boolean }[] = [];
-  const created = new Recorder({ path, log: silentLogger, audioExpected: true, onStopped: (result, split) => stopped.push({ result, split }), ...extra });
+  const created = new Recorder({
+    path,
+    log: silentLogger,
+    audioExpected: true,
+    onStopped: (result, split) => stopped.push({ result, split }),
+    ...extra,
+  });
   created.onConfig(program.config);
   return { recorder: created, stopped };
 }
@@ -33,7 +39,14 @@ describe('the hybrid MP4 recorder', () => {
     const { recorder: rec } = recorder(path);
     for (const packet of program.packets) rec.onPacket(packet);
     const result = rec.stop()!;
-    expect(result).toMatchObject({ status: 'complete', error: null, videoCodec: program.config.video!.codec, audioCodec: 'mp4a.40.2', width: 320, height: 180 });
+    expect(result).toMatchObject({
+      status: 'complete',
+      error: null,
+      videoCodec: program.config.video!.codec,
+      audioCodec: 'mp4a.40.2',
+      width: 320,
+      height: 180,
+    });
     expect(result.durationMs).toBeGreaterThan(3900);
     // Fragments renamed free, one progressive moov at the end.
     const boxes = topLevelBoxes(path);
@@ -90,27 +103,25 @@ describe('the hybrid MP4 recorder', () => {
     expect(probe(path).streams).toHaveLength(2);
   });
 
-  it.skipIf(process.getuid?.() !== 0)(
-    'on a full disk (a real 1 MiB tmpfs) stops with a clear message and leaves a playable file',
-    () => {
-      const mount = join(scratch, 'small-disk');
-      mkdirSync(mount);
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
-      try {
-        const path = join(mount, 'full.mp4');
-        const { recorder: rec, stopped } = recorder(path, { minFreeBytes: 0 });
-        const heavy = encodeTestProgram({ seconds: 4, gop: 30, bitrateKbps: 3000 });
-        for (let loop = 0; loop < 6 && stopped.length === 0; loop++) shiftProgram(heavy.packets, loop * span).forEach((packet) => rec.onPacket(packet));
-        expect(stopped).toHaveLength(1);
-        expect(stopped[0]!.result!.error).toMatch(/disk .* is full/);
-        expect(stopped[0]!.result!.status).toBe('truncated');
-        const probed = probe(path);
-        expect(probed.streams.map((s) => s.codec_name)).toContain('h264');
-        expect(probed.durationSec).toBeGreaterThan(0.5);
-        expect(decodedVideoFrames(path)).toBeGreaterThan(10);
-      } finally {
-        execFileSync('umount', [mount]);
-      }
-    },
-  );
+  it.skipIf(process.getuid?.() !== 0)('on a full disk (a real 1 MiB tmpfs) stops with a clear message and leaves a playable file', () => {
+    const mount = join(scratch, 'small-disk');
+    mkdirSync(mount);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
+    try {
+      const path = join(mount, 'full.mp4');
+      const { recorder: rec, stopped } = recorder(path, { minFreeBytes: 0 });
+      const heavy = encodeTestProgram({ seconds: 4, gop: 30, bitrateKbps: 3000 });
+      for (let loop = 0; loop < 6 && stopped.length === 0; loop++)
+        shiftProgram(heavy.packets, loop * span).forEach((packet) => rec.onPacket(packet));
+      expect(stopped).toHaveLength(1);
+      expect(stopped[0]!.result!.error).toMatch(/disk .* is full/);
+      expect(stopped[0]!.result!.status).toBe('truncated');
+      const probed = probe(path);
+      expect(probed.streams.map((s) => s.codec_name)).toContain('h264');
+      expect(probed.durationSec).toBeGreaterThan(0.5);
+      expect(decodedVideoFrames(path)).toBeGreaterThan(10);
+    } finally {
+      execFileSync('umount', [mount]);
+    }
+  });
 });

@@ -183,7 +183,15 @@ export class Recorder implements ProgramOutput {
   private open(config: ProgramConfig): void {
     const tracks: Fmp4Track[] = [];
     const video = config.video!;
-    tracks.push({ id: VIDEO_TRACK, kind: 'video', timescale: VIDEO_TIMESCALE, codec: 'avc1', config: video.avcC, width: video.width, height: video.height });
+    tracks.push({
+      id: VIDEO_TRACK,
+      kind: 'video',
+      timescale: VIDEO_TIMESCALE,
+      codec: 'avc1',
+      config: video.avcC,
+      width: video.width,
+      height: video.height,
+    });
     if (config.audio)
       tracks.push({
         id: AUDIO_TRACK,

@@ -14,6 +14,7 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } {
   if (type !== 'IHDR') throw new Error('the screenshot PNG does not start with IHDR');
   const width = view.getUint32(16);
   const height = view.getUint32(20);
-  if (width < 1 || height < 1 || width > 16384 || height > 16384) throw new Error(`the screenshot's size ${width}x${height} is out of range`);
+  if (width < 1 || height < 1 || width > 16384 || height > 16384)
+    throw new Error(`the screenshot's size ${width}x${height} is out of range`);
   return { width, height };
 }

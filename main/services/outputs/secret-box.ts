@@ -15,6 +15,8 @@ export interface SecretCipher {
   readonly scheme: string;
   encrypt(plain: string): Buffer;
   decrypt(sealed: Buffer): string;
+  /** Other schemes this one can still read (Electron reads keys the web host sealed in the same data directory). */
+  readonly alternates?: readonly SecretCipher[];
 }
 
 /** A stored secret could not be read back (another machine's keychain, a replaced key file). */
@@ -82,9 +84,10 @@ export function sealSecret(cipher: SecretCipher, plain: string): string {
 export function openSecret(cipher: SecretCipher, stored: string): string {
   const colon = stored.indexOf(':');
   const scheme = stored.slice(0, colon);
-  if (colon < 0 || scheme !== cipher.scheme)
+  const reader = [cipher, ...(cipher.alternates ?? [])].find((candidate) => candidate.scheme === scheme);
+  if (colon < 0 || !reader)
     throw new SecretUnreadableError(`stored secret was sealed by ${scheme || 'an unknown scheme'}, not ${cipher.scheme}`);
-  return cipher.decrypt(Buffer.from(stored.slice(colon + 1), 'base64'));
+  return reader.decrypt(Buffer.from(stored.slice(colon + 1), 'base64'));
 }
 
 /** What the renderer may see of a key: its last four characters behind a fixed mask. */

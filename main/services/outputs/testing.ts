@@ -22,7 +22,9 @@ const cache = new Map<string, TestProgram>();
  * `seconds` of testsrc2 (keyframe every `gop` frames) and a 1 kHz tone, H.264 + AAC-LC 48 kHz
  * stereo, as packets on a clock starting at `startUs`.
  */
-export function encodeTestProgram(options: { seconds?: number; size?: string; fps?: number; gop?: number; bitrateKbps?: number } = {}): TestProgram {
+export function encodeTestProgram(
+  options: { seconds?: number; size?: string; fps?: number; gop?: number; bitrateKbps?: number } = {},
+): TestProgram {
   const { seconds = 4, size = '320x180', fps = 30, gop = 30, bitrateKbps = 600 } = options;
   const key = JSON.stringify([seconds, size, fps, gop, bitrateKbps]);
   const cached = cache.get(key);
@@ -50,7 +52,14 @@ export function encodeTestProgram(options: { seconds?: number; size?: string; fp
         config.video = { avcC: body.slice(), codec: avcCodecString(record), width: sps.width, height: sps.height, fps };
       } else if (header.packet === 'codedFrames') {
         const data = body.slice();
-        packets.push({ kind: 'video', timestampUs: us, durationUs: 1e6 / fps, keyframe: header.keyframe, data, flvBody: videoFlvBody(data, header.keyframe) });
+        packets.push({
+          kind: 'video',
+          timestampUs: us,
+          durationUs: 1e6 / fps,
+          keyframe: header.keyframe,
+          data,
+          flvBody: videoFlvBody(data, header.keyframe),
+        });
       }
     } else if (tag.type === FlvTagType.audio) {
       const header = parseAudioTagHeader(tag.payload);
@@ -60,7 +69,14 @@ export function encodeTestProgram(options: { seconds?: number; size?: string; fp
         config.audio = { asc: body.slice(), sampleRateHz: parsed.sampleRateHz, channels: parsed.channels };
       } else {
         const data = body.slice();
-        packets.push({ kind: 'audio', timestampUs: us, durationUs: (1024 * 1e6) / 48_000, keyframe: true, data, flvBody: audioFlvBody(data) });
+        packets.push({
+          kind: 'audio',
+          timestampUs: us,
+          durationUs: (1024 * 1e6) / 48_000,
+          keyframe: true,
+          data,
+          flvBody: audioFlvBody(data),
+        });
       }
     }
   }).feed(new Uint8Array(flv));
@@ -75,7 +91,11 @@ export function shiftProgram(packets: readonly ProgramPacket[], offsetUs: number
 }
 
 /** Hands packets to an output; with `realTime`, paced against the clock as an encoder produces them. */
-export async function playProgram(output: ProgramOutput, packets: readonly ProgramPacket[], options: { realTime?: boolean; speed?: number } = {}): Promise<void> {
+export async function playProgram(
+  output: ProgramOutput,
+  packets: readonly ProgramPacket[],
+  options: { realTime?: boolean; speed?: number } = {},
+): Promise<void> {
   const started = performance.now();
   const firstUs = packets[0]?.timestampUs ?? 0;
   for (const packet of packets) {
@@ -107,9 +127,13 @@ export function probe(input: string): ProbeResult {
 
 /** Decodes the whole file with ffmpeg (errors fail): the number of video frames a player would show. */
 export function decodedVideoFrames(input: string): number {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', input], {
-    timeout: 60_000,
-  });
+  const out = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', input],
+    {
+      timeout: 60_000,
+    },
+  );
   return Number(out.toString().trim());
 }
 
@@ -122,7 +146,10 @@ export async function playAsStudio(
   const peer = options.peer ?? { send() {} };
   const track = options.track ?? 1;
   const span = program.packets.at(-1)!.timestampUs + 33_333;
-  hub.receive({ kind: MediaKind.video, flags: MediaFlags.config, track, timestampUs: 0, payload: program.config.video!.avcC.slice().buffer }, peer);
+  hub.receive(
+    { kind: MediaKind.video, flags: MediaFlags.config, track, timestampUs: 0, payload: program.config.video!.avcC.slice().buffer },
+    peer,
+  );
   const started = performance.now();
   let pcmUs = 0;
   for (let loop = 0; loop < (options.loops ?? 1) && !options.stop?.(); loop++) {
@@ -134,11 +161,17 @@ export async function playAsStudio(
       if (options.stop?.()) return;
       for (; pcmUs <= atUs; pcmUs += 20_000) {
         const block = new Float32Array(960 * 2);
-        for (let i = 0; i < 960; i++) block[2 * i] = block[2 * i + 1] = 0.3 * Math.sin((2 * Math.PI * 440 * (pcmUs / 1e6 + i / 48_000)));
+        for (let i = 0; i < 960; i++) block[2 * i] = block[2 * i + 1] = 0.3 * Math.sin(2 * Math.PI * 440 * (pcmUs / 1e6 + i / 48_000));
         hub.receive({ kind: MediaKind.audioPcm, flags: 0, track, timestampUs: pcmUs, payload: block.buffer }, peer);
       }
       hub.receive(
-        { kind: MediaKind.video, flags: packet.keyframe ? MediaFlags.keyframe : 0, track, timestampUs: atUs, payload: packet.data.slice().buffer },
+        {
+          kind: MediaKind.video,
+          flags: packet.keyframe ? MediaFlags.keyframe : 0,
+          track,
+          timestampUs: atUs,
+          payload: packet.data.slice().buffer,
+        },
         peer,
       );
     }

@@ -10,7 +10,10 @@ const idle: OutputsState = {
   localOrigin: { state: 'stopped', lan: false, viewerUrl: null, playback: null, error: null },
   recording: { active: false, path: null, startedAtMs: null, durationMs: 0, bytes: 0, error: null, folder: '/r', filenamePattern: 'x' },
 };
-const encoding = (active: boolean, targetVideoBitrateKbps = 4500): OutputsState => ({ ...idle, encoder: { ...idle.encoder, active, targetVideoBitrateKbps } });
+const encoding = (active: boolean, targetVideoBitrateKbps = 4500): OutputsState => ({
+  ...idle,
+  encoder: { ...idle.encoder, active, targetVideoBitrateKbps },
+});
 
 describe('the link from the host outputs to the engine encoder (fake engine and host)', () => {
   it('encodes while the host needs it, follows its bitrate, and uses a new media track per session', async () => {

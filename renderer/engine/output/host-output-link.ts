@@ -35,19 +35,26 @@ export class HostOutputLink implements Disposable {
   /** The last failure to start the encoder (for the UI), or null. */
   error: string | null = null;
 
-  constructor(target: EncodingTarget, outputs: OutputsStateSource, media: HostMediaPort, onError: (message: string | null) => void = () => {}) {
+  constructor(
+    target: EncodingTarget,
+    outputs: OutputsStateSource,
+    media: HostMediaPort,
+    onError: (message: string | null) => void = () => {},
+  ) {
     this.target = target;
     this.media = media;
     // Tracks start at a random point so a reloaded page never reuses the last page's session.
     this.nextTrack = Math.floor(Math.random() * 0xffff);
     const apply = (state: OutputsState) => {
       this.wanted = state.encoder;
-      this.work = this.work.then(() => this.reconcile()).then(
-        () => {
-          if (this.error !== null) onError((this.error = null));
-        },
-        (error: unknown) => onError((this.error = error instanceof Error ? error.message : String(error))),
-      );
+      this.work = this.work
+        .then(() => this.reconcile())
+        .then(
+          () => {
+            if (this.error !== null) onError((this.error = null));
+          },
+          (error: unknown) => onError((this.error = error instanceof Error ? error.message : String(error))),
+        );
     };
     this.subscription = outputs.onDidChangeState(apply);
     void outputs.getState().then(apply, () => undefined);

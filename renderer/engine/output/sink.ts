@@ -77,7 +77,13 @@ export class HostMediaSink implements MediaSink {
 
   videoConfig(config: VideoTrackConfig): void {
     if (!config.description) return;
-    this.port.send({ kind: MediaKind.video, flags: MediaFlags.config, track: this.track, timestampUs: 0, payload: config.description.slice(0) });
+    this.port.send({
+      kind: MediaKind.video,
+      flags: MediaFlags.config,
+      track: this.track,
+      timestampUs: 0,
+      payload: config.description.slice(0),
+    });
   }
 
   video(chunk: EncodedVideo): void {
@@ -104,11 +110,21 @@ export class HostMediaSink implements MediaSink {
       return;
     }
     const payload = block.data.buffer.byteLength === block.data.byteLength ? block.data.buffer : block.data.slice().buffer;
-    this.port.send({ kind: MediaKind.audioPcm, flags: 0, track: this.track, timestampUs: block.timestampUs, payload: payload as ArrayBuffer });
+    this.port.send({
+      kind: MediaKind.audioPcm,
+      flags: 0,
+      track: this.track,
+      timestampUs: block.timestampUs,
+      payload: payload as ArrayBuffer,
+    });
   }
 
   stats(): SinkStats {
-    return { hostQueueBytes: this.port.queuedBytes, framesDroppedHostLag: this.framesDropped, audioBlocksDroppedHostLag: this.audioDropped };
+    return {
+      hostQueueBytes: this.port.queuedBytes,
+      framesDroppedHostLag: this.framesDropped,
+      audioBlocksDroppedHostLag: this.audioDropped,
+    };
   }
 }
 

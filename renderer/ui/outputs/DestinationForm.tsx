@@ -4,7 +4,7 @@ import { DESTINATION_PRESETS, type Destination, type DestinationInput } from '..
 
 type Service = DestinationInput['service'];
 
-export function DestinationForm({ onSave }: { onSave(input: DestinationInput): Promise<Destination> }) {
+export function DestinationForm({ onSave }: { onSave: (input: DestinationInput) => Promise<Destination> }) {
   const [service, setService] = useState<Service>('custom');
   const [name, setName] = useState('');
   const [serverUrl, setServerUrl] = useState('');
@@ -63,7 +63,13 @@ export function DestinationForm({ onSave }: { onSave(input: DestinationInput): P
       </label>
       <label>
         Stream key
-        <input type="password" value={streamKey} onChange={(event) => setStreamKey(event.target.value)} autoComplete="off" spellCheck={false} />
+        <input
+          type="password"
+          value={streamKey}
+          onChange={(event) => setStreamKey(event.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+        />
       </label>
       <label>
         <input type="checkbox" checked={adaptive} onChange={(event) => setAdaptive(event.target.checked)} /> Adaptive bitrate

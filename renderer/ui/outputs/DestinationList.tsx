@@ -14,7 +14,8 @@ const STATE_LABEL: Record<Destination['status']['state'], string> = {
 export function describeDestination(destination: Destination): string {
   const { status } = destination;
   const parts = [STATE_LABEL[status.state]];
-  if (status.reason && (status.state === 'failed' || status.state === 'reconnecting' || status.state === 'idle')) parts[0] += ` (${status.reason})`;
+  if (status.reason && (status.state === 'failed' || status.state === 'reconnecting' || status.state === 'idle'))
+    parts[0] += ` (${status.reason})`;
   if (status.state === 'reconnecting' && status.nextRetryInMs !== null) parts.push(`retry in ${Math.ceil(status.nextRetryInMs / 1000)} s`);
   if (status.state === 'live' || status.bitrateKbps > 0) parts.push(`${Math.round(status.bitrateKbps)} kbps`);
   parts.push(`${status.framesDropped} dropped`);
@@ -34,14 +35,19 @@ export function DestinationList(props: {
   onRemove(id: string): void;
 }) {
   if (props.destinations.length === 0)
-    return <p className="hint">No destination yet: Go Live streams to the local origin, or add Twitch, YouTube, Facebook or any RTMP(S) server below.</p>;
+    return (
+      <p className="hint">
+        No destination yet: Go Live streams to the local origin, or add Twitch, YouTube, Facebook or any RTMP(S) server below.
+      </p>
+    );
   return (
     <ul aria-label="Destinations" className="destination-list">
       {props.destinations.map((destination) => {
         const running = ['connecting', 'live', 'reconnecting'].includes(destination.status.state);
         return (
           <li key={destination.id} aria-label={destination.name} data-state={destination.status.state}>
-            <span className="destination-name">{destination.name}</span> <span className="destination-service">{serviceLabel(destination)}</span>
+            <span className="destination-name">{destination.name}</span>{' '}
+            <span className="destination-service">{serviceLabel(destination)}</span>
             {!destination.enabled && <span className="destination-service"> (not included in Go Live)</span>}
             <span className="destination-figures">{describeDestination(destination)}</span>
             <span className="destination-actions">

@@ -73,19 +73,30 @@ export function OutputSettings({ host, state }: { host: StudioHost; state: Outpu
         <button type="submit">Save folder</button>
       </form>
       <div role="group" aria-label="Local origin">
-        <span>Local origin: {origin.state}{origin.lan ? ' (LAN)' : ' (this computer only)'}</span>{' '}
+        <span>
+          Local origin: {origin.state}
+          {origin.lan ? ' (LAN)' : ' (this computer only)'}
+        </span>{' '}
         {origin.state === 'running' ? (
           <button type="button" onClick={() => void attempt(() => host.api.outputs.stopLocalOrigin(), 'Local origin stopped')}>
             Stop local origin
           </button>
         ) : (
-          <button type="button" onClick={() => void attempt(() => host.api.outputs.startLocalOrigin({ lan: false }), 'Local origin started')}>
+          <button
+            type="button"
+            onClick={() => void attempt(() => host.api.outputs.startLocalOrigin({ lan: false }), 'Local origin started')}
+          >
             Start local origin
           </button>
         )}{' '}
         <button
           type="button"
-          onClick={() => void attempt(() => host.api.outputs.startLocalOrigin({ lan: !origin.lan }), origin.lan ? 'Serving this computer only' : 'Serving the LAN')}
+          onClick={() =>
+            void attempt(
+              () => host.api.outputs.startLocalOrigin({ lan: !origin.lan }),
+              origin.lan ? 'Serving this computer only' : 'Serving the LAN',
+            )
+          }
         >
           {origin.lan ? 'Serve this computer only' : 'Serve the LAN'}
         </button>
@@ -95,7 +106,11 @@ export function OutputSettings({ host, state }: { host: StudioHost; state: Outpu
           </p>
         )}
       </div>
-      {message && <p role="status" aria-label="Settings result">{message}</p>}
+      {message && (
+        <p role="status" aria-label="Settings result">
+          {message}
+        </p>
+      )}
     </details>
   );
 }

@@ -106,7 +106,13 @@ export function OutputsPanel({ host, engine }: { host: StudioHost; engine: Studi
             End Stream
           </button>
         ) : (
-          <button type="button" className="primary" onClick={() => void goLive()} disabled={!state || busy === 'live'} aria-busy={busy === 'live'}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void goLive()}
+            disabled={!state || busy === 'live'}
+            aria-busy={busy === 'live'}
+          >
             Go Live
           </button>
         )}
