@@ -1,0 +1,124 @@
+/**
+ * Going live from the studio UI, end to end: Chromium with a fake camera and microphone,
+ * the real web host, its embedded Tally Origin and nginx-rtmp as a second destination, with
+ * ffprobe as the viewer. One encode feeds both; each destination starts, stops, fails and
+ * reconnects on its own.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSqlite } from '../../native/sqlite.ts';
+import { launchChromium } from './support/browser.ts';
+import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
+import { ffprobe, summary } from './support/media.ts';
+import { nginxRtmpAvailable, startNginxRtmp, type NginxRtmp } from './support/nginx-rtmp.ts';
+import { tempDataDir } from './support/processes.ts';
+import { startStudioProcess, type StudioProcess } from './support/studio-process.ts';
+
+const NGINX_STREAM = 'tally-e2e';
+const WRONG_KEY = 'not-the-key-0123456789';
+
+describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local origin and nginx-rtmp', () => {
+  const data = tempDataDir();
+  let studio: StudioProcess;
+  let nginx: NginxRtmp;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let viewerUrl = '';
+
+  beforeAll(async () => {
+    [studio, nginx, browser] = await Promise.all([startStudioProcess(data.dir), startNginxRtmp(), launchChromium(ENGINE_CHROMIUM_ARGS)]);
+    page = await browser.newPage();
+    await page.goto(studio.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.stop();
+    await nginx?.stop();
+    data.remove();
+  });
+
+  const destination = (name: string) => page.getByRole('list', { name: 'Destinations' }).getByRole('listitem', { name, exact: true });
+  const stateOf = async (name: string) => (await destination(name).innerText()).replace(/\s+/g, ' ');
+  const flvUrl = () => viewerUrl.replace(/\/live\/studio$/, '/live/studio.flv');
+
+  it("a new user's first Go Live streams to the local origin, started on demand, and a viewer watches", async () => {
+    await page.getByRole('button', { name: 'Go Live' }).click();
+    const link = page.getByRole('link', { name: 'Viewer link' });
+    await link.waitFor({ timeout: 60_000 });
+    viewerUrl = (await link.getAttribute('href'))!;
+    expect(viewerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\/studio$/);
+    await expect.poll(() => stateOf('Local origin'), { timeout: 30_000 }).toMatch(/live/);
+    await expect.poll(() => page.getByRole('button', { name: 'End Stream' }).count()).toBe(1);
+    expect(summary(await ffprobe(flvUrl(), { timeoutMs: 60_000 }))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+  });
+
+  it('streams the same encode to nginx-rtmp at the same time', async () => {
+    await page.getByLabel('Service').selectOption('custom');
+    await page.getByLabel('Name').fill('nginx');
+    await page.getByLabel('Server URL').fill(nginx.serverUrl);
+    await page.getByLabel('Stream key').fill(NGINX_STREAM);
+    await page.getByRole('button', { name: 'Add destination' }).click();
+    await page.getByRole('button', { name: 'Start nginx' }).click();
+    await expect.poll(() => stateOf('nginx'), { timeout: 30_000 }).toMatch(/^nginx .*live/);
+    const [atNginx, atOrigin] = await Promise.all([
+      ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 60_000 }),
+      ffprobe(flvUrl(), { timeoutMs: 60_000 }),
+    ]);
+    expect(summary(atNginx)).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    expect(summary(atOrigin)).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    // The list shows what each sends.
+    await expect.poll(async () => Number(/(\d+) kbps/.exec(await stateOf('nginx'))?.[1] ?? 0), { timeout: 15_000 }).toBeGreaterThan(0);
+  });
+
+  it('stopping one destination leaves the other live', async () => {
+    await page.getByRole('button', { name: 'Stop nginx' }).click();
+    await expect.poll(() => stateOf('nginx')).toMatch(/idle/);
+    await expect.poll(() => ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 8000 }).then(() => 'playing', () => 'gone'), { timeout: 30_000 }).toBe('gone');
+    expect(await stateOf('Local origin')).toMatch(/live/);
+    expect(summary(await ffprobe(flvUrl(), { timeoutMs: 60_000 }))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+  });
+
+  it("a refused key shows failed with the server's reason, and the others carry on", async () => {
+    const settings = (() => {
+      const db = new (loadSqlite())(join(data.dir, 'tally.db'), { readonly: true });
+      try {
+        const row = db.prepare("SELECT value FROM settings WHERE key = 'outputs.localOrigin'").get() as { value: string };
+        return JSON.parse(row.value) as { rtmpPort: number };
+      } finally {
+        db.close();
+      }
+    })();
+    await page.getByLabel('Service').selectOption('custom');
+    await page.getByLabel('Name').fill('Wrong key');
+    await page.getByLabel('Server URL').fill(`rtmp://127.0.0.1:${settings.rtmpPort}/live`);
+    await page.getByLabel('Stream key').fill(WRONG_KEY);
+    await page.getByRole('button', { name: 'Add destination' }).click();
+    await page.getByRole('button', { name: 'Start Wrong key' }).click();
+    await expect.poll(() => stateOf('Wrong key'), { timeout: 30_000 }).toContain('failed (NetStream.Publish.BadName: Invalid stream key)');
+    expect(await stateOf('Local origin')).toMatch(/live/);
+    expect(summary(await ffprobe(flvUrl(), { timeoutMs: 60_000 }))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    await page.getByRole('button', { name: 'Remove Wrong key' }).click();
+    await expect.poll(() => destination('Wrong key').count()).toBe(0);
+  });
+
+  it('a destination whose server dies reconnects when it comes back, and the stream resumes there', async () => {
+    await page.getByRole('button', { name: 'Start nginx' }).click();
+    await expect.poll(() => stateOf('nginx'), { timeout: 30_000 }).toMatch(/live/);
+    await nginx.kill();
+    await expect.poll(() => stateOf('nginx'), { timeout: 30_000 }).toMatch(/reconnecting/);
+    expect(await stateOf('Local origin')).toMatch(/live/);
+    await nginx.restart();
+    await expect.poll(() => stateOf('nginx'), { timeout: 60_000 }).toMatch(/live .*1 reconnects/);
+    expect(summary(await ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 60_000 }))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+  });
+
+  it('End Stream stops every destination', async () => {
+    await page.getByRole('button', { name: 'End Stream' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Go Live' }).count(), { timeout: 15_000 }).toBe(1);
+    expect(await stateOf('nginx')).toMatch(/idle/);
+    expect(await stateOf('Local origin')).toMatch(/idle/);
+    expect(studio.log()).not.toContain(NGINX_STREAM);
+    expect(studio.log()).not.toContain(WRONG_KEY);
+  });
+});
