@@ -93,6 +93,7 @@ export function StudioPanel({ host }: { host: StudioHost }) {
     <section aria-labelledby="studio-heading" className="panel studio">
       <h2 id="studio-heading">Studio</h2>
       {error && <p role="alert">The studio engine could not start: {error}</p>}
+      {engine && <OutputsPanel host={host} engine={engine} />}
       <div ref={programRef} className="program" role="region" aria-label="Program" />
       {engine && collection && (
         <div className="studio-controls">
@@ -180,7 +181,6 @@ export function StudioPanel({ host }: { host: StudioHost }) {
           </ul>
         </div>
       )}
-      {engine && <OutputsPanel host={host} engine={engine} />}
     </section>
   );
 }

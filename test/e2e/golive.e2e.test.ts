@@ -74,7 +74,16 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
   it('stopping one destination leaves the other live', async () => {
     await page.getByRole('button', { name: 'Stop nginx' }).click();
     await expect.poll(() => stateOf('nginx')).toMatch(/idle/);
-    await expect.poll(() => ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 8000 }).then(() => 'playing', () => 'gone'), { timeout: 30_000 }).toBe('gone');
+    await expect
+      .poll(
+        () =>
+          ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 8000 }).then(
+            () => 'playing',
+            () => 'gone',
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe('gone');
     expect(await stateOf('Local origin')).toMatch(/live/);
     expect(summary(await ffprobe(flvUrl(), { timeoutMs: 60_000 }))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
   });
@@ -110,7 +119,10 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     expect(await stateOf('Local origin')).toMatch(/live/);
     await nginx.restart();
     await expect.poll(() => stateOf('nginx'), { timeout: 60_000 }).toMatch(/live .*1 reconnects/);
-    expect(summary(await ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 60_000 }))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    expect(summary(await ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 60_000 }))).toEqual({
+      video: 'h264 1280x720',
+      audio: 'aac',
+    });
   });
 
   it('End Stream stops every destination', async () => {

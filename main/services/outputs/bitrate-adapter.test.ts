@@ -16,11 +16,15 @@ describe('dynamic bitrate', () => {
     tick(1500, 1500, true);
     expect(adapter.requestedKbps).toBe(Math.round((1500 - 160) * 0.85));
     const lowest = adapter.requestedKbps!;
-    // Five clear seconds per 10 % step.
+    // Five clear seconds per 10 % step...
     for (let i = 0; i < 4; i++) expect(tick(1200, 20)).toBe(false);
     expect(tick(1200, 20)).toBe(true);
     expect(adapter.requestedKbps).toBe(Math.round(lowest * 1.1));
-    for (let i = 0; i < 200; i++) tick(4000, 20);
+    // ...up to what the link carried when last congested (1500 - 160), where it stays a while...
+    for (let i = 0; i < 25; i++) tick(1300, 20);
+    expect(adapter.requestedKbps).toBe(1500 - 160);
+    // ...then probes above it, and in the end returns to the configured bitrate.
+    for (let i = 0; i < 400; i++) tick(4000, 20);
     expect(adapter.requestedKbps).toBeNull();
   });
 

@@ -4,6 +4,10 @@
  * carry (85 % of what it sent, less the audio); when the queue has stayed short for a while,
  * step back up by 10 % at a time until the configured bitrate is reached again. With one
  * encode, the encoder follows the lowest request among the destinations that adapt.
+ *
+ * The kernel's send buffer hides a link's limit for seconds before the queue grows, so steps
+ * up stop at what the link carried when it was last congested (the ceiling); only after a
+ * long clear spell at the ceiling does the request probe 10 % above it.
  */
 
 /** One second of a link's behaviour. */
@@ -25,6 +29,8 @@ const CLEAR_QUEUE_MS = 150;
 const LOWER_HOLD_MS = 2000;
 /** Clear seconds between two steps up. */
 const CLEAR_SECONDS_PER_STEP = 5;
+/** Clear seconds at the ceiling before probing above it. */
+const CLEAR_SECONDS_TO_PROBE = 30;
 const STEP_UP = 1.1;
 const SHARE_OF_SENT = 0.85;
 
@@ -34,6 +40,8 @@ export class BitrateAdapter {
   private readonly minKbps: number;
   private lastLowerAtMs = -Infinity;
   private clearSeconds = 0;
+  /** The video bitrate the link carried when it was last congested, kbps; null before any congestion. */
+  private ceilingKbps: number | null = null;
   /** The video bitrate this link asks for, kbps; null while it carries the configured one. */
   requestedKbps: number | null = null;
 
@@ -50,6 +58,7 @@ export class BitrateAdapter {
     if (congested) {
       this.clearSeconds = 0;
       if (sample.nowMs - this.lastLowerAtMs >= LOWER_HOLD_MS) {
+        this.ceilingKbps = Math.max(this.minKbps, Math.round(sample.sentKbps - this.audioKbps));
         const carried = Math.max(this.minKbps, Math.round((sample.sentKbps - this.audioKbps) * SHARE_OF_SENT));
         const next = Math.min(this.requestedKbps ?? this.maxKbps, carried);
         if (next < (this.requestedKbps ?? this.maxKbps)) {
@@ -58,9 +67,12 @@ export class BitrateAdapter {
         }
       }
     } else if (sample.queueMs < CLEAR_QUEUE_MS && this.requestedKbps !== null) {
-      if (++this.clearSeconds >= CLEAR_SECONDS_PER_STEP) {
+      this.clearSeconds++;
+      const atCeiling = this.ceilingKbps !== null && this.requestedKbps >= this.ceilingKbps;
+      if (atCeiling && this.clearSeconds >= CLEAR_SECONDS_TO_PROBE) this.ceilingKbps = Math.round(this.ceilingKbps! * STEP_UP);
+      if (this.clearSeconds >= (atCeiling ? CLEAR_SECONDS_TO_PROBE : CLEAR_SECONDS_PER_STEP)) {
         this.clearSeconds = 0;
-        const next = Math.round(this.requestedKbps * STEP_UP);
+        const next = Math.min(Math.round(this.requestedKbps * STEP_UP), this.ceilingKbps ?? Infinity);
         this.requestedKbps = next >= this.maxKbps ? null : next;
       }
     }

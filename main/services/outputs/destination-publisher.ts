@@ -95,6 +95,7 @@ export class DestinationPublisher implements ProgramOutput {
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private liveSinceMs: number | null = null;
   private flushedAtLastTick = 0;
+  /** Kbps flushed to the socket each second, newest last (the last 2 for stats, the last 5 for adaptation). */
   private readonly sentKbpsWindow: number[] = [];
   private running = false;
 
@@ -120,7 +121,7 @@ export class DestinationPublisher implements ProgramOutput {
     return {
       state: this.stateValue,
       reason: this.reason,
-      bitrateKbps: this.sentKbpsWindow.length ? this.sentKbpsWindow.reduce((a, b) => a + b, 0) / this.sentKbpsWindow.length : 0,
+      bitrateKbps: mean(this.sentKbpsWindow.slice(-2)),
       queueBytes: this.queueBytes + (this.client?.queuedBytes ?? 0),
       queueMs: Math.max(0, queueMs),
       framesDropped: this.framesDropped,
@@ -288,10 +289,11 @@ export class DestinationPublisher implements ProgramOutput {
     const sentKbps = client ? (Math.max(0, flushed - this.flushedAtLastTick) * 8) / 1000 : 0;
     this.flushedAtLastTick = flushed;
     this.sentKbpsWindow.push(sentKbps);
-    if (this.sentKbpsWindow.length > 2) this.sentKbpsWindow.shift();
+    if (this.sentKbpsWindow.length > 5) this.sentKbpsWindow.shift();
     if (this.stateValue === 'live' && this.options.adaptive) {
+      // Five seconds of throughput: the kernel's send buffer makes single seconds bursty.
       const changed = this.adapter.tick({
-        sentKbps,
+        sentKbps: mean(this.sentKbpsWindow),
         queueMs: this.status().queueMs,
         dropped: this.droppedSinceTick,
         nowMs: Date.now(),
@@ -391,6 +393,10 @@ export class DestinationPublisher implements ProgramOutput {
     this.reason = reason;
     this.options.onChange();
   }
+}
+
+function mean(values: readonly number[]): number {
+  return values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0;
 }
 
 /** A problem no retry fixes (no key, a bad URL). */

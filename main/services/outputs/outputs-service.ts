@@ -119,6 +119,8 @@ export class OutputsService implements Disposable {
   private readonly imageWaiters = new Map<number, (bytes: Uint8Array) => void>();
   private readonly imageSubscription: Disposable;
   private stateTimer: ReturnType<typeof setTimeout> | null = null;
+  /** While encoding: the figures (recording time and size, bitrates) go out once a second even when nothing else changes. */
+  private readonly ticker: ReturnType<typeof setInterval>;
   private disposed = false;
 
   constructor(options: OutputsServiceOptions) {
@@ -140,6 +142,10 @@ export class OutputsService implements Disposable {
       },
     });
     this.imageSubscription = options.media.handle(MediaKind.image, (frame) => this.onImage(frame.track, new Uint8Array(frame.payload)));
+    this.ticker = setInterval(() => {
+      if (this.encoderActive()) this.changed();
+    }, 1000);
+    this.ticker.unref?.();
     for (const file of this.files.recoverInterrupted()) {
       this.log.warn({ path: file.path }, 'a recording was cut short by the last shutdown; its fragmented MP4 plays up to its last second');
       options.files.fileFinished(file);
@@ -584,6 +590,7 @@ export class OutputsService implements Disposable {
     this.stopRecording();
     this.disposed = true;
     if (this.stateTimer) clearTimeout(this.stateTimer);
+    clearInterval(this.ticker);
     for (const id of [...this.publishers.keys()]) {
       const entry = this.publishers.get(id)!;
       this.dropPublisher(id);

@@ -33,7 +33,8 @@ export interface NginxRtmp {
 
 /** Starts nginx-rtmp on a free loopback port (or `port`); `bind` is the address it listens on. */
 export async function startNginxRtmp(options: { port?: number; bind?: string; spawnPrefix?: string[] } = {}): Promise<NginxRtmp> {
-  if (!nginxRtmpAvailable()) throw new Error(`nginx-rtmp is not installed (${NGINX_BINARY}, ${NGINX_RTMP_MODULE}); apt-get install nginx libnginx-mod-rtmp`);
+  if (!nginxRtmpAvailable())
+    throw new Error(`nginx-rtmp is not installed (${NGINX_BINARY}, ${NGINX_RTMP_MODULE}); apt-get install nginx libnginx-mod-rtmp`);
   const dir = mkdtempSync(join(tmpdir(), 'tally-nginx-'));
   const bind = options.bind ?? '127.0.0.1';
   const port = options.port ?? (await freePort());
@@ -61,7 +62,18 @@ rtmp {
     const command = [...prefix, NGINX_BINARY, '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')];
     child = spawn(command[0]!, command.slice(1), { stdio: 'ignore' });
     const started = child;
-    await waitFor(() => started.exitCode === null && (prefix.length > 0 || portAccepts(bind, port)), 15_000, `nginx-rtmp on ${bind}:${port}`);
+    const host = bind === '0.0.0.0' ? '127.0.0.1' : bind;
+    // In another namespace, ask from inside it whether the port accepts connections.
+    const accepts = () =>
+      prefix.length > 0
+        ? new Promise<boolean>((resolve) =>
+            spawn(prefix[0]!, [...prefix.slice(1), 'bash', '-c', `exec 3<>/dev/tcp/${host}/${port}`], { stdio: 'ignore' }).once(
+              'exit',
+              (code) => resolve(code === 0),
+            ),
+          )
+        : portAccepts(host, port);
+    await waitFor(async () => started.exitCode === null && (await accepts()), 15_000, `nginx-rtmp on ${bind}:${port}`);
   };
   const kill = async () => {
     const running = child;

@@ -18,9 +18,15 @@ export interface StudioProcess {
 }
 
 /** Starts `npm run studio:web` on a free loopback port with `dataDir`. */
-export async function startStudioProcess(dataDir: string, options: { env?: NodeJS.ProcessEnv; command?: string[] } = {}): Promise<StudioProcess> {
+export async function startStudioProcess(
+  dataDir: string,
+  options: { env?: NodeJS.ProcessEnv; command?: string[] } = {},
+): Promise<StudioProcess> {
   const args = ['scripts/studio-web.ts', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
-  const started: Started = await startNode(args, /^Studio: (http:\/\/\S+)$/, { env: { TALLY_LOG_LEVEL: 'info', ...options.env }, timeoutMs: 60_000 });
+  const started: Started = await startNode(args, /^Studio: (http:\/\/\S+)$/, {
+    env: { TALLY_LOG_LEVEL: 'info', ...options.env },
+    timeoutMs: 60_000,
+  });
   return {
     url: started.match[1]!,
     pid: started.child.pid!,
