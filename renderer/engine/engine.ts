@@ -130,6 +130,8 @@ export class StudioEngine implements Disposable {
   private readonly encoding: EncoderSession;
   private pacer: FramePacer;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Signalled when the GPU has finished the last frame the loop drew (null: none pending). */
+  private gpuFence: WebGLSync | null = null;
   private manualIndex = 0;
   private readonly renderTimes: number[] = [];
   private readonly renderedAt: number[] = [];
@@ -170,6 +172,7 @@ export class StudioEngine implements Disposable {
     this.disposables.push(
       this.context.onChange((lost) => {
         if (lost) {
+          this.gpuFence = null;
           this.stats.contextLosses++;
           this.filters.contextLost();
         }
@@ -334,10 +337,15 @@ export class StudioEngine implements Disposable {
     if (this.timer !== null || this.disposed) return;
     const tick = () => {
       const due = this.pacer.due(this.now());
-      if (due) {
+      if (due && this.gpuBehind()) {
+        // The GPU has not finished the last frame: drawing another would only queue work and
+        // starve the page (its animation frames, the encoder's readbacks). Skip, as render lag.
+        this.stats.framesSkippedRenderLag += due.skipped + 1;
+      } else if (due) {
         this.stats.framesSkippedRenderLag += due.skipped;
         try {
           this.renderFrame(due.index);
+          this.fenceFrame();
         } catch (error) {
           // One bad frame must not stop the loop; the error shows in stats until a frame succeeds.
           this.lastFrameError = error instanceof Error ? error.message : String(error);
@@ -346,6 +354,24 @@ export class StudioEngine implements Disposable {
       if (!this.disposed) this.timer = setTimeout(tick, this.pacer.delayMs(this.now()));
     };
     this.timer = setTimeout(tick, 0);
+  }
+
+  /** Whether the GPU is still busy with the last frame the loop drew (a non-blocking fence check). */
+  private gpuBehind(): boolean {
+    const fence = this.gpuFence;
+    if (!fence || this.context.lost) return false;
+    const gl = this.context.gl;
+    if (gl.clientWaitSync(fence, 0, 0) === gl.TIMEOUT_EXPIRED) return true;
+    gl.deleteSync(fence);
+    this.gpuFence = null;
+    return false;
+  }
+
+  private fenceFrame(): void {
+    if (this.context.lost || this.gpuFence) return;
+    const gl = this.context.gl;
+    this.gpuFence = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+    gl.flush();
   }
 
   /** Stops the frame loop. */
