@@ -4,6 +4,7 @@
  * ffprobe as the viewer. One encode feeds both; each destination starts, stops, fails and
  * reconnects on its own.
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,10 @@ import { startStudioProcess, type StudioProcess } from './support/studio-process
 
 const NGINX_STREAM = 'tally-e2e';
 const WRONG_KEY = 'not-the-key-0123456789';
+/** The origin replays the current GOP to a new viewer: a short analysis sees both tracks. */
+const LIVE_PROBE = { timeoutMs: 60_000, analyzeDurationUs: 1_000_000 };
+/** nginx-rtmp starts a new viewer's video at the next keyframe (every 2 s): analyse longer. */
+const NGINX_PROBE = { timeoutMs: 60_000, analyzeDurationUs: 4_000_000 };
 
 describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local origin and nginx-rtmp', () => {
   const data = tempDataDir();
@@ -50,7 +55,25 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     expect(viewerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\/studio$/);
     await expect.poll(() => stateOf('Local origin'), { timeout: 30_000 }).toMatch(/live/);
     await expect.poll(() => page.getByRole('button', { name: 'End Stream' }).count()).toBe(1);
-    expect(summary(await ffprobe(flvUrl(), { timeoutMs: 60_000 }))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    expect(summary(await ffprobe(flvUrl(), LIVE_PROBE))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+  });
+
+  it('when the AAC encoder (ffmpeg) dies, the page says so, it is restarted, and the stream goes on', async () => {
+    const aacChild = () =>
+      execFileSync('ps', ['--ppid', String(studio.pid), '-o', 'pid=,comm='])
+        .toString()
+        .split('\n')
+        .find((line) => line.includes('ffmpeg'));
+    const before = Number(aacChild()!.trim().split(/\s+/)[0]);
+    process.kill(before, 'SIGKILL');
+    await expect
+      .poll(() => page.getByRole('alert').allInnerTexts(), { timeout: 30_000 })
+      .toContainEqual(
+        expect.stringMatching(/^Audio: the audio encoder \(ffmpeg\) was killed \(SIGKILL\); restarting it \(video continues\)/),
+      );
+    await expect.poll(() => Number(aacChild()?.trim().split(/\s+/)[0] ?? before), { timeout: 30_000 }).not.toBe(before);
+    expect(await stateOf('Local origin')).toMatch(/live/);
+    expect(summary(await ffprobe(flvUrl(), LIVE_PROBE))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
   });
 
   it('streams the same encode to nginx-rtmp at the same time', async () => {
@@ -62,8 +85,8 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     await page.getByRole('button', { name: 'Start nginx' }).click();
     await expect.poll(() => stateOf('nginx'), { timeout: 30_000 }).toMatch(/^nginx .*live/);
     const [atNginx, atOrigin] = await Promise.all([
-      ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 60_000 }),
-      ffprobe(flvUrl(), { timeoutMs: 60_000 }),
+      ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, NGINX_PROBE),
+      ffprobe(flvUrl(), LIVE_PROBE),
     ]);
     expect(summary(atNginx)).toEqual({ video: 'h264 1280x720', audio: 'aac' });
     expect(summary(atOrigin)).toEqual({ video: 'h264 1280x720', audio: 'aac' });
@@ -77,7 +100,7 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     await expect
       .poll(
         () =>
-          ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 8000 }).then(
+          ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 8000, analyzeDurationUs: 1_000_000 }).then(
             () => 'playing',
             () => 'gone',
           ),
@@ -85,7 +108,7 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
       )
       .toBe('gone');
     expect(await stateOf('Local origin')).toMatch(/live/);
-    expect(summary(await ffprobe(flvUrl(), { timeoutMs: 60_000 }))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    expect(summary(await ffprobe(flvUrl(), LIVE_PROBE))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
   });
 
   it("a refused key shows failed with the server's reason, and the others carry on", async () => {
@@ -106,7 +129,7 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     await page.getByRole('button', { name: 'Start Wrong key' }).click();
     await expect.poll(() => stateOf('Wrong key'), { timeout: 30_000 }).toContain('failed (NetStream.Publish.BadName: Invalid stream key)');
     expect(await stateOf('Local origin')).toMatch(/live/);
-    expect(summary(await ffprobe(flvUrl(), { timeoutMs: 60_000 }))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    expect(summary(await ffprobe(flvUrl(), LIVE_PROBE))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
     await page.getByRole('button', { name: 'Remove Wrong key' }).click();
     await expect.poll(() => destination('Wrong key').count()).toBe(0);
   });
@@ -119,7 +142,7 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     expect(await stateOf('Local origin')).toMatch(/live/);
     await nginx.restart();
     await expect.poll(() => stateOf('nginx'), { timeout: 60_000 }).toMatch(/live .*1 reconnects/);
-    expect(summary(await ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, { timeoutMs: 60_000 }))).toEqual({
+    expect(summary(await ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, NGINX_PROBE))).toEqual({
       video: 'h264 1280x720',
       audio: 'aac',
     });
