@@ -15,15 +15,36 @@ export interface MediaPeer {
 
 export type MediaHandler = (frame: MediaFrame, from: MediaPeer) => void;
 
+/** How often the host tells a renderer how many bytes it has taken in. */
+const ACK_INTERVAL_MS = 50;
+
 export class MediaHub {
   private readonly handlers = new Map<MediaKind, MediaHandler>();
   /** Payload bytes taken in per peer, acknowledged back so the renderer knows how far behind the host is. */
-  private readonly received = new WeakMap<MediaPeer, number>();
+  private readonly received = new WeakMap<MediaPeer, { total: number; timer: ReturnType<typeof setTimeout> | null }>();
   private readonly log: Logger;
 
   constructor(log: Logger) {
     this.log = log;
     this.handle(MediaKind.loopback, (frame, from) => from.send(frame));
+  }
+
+  /**
+   * Counts what a peer sent and acknowledges it at most every `ACK_INTERVAL_MS` (one small
+   * message, not one per frame): the count goes out after the frames were handled, so it is
+   * what the host has really taken in.
+   */
+  private acknowledge(from: MediaPeer, bytes: number): void {
+    let state = this.received.get(from);
+    if (!state) this.received.set(from, (state = { total: 0, timer: null }));
+    state.total += bytes;
+    if (state.timer) return;
+    const counted = state;
+    counted.timer = setTimeout(() => {
+      counted.timer = null;
+      from.send(ackFrame(counted.total));
+    }, ACK_INTERVAL_MS);
+    counted.timer.unref?.();
   }
 
   /** Routes every frame of `kind` to `handler` until disposed. One handler per kind. */
@@ -35,12 +56,7 @@ export class MediaHub {
 
   /** Called by transports for every frame that passed validation. */
   receive(frame: MediaFrame, from: MediaPeer): void {
-    if (frame.kind !== MediaKind.loopback) {
-      const total = (this.received.get(from) ?? 0) + frame.payload.byteLength;
-      this.received.set(from, total);
-      // Acked once handled (below runs synchronously), so the count is what the host has really taken in.
-      queueMicrotask(() => from.send(ackFrame(total)));
-    }
+    if (frame.kind !== MediaKind.loopback) this.acknowledge(from, frame.payload.byteLength);
     const handler = this.handlers.get(frame.kind);
     if (!handler) {
       this.log.debug({ kind: frame.kind }, 'media frame with no handler dropped');

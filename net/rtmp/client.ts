@@ -329,6 +329,15 @@ export class RtmpClient {
     return this.socket.bytesWritten - this.socket.writableLength;
   }
 
+  /** Holds writes until `uncork` (Node's writable cork): many messages, one system call. */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
   /** Calls `listener` each time the socket's buffer has drained. */
   onDrain(listener: () => void): void {
     this.socket.on('drain', listener);

@@ -167,7 +167,7 @@ describe.skipIf(!available.ok || !nginxRtmpAvailable())('a 4 Mbit/s stream over 
         'the viewer of ffmpeg',
       );
       const feeder = lastJsonLine<FeederFigures>(
-        node(studioSide!.ns, 'studio-feeder.ts', studioUrl, dir, String(SECONDS), serverUrl, 'tally'),
+        node(studioSide!.ns, 'studio-feeder-cli.ts', studioUrl, dir, String(SECONDS), serverUrl, 'tally'),
         'the studio feeder',
       );
       const ffmpeg = network.spawnIn(

@@ -1,29 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { aacAudioTagBody, encodeFlvTag, flvFileHeader, FlvTagType } from '../../../common/media/flv.ts';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../server/log.ts';
 import { until } from '../../../server/testing.ts';
 import { AacEncoder, type AacEncoderState, type AacFrame } from './aac-encoder.ts';
 
 const BLOCK = 960;
-
-/** Rebuilds ADTS around raw AAC-LC 48 kHz stereo frames, for ffmpeg to decode. */
-function adts(frames: readonly AacFrame[]): Buffer {
-  return Buffer.concat(
-    frames.map((frame) => {
-      const length = frame.data.length + 7;
-      const header = Buffer.from([
-        0xff,
-        0xf1,
-        (1 << 6) | (3 << 2),
-        (2 << 6) | (length >> 11),
-        (length >> 3) & 0xff,
-        ((length & 7) << 5) | 0x1f,
-        0xfc,
-      ]);
-      return Buffer.concat([header, Buffer.from(frame.data)]);
-    }),
-  );
-}
 
 function encoder(ffmpegPath = 'ffmpeg') {
   const frames: AacFrame[] = [];
@@ -53,7 +35,7 @@ async function pushPcm(aac: AacEncoder, startUs: number, blocks: number, clickAt
 }
 
 describe('AAC from an ffmpeg child', () => {
-  it('stamps each frame on the program clock so that what decodes lines up with the PCM to the sample', async () => {
+  it('stamps each frame on the program clock so that what a viewer decodes lines up with the PCM within a millisecond', async () => {
     const { aac, frames } = encoder();
     aac.start();
     const startUs = 10_000_000;
@@ -64,13 +46,23 @@ describe('AAC from an ffmpeg child', () => {
     // Contiguous, 1024 samples apart.
     for (let i = 1; i < frames.length; i++)
       expect(frames[i]!.timestampUs - frames[i - 1]!.timestampUs).toBeCloseTo((1024 * 1e6) / 48_000, 3);
-    const decoded = execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'aac', '-i', 'pipe:0', '-f', 'f32le', '-ac', '2', 'pipe:1'], {
-      input: adts(frames),
-    });
-    const pcm = new Float32Array(decoded.buffer, decoded.byteOffset, decoded.length / 4);
-    let found = -1;
-    for (let i = 0; i < pcm.length / 2 && found < 0; i++) if (Math.abs(pcm[2 * i]!) > 0.3) found = i;
-    const heardAtUs = frames[0]!.timestampUs + (found * 1e6) / 48_000;
+    // What a viewer hears: the frames in FLV (as RTMP carries them), joined mid-stream as a
+    // destination that starts on a keyframe, decoded by ffmpeg; the click's onset on the FLV timeline.
+    const joined = frames.slice(10);
+    const flv = Buffer.concat([
+      flvFileHeader({ audio: true, video: false }),
+      encodeFlvTag(FlvTagType.audio, 0, aacAudioTagBody(0, joined[0]!.config)),
+      ...joined.map((frame) =>
+        encodeFlvTag(FlvTagType.audio, Math.round((frame.timestampUs - startUs) / 1000), aacAudioTagBody(1, frame.data)),
+      ),
+    ]);
+    const detected = spawnSync(
+      'ffmpeg',
+      ['-hide_banner', '-copyts', '-f', 'flv', '-i', 'pipe:0', '-af', 'silencedetect=noise=-30dB:duration=0.05', '-f', 'null', '-'],
+      { input: flv },
+    );
+    const onsetSec = Number(/silence_end: ([\d.]+)/.exec(detected.stderr.toString())?.[1]);
+    const heardAtUs = startUs + onsetSec * 1e6;
     const playedAtUs = startUs + (click * 1e6) / 48_000;
     expect(Math.abs(heardAtUs - playedAtUs)).toBeLessThan(1000);
   });

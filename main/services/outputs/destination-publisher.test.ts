@@ -133,6 +133,8 @@ function fakeClient() {
     },
     bytesFlushed: 0,
     onDrain: (listener: () => void) => (state.drain = listener),
+    cork() {},
+    uncork() {},
     onClose: null,
     close: async () => {},
     destroy() {},

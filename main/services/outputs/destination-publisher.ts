@@ -98,6 +98,7 @@ export class DestinationPublisher implements ProgramOutput {
   /** Kbps flushed to the socket each second, newest last (the last 2 for stats, the last 5 for adaptation). */
   private readonly sentKbpsWindow: number[] = [];
   private running = false;
+  private corked = false;
 
   constructor(options: DestinationPublisherOptions) {
     this.id = options.id;
@@ -237,6 +238,15 @@ export class DestinationPublisher implements ProgramOutput {
   private pump(): void {
     const client = this.client;
     if (!client || this.stateValue !== 'live') return;
+    // Packets handed over in one turn (video with the audio interleaved before it) go out in one write.
+    if (!this.corked) {
+      this.corked = true;
+      client.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        client.uncork();
+      });
+    }
     while (this.queueHead < this.queue.length && client.queuedBytes < SOCKET_HIGH_WATER_BYTES) {
       const item = this.queue[this.queueHead++]!;
       this.queueBytes -= item.body.length;

@@ -50,7 +50,10 @@ export interface Probe {
 }
 
 /** Runs ffprobe on a URL or file, reading `packets` packets when asked. */
-export async function ffprobe(input: string, options: { packets?: number; timeoutMs?: number; analyzeDurationUs?: number } = {}): Promise<Probe> {
+export async function ffprobe(
+  input: string,
+  options: { packets?: number; timeoutMs?: number; analyzeDurationUs?: number } = {},
+): Promise<Probe> {
   const args = ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,sample_rate', '-of', 'json'];
   // A live stream's sequence headers come first: a short analysis finds both tracks without waiting for 5 s of media.
   if (options.analyzeDurationUs) args.push('-analyzeduration', String(options.analyzeDurationUs));
