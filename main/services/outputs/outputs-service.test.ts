@@ -75,7 +75,7 @@ function studio(running: Running, done: () => boolean): Promise<void> {
 async function probeLive(url: string): Promise<string[]> {
   const { stdout } = await execFileAsync(
     'ffprobe',
-    ['-v', 'error', '-rw_timeout', '10000000', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', url],
+    ['-v', 'error', '-rw_timeout', '10000000', '-analyzeduration', '2000000', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', url],
     {
       timeout: 30_000,
     },
@@ -185,7 +185,7 @@ describe('the outputs service with the embedded origin', () => {
     expect(running.service.listFiles().map((f) => f.kind)).toEqual(['screenshot', 'recording']);
   });
 
-  it('without ffmpeg, streams video alone and says why there is no audio', async () => {
+  it('without ffmpeg, streams video alone and says why there is no audio', { timeout: 60_000 }, async () => {
     const running = start(dataDir(), { found: false, error: 'ffmpeg was not found. Install it' });
     const state = await running.service.goLive();
     let done = false;
