@@ -44,47 +44,17 @@ function ffmpeg(args: string[]): void {
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: 'inherit', timeout: 600_000 });
 }
 
-/** 10 s of 720p30 at 4.5 Mbit/s (keyframe every 2 s) with 160 kbit/s AAC: the program every peer sends. */
+/** x264 with a keyframe every 2 s at 30 fps and no B-frames (what the studio's encoder sends). */
+const X264_2S_GOP = '-c:v libx264 -preset veryfast -g 60 -keyint_min 60 -sc_threshold 0 -bf 0 -pix_fmt yuv420p'.split(' ');
+
+/** 10 s of 720p30 at 4.5 Mbit/s with 160 kbit/s AAC: the program every peer sends. */
 function programClip(): string {
   const path = join(cache, 'program-720p-4500k.flv');
   if (!existsSync(path))
     ffmpeg([
-      ...['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '10'],
-      ...[
-        '-vf',
-        'noise=alls=12:allf=t',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'veryfast',
-        '-g',
-        '60',
-        '-keyint_min',
-        '60',
-        '-sc_threshold',
-        '0',
-        '-bf',
-        '0',
-      ],
-      ...[
-        '-b:v',
-        '4500k',
-        '-maxrate',
-        '4500k',
-        '-bufsize',
-        '4500k',
-        '-pix_fmt',
-        'yuv420p',
-        '-c:a',
-        'aac',
-        '-b:a',
-        '160k',
-        '-ac',
-        '2',
-        '-f',
-        'flv',
-        path,
-      ],
+      ...'-f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 -t 10'.split(' '),
+      ...['-vf', 'noise=alls=12:allf=t', ...X264_2S_GOP, ...'-b:v 4500k -maxrate 4500k -bufsize 4500k'.split(' ')],
+      ...['-c:a', 'aac', '-b:a', '160k', '-ac', '2', '-f', 'flv', path],
     ]);
   return path;
 }
@@ -96,25 +66,7 @@ function flashClip(): string {
     ffmpeg([
       ...['-f', 'lavfi', '-i', "color=black:size=1280x720:rate=30,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='eq(mod(n,30),0)'"],
       ...['-f', 'lavfi', '-i', "aevalsrc='if(lt(mod(t,1),0.03),0.8*sin(2*PI*1000*t),0)':s=48000:c=stereo", '-t', '10'],
-      ...[
-        '-c:v',
-        'libx264',
-        '-preset',
-        'veryfast',
-        '-g',
-        '60',
-        '-keyint_min',
-        '60',
-        '-sc_threshold',
-        '0',
-        '-bf',
-        '0',
-        '-b:v',
-        '1000k',
-        '-pix_fmt',
-        'yuv420p',
-      ],
-      ...['-c:a', 'aac', '-b:a', '160k', '-f', 'flv', path],
+      ...[...X264_2S_GOP, '-b:v', '1000k', '-c:a', 'aac', '-b:a', '160k', '-f', 'flv', path],
     ]);
   return path;
 }
@@ -135,6 +87,11 @@ function marked(accessUnit: Uint8Array): Uint8Array {
   body.set([0x27, 1, 0, 0, 0]);
   body.set(accessUnit, 5);
   return withMarker(body, wallClockUs()).subarray(5);
+}
+
+/** ffmpeg reading a clip at real-time pace, in a loop, with `output` arguments. */
+function loopToRtmp(clip: string, output: string[]): ChildProcess {
+  return spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip, ...output], { stdio: 'ignore' });
 }
 
 // ---- figures ----------------------------------------------------------------------------------
@@ -171,7 +128,7 @@ function latencyViewer(url: string): { samplesMs: number[]; stop(): void } {
     const sent = readMarker(payload);
     if (sent !== null) samplesMs.push((wallClockUs() - sent) / 1000);
   });
-  return { samplesMs, stop: viewer.stop };
+  return { samplesMs, stop: () => viewer.stop() };
 }
 
 /** CPU of a process (and its children, optionally) as a percentage of one core over `seconds`. */
@@ -231,7 +188,7 @@ async function measureLatency(video: Rendition): Promise<void> {
     return viewer.samplesMs;
   });
   const origin = await startServer('tally');
-  let peer: number[] = [];
+  let peer: number[];
   try {
     const publisher = fork(join(import.meta.dirname, 'origin', 'publisher.ts'), [programClip(), origin.publishUrl], { stdio: 'ignore' });
     await new Promise((resolve) => publisher.once('message', resolve));
@@ -292,27 +249,7 @@ async function measureCpu(video: Rendition, nginx: NginxRtmp): Promise<void> {
   const ffmpegCpu: number[] = [];
   for (const count of counts) {
     const outputs = Array.from({ length: count }, (_, i) => `[f=flv:onfail=ignore]${nginx.serverUrl}/ffmpeg-${count}-${i}`).join('|');
-    const child: ChildProcess = spawn(
-      'ffmpeg',
-      [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-re',
-        '-stream_loop',
-        '-1',
-        '-i',
-        programClip(),
-        '-map',
-        '0',
-        '-c',
-        'copy',
-        '-f',
-        'tee',
-        outputs,
-      ],
-      { stdio: 'ignore' },
-    );
+    const child = loopToRtmp(programClip(), ['-map', '0', '-c', 'copy', '-f', 'tee', outputs]);
     await new Promise((resolve) => setTimeout(resolve, WARMUP_SECONDS * 1000));
     ffmpegCpu.push(await cpuPercent(() => [child.pid!], SECONDS));
     child.kill('SIGINT');
@@ -422,29 +359,7 @@ async function measureSync(flash: Rendition): Promise<void> {
   const peerFile = join(scratch, 'ffmpeg-av.flv');
   const origin: RunningServer = await startServer('tally');
   try {
-    const peerPublisher = spawn(
-      'ffmpeg',
-      [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-re',
-        '-stream_loop',
-        '-1',
-        '-i',
-        flashClip(),
-        '-c',
-        'copy',
-        '-t',
-        String(AV_SECONDS + 5),
-        '-f',
-        'flv',
-        origin.publishUrl,
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    const peerPublisher = loopToRtmp(flashClip(), ['-c', 'copy', '-t', String(AV_SECONDS + 5), '-f', 'flv', origin.publishUrl]);
     await withStudio(async (_studio, connection) => {
       const state = await connection.call<OutputsState>('outputs.goLive');
       const feeding = feedRenditions(connection, [flash], { seconds: AV_SECONDS + 3, pcm: beepPcm });

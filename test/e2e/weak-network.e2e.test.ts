@@ -39,56 +39,16 @@ interface FeederFigures {
 
 /** Pre-encodes the renditions: 640x360 noise (hard to compress), CBR with filler so each hits its bitrate, keyframe every 2 s. */
 function encodeRenditions(dir: string): void {
-  for (const kbps of RENDITIONS_KBPS)
+  const source = '-f lavfi -i testsrc2=size=640x360:rate=30 -vf noise=alls=25:allf=t+u -t 6 -an'.split(' ');
+  const x264 = '-c:v libx264 -preset ultrafast -tune zerolatency -g 60 -keyint_min 60 -sc_threshold 0 -pix_fmt yuv420p'.split(' ');
+  for (const kbps of RENDITIONS_KBPS) {
+    const cbr = ['-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`, '-x264-params', 'nal-hrd=cbr'];
     execFileSync(
       'ffmpeg',
-      [
-        ...[
-          '-hide_banner',
-          '-loglevel',
-          'error',
-          '-f',
-          'lavfi',
-          '-i',
-          'testsrc2=size=640x360:rate=30',
-          '-vf',
-          'noise=alls=25:allf=t+u',
-          '-t',
-          '6',
-          '-an',
-        ],
-        ...[
-          '-c:v',
-          'libx264',
-          '-preset',
-          'ultrafast',
-          '-tune',
-          'zerolatency',
-          '-g',
-          '60',
-          '-keyint_min',
-          '60',
-          '-sc_threshold',
-          '0',
-          '-pix_fmt',
-          'yuv420p',
-        ],
-        ...[
-          '-b:v',
-          `${kbps}k`,
-          '-maxrate',
-          `${kbps}k`,
-          '-bufsize',
-          `${kbps}k`,
-          '-x264-params',
-          'nal-hrd=cbr',
-          '-f',
-          'flv',
-          join(dir, `video-${kbps}.flv`),
-        ],
-      ],
+      ['-hide_banner', '-loglevel', 'error', ...source, ...x264, ...cbr, '-f', 'flv', join(dir, `video-${kbps}.flv`)],
       { timeout: 120_000 },
     );
+  }
 }
 
 /** Resolves with the last JSON line a child prints. */

@@ -100,16 +100,20 @@ describe('RTMPS (TLS, verification on)', () => {
     client.destroy();
   });
 
-  it('a destination on an rtmps:// server it cannot verify fails with the certificate error and does not retry', async () => {
-    const destination = new DestinationPublisher({
+  /** A destination publishing to the venue's rtmps:// server, trusting `ca` or only the system's authorities. */
+  const venueDestination = (ca: string | null) =>
+    new DestinationPublisher({
       id: 'dst-venue',
-      target: { serverUrl: rtmpsUrl, streamKey: TEST_KEY, caPem: null },
+      target: { serverUrl: rtmpsUrl, streamKey: TEST_KEY, caPem: ca },
       log: silentLogger,
       adaptive: false,
       videoKbps: 600,
       audioKbps: 128,
       onChange() {},
     });
+
+  it('a destination on an rtmps:// server it cannot verify fails with the certificate error and does not retry', async () => {
+    const destination = venueDestination(null);
     destination.start(encodeTestProgram({ seconds: 1 }).config);
     await until(() => destination.state === 'failed', 10_000, 'failed');
     expect(destination.status().reason).toMatch(/unable to verify the first certificate/);
@@ -117,15 +121,7 @@ describe('RTMPS (TLS, verification on)', () => {
   });
 
   it('the same destination with the venue CA goes live', async () => {
-    const destination = new DestinationPublisher({
-      id: 'dst-venue',
-      target: { serverUrl: rtmpsUrl, streamKey: TEST_KEY, caPem },
-      log: silentLogger,
-      adaptive: false,
-      videoKbps: 600,
-      audioKbps: 128,
-      onChange() {},
-    });
+    const destination = venueDestination(caPem);
     destination.start(encodeTestProgram({ seconds: 1 }).config);
     await until(() => destination.state === 'live', 10_000, 'live');
     await destination.stop();
