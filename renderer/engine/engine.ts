@@ -299,10 +299,6 @@ export class StudioEngine implements Disposable {
     this.encoding.setBitrate(bitrateKbps);
   }
 
-  /** Whether the engine is encoding. */
-  get encodingActive(): boolean {
-    return this.encoding.active;
-  }
 
   /** The program as RGBA pixels, top row first, rendered now at full output resolution. */
   readProgram(): { width: number; height: number; data: Uint8Array } {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { until } from '../../../server/testing.ts';
 import { MediaHub } from '../media-hub.ts';
 import { Store } from '../store.ts';
 import { OutputsService } from './outputs-service.ts';
+import { lanAddress } from './local-origin.ts';
 import { fileKeyCipher } from './secret-box.ts';
 import { encodeTestProgram, playAsStudio, probe } from './testing.ts';
 
@@ -75,7 +76,19 @@ function studio(running: Running, done: () => boolean): Promise<void> {
 async function probeLive(url: string): Promise<string[]> {
   const { stdout } = await execFileAsync(
     'ffprobe',
-    ['-v', 'error', '-rw_timeout', '10000000', '-analyzeduration', '2000000', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', url],
+    [
+      '-v',
+      'error',
+      '-rw_timeout',
+      '10000000',
+      '-analyzeduration',
+      '2000000',
+      '-show_entries',
+      'stream=codec_name,width,height',
+      '-of',
+      'csv=p=0',
+      url,
+    ],
     {
       timeout: 30_000,
     },
@@ -219,5 +232,31 @@ describe('the outputs service with the embedded origin', () => {
     expect(second.files).toEqual([expect.objectContaining({ path, status: 'interrupted', kind: 'recording' }) as unknown]);
     expect(second.files[0]!.sizeBytes).toBeGreaterThan(10_000);
     expect(probe(path).streams.map((s) => s.codec_name)).toContain('h264');
+  });
+
+  it('keeps recordings in the folder the user chooses (absolute, created when missing)', () => {
+    const dir = dataDir();
+    const running = start(dir);
+    expect(() => running.service.setRecordingFolder('relative/folder')).toThrow(/absolute/);
+    const chosen = join(dir, 'chosen', 'Shows');
+    expect(running.service.setRecordingFolder(chosen).folder).toBe(chosen);
+    expect(existsSync(chosen)).toBe(true);
+    expect(running.service.startRecording().path!.startsWith(chosen)).toBe(true);
+    running.service.stopRecording();
+  });
+});
+
+describe('the local origin on the LAN', () => {
+  it('shows viewers the first non-internal IPv4 address', () => {
+    expect(
+      lanAddress({
+        lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true, netmask: '255.0.0.0', mac: '', cidr: null }],
+        eth0: [
+          { address: 'fe80::1', family: 'IPv6', internal: false, netmask: '', mac: '', cidr: null, scopeid: 2 },
+          { address: '192.168.1.20', family: 'IPv4', internal: false, netmask: '255.255.255.0', mac: '', cidr: null },
+        ],
+      }),
+    ).toBe('192.168.1.20');
+    expect(lanAddress({})).toBeNull();
   });
 });
