@@ -299,7 +299,6 @@ export class StudioEngine implements Disposable {
     this.encoding.setBitrate(bitrateKbps);
   }
 
-
   /** The program as RGBA pixels, top row first, rendered now at full output resolution. */
   readProgram(): { width: number; height: number; data: Uint8Array } {
     const gl = this.context.gl;

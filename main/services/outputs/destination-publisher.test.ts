@@ -16,7 +16,19 @@ const program = encodeTestProgram({ seconds: 4, gop: 30 });
 async function probeLive(url: string): Promise<string[]> {
   const { stdout } = await execFileAsync(
     'ffprobe',
-    ['-v', 'error', '-rw_timeout', '10000000', '-analyzeduration', '2000000', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', url],
+    [
+      '-v',
+      'error',
+      '-rw_timeout',
+      '10000000',
+      '-analyzeduration',
+      '2000000',
+      '-show_entries',
+      'stream=codec_name,width,height',
+      '-of',
+      'csv=p=0',
+      url,
+    ],
     { timeout: 30_000 },
   );
   return stdout.trim().split('\n').sort();

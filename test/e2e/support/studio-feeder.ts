@@ -159,7 +159,10 @@ export async function feedRenditions(connection: StudioConnection, renditions: r
     connection.sendVideo(options.mark ? options.mark(frame.data) : frame.data, frame.keyframe, atUs, TRACK);
     if (++frameIndex >= current.frames.length) {
       frameIndex = 0;
-      loopOffsetMs += current.frames[current.frames.length - 1]!.timestampMs + 1000 / 30;
+      // n frames at the clip's whole frame rate (FLV's rounded milliseconds would drift each loop).
+      const frames = current.frames;
+      const fps = Math.round(((frames.length - 1) * 1000) / frames[frames.length - 1]!.timestampMs);
+      loopOffsetMs += (frames.length * 1000) / fps;
     }
     const elapsed = performance.now() - started;
     if (elapsed >= nextSecond) {
