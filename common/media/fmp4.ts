@@ -142,11 +142,12 @@ export function writeTrak(b: BoxWriter, track: Fmp4Track, progressive?: Progress
         });
       });
     b.box('mdia', () => {
-      b.fullBox('mdhd', 0, 0, () => {
-        w.u32(0)
-          .u32(0)
-          .u32(track.timescale)
-          .u32(progressive?.mediaDurationTicks ?? 0);
+      // Version 1 (64-bit times) only when the duration needs it: 90 kHz passes 32 bits after 13 hours.
+      const mediaDuration = progressive?.mediaDurationTicks ?? 0;
+      const wide = mediaDuration > 0xffffffff;
+      b.fullBox('mdhd', wide ? 1 : 0, 0, () => {
+        if (wide) w.u64(0).u64(0).u32(track.timescale).u64(mediaDuration);
+        else w.u32(0).u32(0).u32(track.timescale).u32(mediaDuration);
         w.u16(0x55c4).u16(0); // language "und" (ISO 639-2/T packed), pre_defined
       });
       b.fullBox('hdlr', 0, 0, () => {
