@@ -29,6 +29,7 @@ Usage: npm run origin -- [options]
   --hls-segment-ms N       HLS target segment duration (default 2000)
   --no-hls                 no HLS output
   --shutdown-grace-ms N    how long ended HLS playlists stay served on shutdown (default 2000)
+  --updates-dir DIR        serve Tally update feeds (latest/, beta/, alpha/ from npm run release) at /updates/
   --log-level LEVEL        debug, info, warn, error (default info, or $TALLY_LOG_LEVEL)
 `;
 
@@ -64,6 +65,7 @@ export function parseOriginArgs(
       'hls-segment-ms': { type: 'string' },
       'no-hls': { type: 'boolean' },
       'shutdown-grace-ms': { type: 'string' },
+      'updates-dir': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -79,6 +81,7 @@ export function parseOriginArgs(
     ...(values['http-port'] ? { httpPort: int(values['http-port'], 'http-port') } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values['shutdown-grace-ms'] ? { shutdownGraceMs: int(values['shutdown-grace-ms'], 'shutdown-grace-ms') } : {}),
+    ...(values['updates-dir'] ? { updatesDir: resolve(values['updates-dir']) } : {}),
     streams,
     hls: {
       ...(values['no-hls'] ? { enabled: false } : {}),

@@ -4,6 +4,7 @@
  * process-global state (no signal handlers, no default registries, no env reads), so the
  * studio can embed it and two origins can share a process. `cli.ts` is the command-line face.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdminAuth, StreamAccess, type StreamCredentials } from './auth/stream-access.ts';
 import { Webhooks, type WebhookOptions } from './auth/webhooks.ts';
 import { createOriginMetrics } from './api/metrics.ts';
@@ -21,6 +22,7 @@ import { LiveStream } from './stream/live-stream.ts';
 import { DEFAULT_BACKPRESSURE } from './stream/reader-gate.ts';
 import { StreamHub } from './stream/stream-hub.ts';
 import { OriginStore } from './store/origin-store.ts';
+import { createUpdateFeed } from './updates/update-feed.ts';
 
 /** Everything `startOrigin` accepts. Only `dataDir` is required. */
 export interface OriginOptions {
@@ -51,6 +53,8 @@ export interface OriginOptions {
   log?: Logger;
   /** Shown in webhook user agents. */
   version?: string;
+  /** A folder of update feeds (`latest/`, `beta/`, `alpha/` as `npm run release` writes them) served at `/updates/`. */
+  updatesDir?: string;
 }
 
 /** A running origin. */
@@ -207,6 +211,7 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
     const loopbackOnly = host === '127.0.0.1' || host === '::1' || host === 'localhost';
     let draining = false;
     let flvSessions = 0;
+    const updateFeed = options.updatesDir ? createUpdateFeed(options.updatesDir, log.child({ service: 'updates' })) : undefined;
     const http = new OriginHttpServer(
       {
         health: () => (draining ? { status: 503, body: { status: 'draining' } } : { status: 200, body: { status: 'ok' } }),
@@ -237,6 +242,9 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
           return true;
         },
         playerAsset: (file, response) => servePlayerAsset(file, response),
+        ...(updateFeed
+          ? { updates: (path: string, request: IncomingMessage, response: ServerResponse) => updateFeed.serve(path, request, response) }
+          : {}),
       },
       log,
     );

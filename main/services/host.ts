@@ -10,18 +10,15 @@ import { hostContract, type AppInfo, type FfmpegInfo, type HostContract, type Sc
 import { HostEventBus, HostRouter } from '../../common/host/router.ts';
 import { resolveFfmpeg, type ResolveFfmpegOptions } from '../../native/ffmpeg.ts';
 import { sampleHostStats } from './host-stats.ts';
+import { Library, type LibraryOptions } from './library/library.ts';
+import { webLibraryShell, type LibraryShell } from './library/shell.ts';
 import type { Logger } from './logger.ts';
 import { MediaHub } from './media-hub.ts';
-import {
-  createOutputs,
-  fileKeyCipher,
-  sceneInfoFrom,
-  type OutputFileListener,
-  type OutputsService,
-  type SecretCipher,
-} from './outputs/index.ts';
+import { addMadeFilesTo, createOutputs, fileKeyCipher, sceneInfoFrom, type OutputsService, type SecretCipher } from './outputs/index.ts';
 import { SceneStore } from './scene-store.ts';
+import { ScreenChoiceBroker } from './screen-choice.ts';
 import { Store, type Migration } from './store.ts';
+import { UpdatesService, type UpdateController } from './updates/update-service.ts';
 
 /** Lists capturable screens and windows; Electron supplies desktopCapturer, the web host has none. */
 export interface ScreenSourceProvider {
@@ -44,8 +41,12 @@ export interface HostOptions {
   secrets?: SecretCipher;
   /** Where recordings go until the user chooses (Electron: `~/Videos/Tally`); default `Recordings` in the data directory. */
   recordingsDir?: string;
-  /** Also hears every finished recording and screenshot (the content library). */
-  outputFiles?: OutputFileListener;
+  /** The desktop app's updater; without one, `updates` answers that updates come with the installed app. */
+  updates?: UpdateController;
+  /** The library's trash, reveal and file dialog: Electron's shell, or by default the web host's own (a trash folder, no dialog). */
+  libraryShell?: LibraryShell;
+  /** Watched folders' write-finish detection (tests shorten it). */
+  libraryWatch?: LibraryOptions['watch'];
 }
 
 /** A running host: what transports mount, and one `dispose()` for all of it. */
@@ -57,6 +58,10 @@ export interface Host extends Disposable {
   readonly outputs: OutputsService;
   /** Finalises a recording, ends streams and stops the local origin, then disposes everything. */
   shutdown(): Promise<void>;
+  /** Asks the studio's picker which screen or window a getDisplayMedia() call may share. */
+  readonly screenChoice: ScreenChoiceBroker;
+  /** The content library; `library.addMade()` is how recordings and screenshots join it. */
+  readonly library: Library;
 }
 
 export async function startHost(options: HostOptions): Promise<Host> {
@@ -66,6 +71,33 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const events = new HostEventBus(hostContract);
   const media = new MediaHub(log.child({ service: 'media' }));
   const scenes = new SceneStore(store);
+  const screenChoice = new ScreenChoiceBroker({ announce: (request) => events.emit('capture', 'onDidRequestScreenChoice', request) });
+  const updates = new UpdatesService({
+    store,
+    version: options.version,
+    ...(options.updates ? { controller: options.updates } : {}),
+    onState: (state) => events.emit('updates', 'onDidChangeState', state),
+  });
+  const ffprobe = await findFfmpeg({ ...options.ffmpeg, tool: 'ffprobe' }, log);
+  const library = new Library({
+    db: store.db,
+    dataDir: options.dataDir,
+    tools: () => {
+      if (!ffmpeg.found) throw new Error(`the library needs ffmpeg: ${ffmpeg.error}`);
+      if (!ffprobe.found) throw new Error(`the library needs ffprobe: ${ffprobe.error}`);
+      return { ffmpeg: ffmpeg.path, ffprobe: ffprobe.path };
+    },
+    shell: options.libraryShell ?? webLibraryShell(options.dataDir),
+    events: {
+      itemsChanged: (change) => events.emit('library', 'onDidChangeItems', change),
+      jobUpdated: (job) => events.emit('library', 'onDidUpdateJob', job),
+    },
+    log: log.child({ service: 'library' }),
+    ...(options.libraryWatch ? { watch: options.libraryWatch } : {}),
+  });
+  // The library resumes its queue before outputs announce a recording cut short by the last shutdown.
+  library.start();
+  const madeFiles = addMadeFilesTo(library, log.child({ service: 'outputs' }));
   const outputs = createOutputs({
     store,
     cipher: options.secrets ?? fileKeyCipher(options.dataDir),
@@ -78,7 +110,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     files: {
       fileFinished(file) {
         events.emit('recording', 'onDidSaveFile', file);
-        options.outputFiles?.fileFinished(file);
+        madeFiles.fileFinished(file);
       },
     },
     onStateChange: (state) => events.emit('outputs', 'onDidChangeState', state),
@@ -114,9 +146,18 @@ export async function startHost(options: HostOptions): Promise<Host> {
       },
       capture: {
         listScreenSources: async () => (options.screenSources ? options.screenSources.list() : []),
+        answerScreenChoice: async (requestId, sourceId) => screenChoice.answer(requestId, sourceId),
       },
       outputs: outputs.outputs,
       recording: outputs.recording,
+      updates: {
+        getChannel: async () => updates.channel(),
+        setChannel: async (channel) => updates.setChannel(channel),
+        check: async () => updates.check(),
+        getState: async () => updates.state(),
+        installAndRestart: async () => updates.installAndRestart(),
+      },
+      library: library.service,
     },
     (channel, error) => log.error({ channel, err: error }, 'host call failed'),
   );
@@ -126,6 +167,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const dispose = () => {
     outputs.service.dispose();
     stats.dispose();
+    screenChoice.dispose();
+    updates.dispose();
+    void library.dispose();
     store.dispose();
   };
   return {
@@ -134,8 +178,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
     media,
     store,
     outputs: outputs.service,
+    screenChoice,
+    library,
     async shutdown() {
       await outputs.service.shutdown().catch((error: unknown) => log.error({ err: error }, 'outputs did not stop cleanly'));
+      await madeFiles.settled();
       dispose();
     },
     dispose,
@@ -145,11 +192,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
 async function findFfmpeg(options: ResolveFfmpegOptions | undefined, log: Logger): Promise<FfmpegInfo> {
   try {
     const found = await resolveFfmpeg(options);
-    log.info({ path: found.path, version: found.version, source: found.source }, 'ffmpeg found');
+    log.info({ path: found.path, version: found.version, source: found.source }, `${options?.tool ?? 'ffmpeg'} found`);
     return { found: true, ...found };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    log.warn({ err: message }, 'ffmpeg not found; recording and streaming need it');
+    log.warn({ err: message }, `${options?.tool ?? 'ffmpeg'} not found; recording, streaming and the library need it`);
     return { found: false, error: message };
   }
 }

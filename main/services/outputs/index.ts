@@ -8,7 +8,7 @@ import type { SceneStore } from '../scene-store.ts';
 import { OutputsService, type OutputsServiceOptions, type SceneInfo } from './outputs-service.ts';
 
 export { OutputsService } from './outputs-service.ts';
-export type { OutputFileListener } from './output-files.ts';
+export { addMadeFilesTo, type OutputFileListener } from './output-files.ts';
 export { fileKeyCipher, type SecretCipher } from './secret-box.ts';
 
 /** Scene facts for file names and the library's rows, read from the stored active collection. */

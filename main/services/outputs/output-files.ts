@@ -9,11 +9,41 @@
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { OutputFile } from '../../../common/host/outputs-contract.ts';
+import type { MadeMedia } from '../library/library.ts';
+import type { Logger } from '../logger.ts';
 import type { Store } from '../store.ts';
 
 /** Hears every finished recording and screenshot. */
 export interface OutputFileListener {
   fileFinished(file: OutputFile): void;
+}
+
+/**
+ * Adds every finished recording and screenshot to the content library (`library.addMade`),
+ * linked to the scene collection it was made with and the destinations that were live. A file
+ * the library cannot add (gone, unreadable) is logged; the recording itself stays indexed in
+ * `output_files`. `settled()` resolves once the additions under way are done (before shutdown).
+ */
+export function addMadeFilesTo(
+  library: { addMade(made: MadeMedia): Promise<unknown> },
+  log: Logger,
+): OutputFileListener & { settled(): Promise<void> } {
+  const pending = new Set<Promise<void>>();
+  return {
+    fileFinished(file) {
+      const adding = library
+        .addMade({ path: file.path, kind: file.kind, sceneCollectionId: file.sceneCollectionId, destinationIds: file.destinationIds })
+        .then(
+          () => undefined,
+          (error: unknown) => log.warn({ err: error, path: file.path }, 'the library could not add a file the studio made'),
+        )
+        .finally(() => pending.delete(adding));
+      pending.add(adding);
+    },
+    async settled() {
+      await Promise.all(pending);
+    },
+  };
 }
 
 interface Row {

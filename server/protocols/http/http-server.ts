@@ -23,6 +23,8 @@ export interface HttpRoutes {
   playerPage(name: string, response: ServerResponse): boolean;
   /** `GET /player/FILE`; false when there is no such asset. */
   playerAsset(file: string, response: ServerResponse): boolean;
+  /** `GET /updates/CHANNEL/FILE` (server/updates/update-feed.ts), when the origin hosts an update feed. */
+  updates?(path: string, request: IncomingMessage, response: ServerResponse): Promise<boolean>;
 }
 
 const STREAM = '([A-Za-z0-9_-]{1,64})';
@@ -103,6 +105,7 @@ export class OriginHttpServer {
     if (path === '/metrics') return this.routes.metrics(request, response);
     if (path === '/' || path === '/index.html') return text(response, 200, 'Tally Origin. Watch a stream at /live/NAME.');
     if (path.startsWith('/player/') && this.routes.playerAsset(path.slice('/player/'.length), response)) return;
+    if (path.startsWith('/updates/') && this.routes.updates && (await this.routes.updates(path, request, response))) return;
     let match = FLV_ROUTE.exec(path);
     if (match) return this.routes.flv(match[1]!, request, response);
     match = HLS_ROUTE.exec(path);

@@ -17,12 +17,12 @@ export interface StudioProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `npm run studio:web` on a free loopback port with `dataDir`. */
+/** Starts `npm run studio:web` on a free loopback port with `dataDir`, token off (`--no-token`: the feeder's sockets carry no cookie). */
 export async function startStudioProcess(
   dataDir: string,
   options: { env?: NodeJS.ProcessEnv; command?: string[] } = {},
 ): Promise<StudioProcess> {
-  const args = ['scripts/studio-web.ts', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
+  const args = ['scripts/studio-web.ts', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--no-token'];
   const started: Started = await startNode(args, /^Studio: (http:\/\/\S+)$/, {
     env: { TALLY_LOG_LEVEL: 'info', ...options.env },
     timeoutMs: 60_000,
