@@ -177,3 +177,23 @@ export async function playAsStudio(
     }
   }
 }
+
+/** A 2x1 PNG, as the renderer sends a screenshot over the media channel. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAAEUlEQVR4nGP4z8DwHwyBNABNyAX7cHq5YwAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** Answers screenshot request `requestId` with `png` as the renderer does (an image frame on that track). */
+export function answerScreenshot(hub: { receive(frame: MediaFrame, from: MediaPeer): void }, requestId: number, png = TINY_PNG): void {
+  hub.receive(
+    {
+      kind: MediaKind.image,
+      flags: 0,
+      track: requestId,
+      timestampUs: 0,
+      payload: png.buffer.slice(png.byteOffset, png.byteOffset + png.length),
+    },
+    { send() {} },
+  );
+}
