@@ -16,6 +16,7 @@ export { CollectionAutosave } from './autosave.ts';
 export type { SceneStorage } from './autosave.ts';
 export type { EncodedVideo, HostMediaPort, MediaSink, SinkStats, VideoTrackConfig } from './output/sink.ts';
 export { HostOutputLink } from './output/host-output-link.ts';
+export type { EncodingTarget, OutputsStateSource } from './output/host-output-link.ts';
 export type { EncoderInfo } from './output/video-encoder.ts';
 export type { CaptureDevices, SourceStatus } from './sources/source.ts';
 

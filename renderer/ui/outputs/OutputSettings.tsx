@@ -1,9 +1,9 @@
 /** Encoder settings, the recordings folder and the local origin: what survives a restart. */
 import { useEffect, useState } from 'react';
 import type { OutputsState } from '../../../common/host/outputs-contract.ts';
-import type { StudioHost } from '../../host/index.ts';
+import { outputsErrorMessage, type StudioOutputs } from '../../outputs/studio-outputs.ts';
 
-export function OutputSettings({ host, state }: { host: StudioHost; state: OutputsState }) {
+export function OutputSettings({ outputs, state }: { outputs: StudioOutputs; state: OutputsState }) {
   const settings = state.encoder.settings;
   const [videoKbps, setVideoKbps] = useState(String(settings.videoBitrateKbps));
   const [audioKbps, setAudioKbps] = useState(String(settings.audioBitrateKbps));
@@ -22,7 +22,7 @@ export function OutputSettings({ host, state }: { host: StudioHost; state: Outpu
       await action();
       setMessage(done);
     } catch (failure) {
-      setMessage(failure instanceof Error ? failure.message.replace(/^tally:[\w.]+: /, '') : String(failure));
+      setMessage(outputsErrorMessage(failure));
     }
   };
   const origin = state.localOrigin;
@@ -36,7 +36,7 @@ export function OutputSettings({ host, state }: { host: StudioHost; state: Outpu
           event.preventDefault();
           void attempt(
             () =>
-              host.api.outputs.setEncoderSettings({
+              outputs.setEncoderSettings({
                 videoBitrateKbps: Number(videoKbps),
                 audioBitrateKbps: Number(audioKbps),
                 keyframeIntervalSec: Number(keyframeSec),
@@ -63,7 +63,7 @@ export function OutputSettings({ host, state }: { host: StudioHost; state: Outpu
         aria-label="Recordings folder"
         onSubmit={(event) => {
           event.preventDefault();
-          void attempt(() => host.api.recording.setFolder(folder), 'Recordings folder saved');
+          void attempt(() => outputs.setRecordingFolder(folder), 'Recordings folder saved');
         }}
       >
         <label>
@@ -78,14 +78,11 @@ export function OutputSettings({ host, state }: { host: StudioHost; state: Outpu
           {origin.lan ? ' (LAN)' : ' (this computer only)'}
         </span>{' '}
         {origin.state === 'running' ? (
-          <button type="button" onClick={() => void attempt(() => host.api.outputs.stopLocalOrigin(), 'Local origin stopped')}>
+          <button type="button" onClick={() => void attempt(() => outputs.stopLocalOrigin(), 'Local origin stopped')}>
             Stop local origin
           </button>
         ) : (
-          <button
-            type="button"
-            onClick={() => void attempt(() => host.api.outputs.startLocalOrigin({ lan: false }), 'Local origin started')}
-          >
+          <button type="button" onClick={() => void attempt(() => outputs.startLocalOrigin({ lan: false }), 'Local origin started')}>
             Start local origin
           </button>
         )}{' '}
@@ -93,7 +90,7 @@ export function OutputSettings({ host, state }: { host: StudioHost; state: Outpu
           type="button"
           onClick={() =>
             void attempt(
-              () => host.api.outputs.startLocalOrigin({ lan: !origin.lan }),
+              () => outputs.startLocalOrigin({ lan: !origin.lan }),
               origin.lan ? 'Serving this computer only' : 'Serving the LAN',
             )
           }

@@ -1,15 +1,13 @@
 /**
  * Going live, recording and screenshots: "Go Live" / "End Stream", "Start Recording" / "Stop
  * Recording", "Screenshot", the destinations with their state, bitrate and dropped frames,
- * and the local origin's viewer link. The host owns the outputs; this panel reads its state
- * (`outputs.onDidChangeState`) and sends commands. The encoder follows the host through
- * `HostOutputLink`, outside React.
+ * and the local origin's viewer link. Everything goes through `StudioOutputs`
+ * (`renderer/outputs/`), which also keeps the encoder following the host, outside React.
  */
-import { useEffect, useRef, useState } from 'react';
-import { MediaKind } from '../../../common/host/media-frame.ts';
-import type { OutputsState } from '../../../common/host/outputs-contract.ts';
-import { HostOutputLink, type EngineSnapshot, type StudioEngine } from '../../engine/index.ts';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { StudioEngine } from '../../engine/index.ts';
 import type { StudioHost } from '../../host/index.ts';
+import { outputsErrorMessage, StudioOutputs } from '../../outputs/studio-outputs.ts';
 import { formatBytes } from '../format.ts';
 import { DestinationForm } from './DestinationForm.tsx';
 import { DestinationList } from './DestinationList.tsx';
@@ -26,33 +24,26 @@ export function formatDuration(ms: number): string {
 }
 
 export function OutputsPanel({ host, engine }: { host: StudioHost; engine: StudioEngine }) {
-  const [state, setState] = useState<OutputsState | null>(null);
+  const [outputs, setOutputs] = useState<StudioOutputs | null>(null);
+  useEffect(() => {
+    const created = new StudioOutputs(host, engine);
+    setOutputs(created);
+    return () => created.dispose();
+  }, [host, engine]);
+  return outputs ? <OutputsControls outputs={outputs} /> : null;
+}
+
+/** The controls over one `StudioOutputs`. */
+export function OutputsControls({ outputs }: { outputs: StudioOutputs }) {
+  const { state, stateError, encoder, encoderStartError } = useSyncExternalStore(outputs.subscribe, outputs.getSnapshot);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [encoderError, setEncoderError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string>('');
-  const [stats, setStats] = useState<EngineSnapshot['stats'] | null>(null);
   const [now, setNow] = useState(() => Date.now());
-  const screenshotId = useRef(1);
-
   useEffect(() => {
-    const subscription = host.api.outputs.onDidChangeState(setState);
-    host.api.outputs.getState().then(setState, (failure: unknown) => setError(messageOf(failure)));
-    return () => subscription.dispose();
-  }, [host]);
-
-  useEffect(() => {
-    const link = new HostOutputLink(engine, host.api.outputs, host.media, setEncoderError);
-    return () => link.dispose();
-  }, [host, engine]);
-
-  useEffect(() => {
-    const subscription = engine.onSnapshot((snapshot) => {
-      setStats(snapshot.stats);
-      setNow(Date.now());
-    }, 2);
-    return () => subscription.dispose();
-  }, [engine]);
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
 
   const run = async (what: string, action: () => Promise<unknown>) => {
     setBusy(what);
@@ -60,36 +51,23 @@ export function OutputsPanel({ host, engine }: { host: StudioHost; engine: Studi
     try {
       await action();
     } catch (failure) {
-      setError(messageOf(failure));
+      setError(outputsErrorMessage(failure));
     } finally {
       setBusy(null);
     }
   };
 
-  const goLive = () =>
-    run('live', async () => {
-      // The click is the user gesture browsers require before audio can start.
-      await engine.resumeAudio().catch(() => undefined);
-      setState(await host.api.outputs.goLive());
-    });
-  const endStream = () => run('live', async () => setState(await host.api.outputs.endStream()));
-  const startRecording = () =>
-    run('recording', async () => {
-      await engine.resumeAudio().catch(() => undefined);
-      await host.api.recording.start();
-    });
+  const goLive = () => run('live', () => outputs.goLive());
+  const endStream = () => run('live', () => outputs.endStream());
+  const startRecording = () => run('recording', () => outputs.startRecording());
   const stopRecording = () =>
     run('recording', async () => {
-      const file = await host.api.recording.stop();
+      const file = await outputs.stopRecording();
       if (file) setNotice(`Recording saved: ${file.path}`);
     });
   const screenshot = () =>
     run('screenshot', async () => {
-      const requestId = screenshotId.current++ & 0xffff;
-      const png = await (await engine.screenshot()).arrayBuffer();
-      await host.media.ready;
-      host.media.send({ kind: MediaKind.image, flags: 0, track: requestId, timestampUs: 0, payload: png });
-      const file = await host.api.recording.saveScreenshot(requestId);
+      const file = await outputs.screenshot();
       setNotice(`Screenshot saved: ${file.path}`);
     });
 
@@ -135,16 +113,18 @@ export function OutputsPanel({ host, engine }: { host: StudioHost; engine: Studi
           recording?.active ? `Recording ${formatDuration(recording.durationMs)} (${formatBytes(recording.bytes)})` : 'Not recording',
           state?.encoder.active
             ? `Video ${state.encoder.targetVideoBitrateKbps} kbps${
-                stats ? ` · host backlog ${formatBytes(stats.hostQueueBytes)} · dropped for host lag ${stats.framesDroppedHostLag}` : ''
+                encoder
+                  ? ` · host backlog ${formatBytes(encoder.hostQueueBytes)} · dropped for host lag ${encoder.framesDroppedHostLag}`
+                  : ''
               }`
             : null,
         ]
           .filter(Boolean)
           .join(' · ')}
       </p>
-      {error && <p role="alert">{error}</p>}
-      {encoderError && <p role="alert">The encoder could not start: {encoderError}</p>}
-      {state?.encoder.active && stats?.encoderError && <p role="alert">Encoder: {stats.encoderError}</p>}
+      {(error ?? stateError) && <p role="alert">{error ?? stateError}</p>}
+      {encoderStartError && <p role="alert">The encoder could not start: {encoderStartError}</p>}
+      {state?.encoder.active && encoder?.error && <p role="alert">Encoder: {encoder.error}</p>}
       {state?.audio.error && <p role="alert">Audio: {state.audio.error}</p>}
       {recording?.error && <p role="alert">{recording.error}</p>}
       {notice && (
@@ -164,17 +144,13 @@ export function OutputsPanel({ host, engine }: { host: StudioHost; engine: Studi
       {state && (
         <DestinationList
           destinations={state.destinations}
-          onStart={(id) => void run(`start ${id}`, () => host.api.outputs.startDestination(id))}
-          onStop={(id) => void run(`stop ${id}`, () => host.api.outputs.stopDestination(id))}
-          onRemove={(id) => void run(`remove ${id}`, () => host.api.outputs.removeDestination(id))}
+          onStart={(id) => void run(`start ${id}`, () => outputs.startDestination(id))}
+          onStop={(id) => void run(`stop ${id}`, () => outputs.stopDestination(id))}
+          onRemove={(id) => void run(`remove ${id}`, () => outputs.removeDestination(id))}
         />
       )}
-      <DestinationForm onSave={(input) => host.api.outputs.saveDestination(input)} />
-      {state && <OutputSettings host={host} state={state} />}
+      <DestinationForm onSave={(input) => outputs.saveDestination(input)} />
+      {state && <OutputSettings outputs={outputs} state={state} />}
     </section>
   );
-}
-
-export function messageOf(failure: unknown): string {
-  return failure instanceof Error ? failure.message.replace(/^tally:[\w.]+: /, '') : String(failure);
 }
