@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MediaKind, type MediaFrame } from '../../common/host/media-frame.ts';
-import { DEFAULT_ENCODER_SETTINGS, type OutputFile, type OutputsState } from '../../common/host/outputs-contract.ts';
+import type { OutputFile, OutputsState } from '../../common/host/outputs-contract.ts';
 import type { EngineSnapshot } from '../engine/index.ts';
 import { StudioOutputs, type OutputsEngine, type OutputsHost } from './studio-outputs.ts';
+import { encodingOutputs, IDLE_OUTPUTS as idle } from './testing.ts';
 
-const idle: OutputsState = {
-  streaming: { active: false, sinceMs: null },
-  destinations: [],
-  encoder: { settings: DEFAULT_ENCODER_SETTINGS, active: false, targetVideoBitrateKbps: 4500 },
-  audio: { state: 'idle', error: null },
-  localOrigin: { state: 'stopped', lan: false, viewerUrl: null, playback: null, error: null },
-  recording: { active: false, path: null, startedAtMs: null, durationMs: 0, bytes: 0, error: null, folder: '/r', filenamePattern: 'x' },
-};
-const live: OutputsState = {
-  ...idle,
-  streaming: { active: true, sinceMs: 1 },
-  encoder: { ...idle.encoder, active: true, targetVideoBitrateKbps: 3000 },
-};
+const live: OutputsState = { ...encodingOutputs(true, 3000), streaming: { active: true, sinceMs: 1 } };
 const screenshotFile: OutputFile = {
   id: 'file-1',
   kind: 'screenshot',

@@ -1,38 +1,13 @@
-import { execFile } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseVideoTagHeader } from '../../../common/media/flv.ts';
 import type { RtmpClient } from '../../../net/rtmp/client.ts';
 import { silentLogger } from '../../../server/log.ts';
 import { startTestOrigin, TEST_KEY, until, type TestOrigin } from '../../../server/testing.ts';
 import { DestinationPublisher, type ConnectRtmp } from './destination-publisher.ts';
-import { encodeTestProgram, playProgram, shiftProgram } from './testing.ts';
+import { encodeTestProgram, playProgram, probeLive, shiftProgram } from './testing.ts';
 
-const execFileAsync = promisify(execFile);
 const program = encodeTestProgram({ seconds: 4, gop: 30 });
-
-/** ffprobe on a live HTTP-FLV URL: the codecs and size a viewer gets. */
-async function probeLive(url: string): Promise<string[]> {
-  const { stdout } = await execFileAsync(
-    'ffprobe',
-    [
-      '-v',
-      'error',
-      '-rw_timeout',
-      '10000000',
-      '-analyzeduration',
-      '2000000',
-      '-show_entries',
-      'stream=codec_name,width,height',
-      '-of',
-      'csv=p=0',
-      url,
-    ],
-    { timeout: 30_000 },
-  );
-  return stdout.trim().split('\n').sort();
-}
 
 function publisher(url: string, key = TEST_KEY, extra: Partial<ConstructorParameters<typeof DestinationPublisher>[0]> = {}) {
   const changes: string[] = [];

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FfmpegInfo } from '../../../common/host/contract.ts';
 import type { OutputFile, OutputsState } from '../../../common/host/outputs-contract.ts';
@@ -13,9 +11,8 @@ import { Store } from '../store.ts';
 import { OutputsService } from './outputs-service.ts';
 import { lanAddress } from './local-origin.ts';
 import { fileKeyCipher } from './secret-box.ts';
-import { answerScreenshot, encodeTestProgram, playAsStudio, probe, TINY_PNG } from './testing.ts';
+import { answerScreenshot, encodeTestProgram, playAsStudio, probe, probeLive, TINY_PNG } from './testing.ts';
 
-const execFileAsync = promisify(execFile);
 const program = encodeTestProgram({ seconds: 2, gop: 30 });
 const FFMPEG: FfmpegInfo = { found: true, path: 'ffmpeg', version: 'test', source: 'path' };
 
@@ -70,29 +67,6 @@ function start(dir: string, ffmpeg: FfmpegInfo = FFMPEG): Running {
 /** Plays the program as the studio would, looping until `done()`. */
 function studio(running: Running, done: () => boolean): Promise<void> {
   return playAsStudio(running.hub, program, { loops: 1000, stop: done });
-}
-
-async function probeLive(url: string): Promise<string[]> {
-  const { stdout } = await execFileAsync(
-    'ffprobe',
-    [
-      '-v',
-      'error',
-      '-rw_timeout',
-      '10000000',
-      '-analyzeduration',
-      '2000000',
-      '-show_entries',
-      'stream=codec_name,width,height',
-      '-of',
-      'csv=p=0',
-      url,
-    ],
-    {
-      timeout: 30_000,
-    },
-  );
-  return stdout.trim().split('\n').sort();
 }
 
 describe('the outputs service with the embedded origin', () => {

@@ -2,7 +2,8 @@
  * Helpers for the outputs' tests: a real program (x264 + AAC from ffmpeg, read back from
  * FLV into program packets as the feed would hand them out), and ffprobe.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { MediaFlags, MediaKind, type MediaFrame } from '../../../common/host/media-frame.ts';
 import { parseAacConfig } from '../../../common/media/aac.ts';
 import { avcCodecString, parseAvcDecoderConfig, parseAvcSps } from '../../../common/media/avc.ts';
@@ -196,4 +197,26 @@ export function answerScreenshot(hub: { receive(frame: MediaFrame, from: MediaPe
     },
     { send() {} },
   );
+}
+
+/** ffprobe on a live URL (HTTP-FLV, RTMP): the codecs and sizes a viewer gets, as sorted `codec[,width,height]` lines. */
+export async function probeLive(url: string): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-rw_timeout',
+      '10000000',
+      '-analyzeduration',
+      '2000000',
+      '-show_entries',
+      'stream=codec_name,width,height',
+      '-of',
+      'csv=p=0',
+      url,
+    ],
+    { timeout: 30_000 },
+  );
+  return stdout.trim().split('\n').sort();
 }

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENCODER_SETTINGS, type OutputsState } from '../../../common/host/outputs-contract.ts';
+import type { OutputsState } from '../../../common/host/outputs-contract.ts';
+import { encodingOutputs as encoding, IDLE_OUTPUTS as idle } from '../../outputs/testing.ts';
 import { HostOutputLink, type EncodingTarget } from './host-output-link.ts';
-
-const idle: OutputsState = {
-  streaming: { active: false, sinceMs: null },
-  destinations: [],
-  encoder: { settings: DEFAULT_ENCODER_SETTINGS, active: false, targetVideoBitrateKbps: 4500 },
-  audio: { state: 'idle', error: null },
-  localOrigin: { state: 'stopped', lan: false, viewerUrl: null, playback: null, error: null },
-  recording: { active: false, path: null, startedAtMs: null, durationMs: 0, bytes: 0, error: null, folder: '/r', filenamePattern: 'x' },
-};
-const encoding = (active: boolean, targetVideoBitrateKbps = 4500): OutputsState => ({
-  ...idle,
-  encoder: { ...idle.encoder, active, targetVideoBitrateKbps },
-});
 
 describe('the link from the host outputs to the engine encoder (fake engine and host)', () => {
   it('encodes while the host needs it, follows its bitrate, and uses a new media track per session', async () => {
