@@ -301,7 +301,8 @@ function analyseSync(path: string): SyncFigures {
       'null',
       '-',
     ],
-    { maxBuffer: 256 * 1024 * 1024 },
+    // The null muxer complains of equal DTS (FLV's whole milliseconds); only the metadata on stdout matters.
+    { maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
   ).toString();
   const flashes: number[] = [];
   let pts = 0;
