@@ -14,6 +14,7 @@ import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
 import { ffprobe, summary } from './support/media.ts';
 import { nginxRtmpAvailable, startNginxRtmp, type NginxRtmp } from './support/nginx-rtmp.ts';
 import { tempDataDir } from './support/processes.ts';
+import { addCustomDestination } from './support/outputs-panel.ts';
 import { startStudioProcess, type StudioProcess } from './support/studio-process.ts';
 
 const NGINX_STREAM = 'tally-e2e';
@@ -77,11 +78,7 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
   });
 
   it('streams the same encode to nginx-rtmp at the same time', async () => {
-    await page.getByLabel('Service').selectOption('custom');
-    await page.getByLabel('Name').fill('nginx');
-    await page.getByLabel('Server URL').fill(nginx.serverUrl);
-    await page.getByLabel('Stream key').fill(NGINX_STREAM);
-    await page.getByRole('button', { name: 'Add destination' }).click();
+    await addCustomDestination(page, { name: 'nginx', serverUrl: nginx.serverUrl, streamKey: NGINX_STREAM });
     await page.getByRole('button', { name: 'Start nginx' }).click();
     await expect.poll(() => stateOf('nginx'), { timeout: 30_000 }).toMatch(/^nginx .*live/);
     const [atNginx, atOrigin] = await Promise.all([
@@ -121,11 +118,7 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
         db.close();
       }
     })();
-    await page.getByLabel('Service').selectOption('custom');
-    await page.getByLabel('Name').fill('Wrong key');
-    await page.getByLabel('Server URL').fill(`rtmp://127.0.0.1:${settings.rtmpPort}/live`);
-    await page.getByLabel('Stream key').fill(WRONG_KEY);
-    await page.getByRole('button', { name: 'Add destination' }).click();
+    await addCustomDestination(page, { name: 'Wrong key', serverUrl: `rtmp://127.0.0.1:${settings.rtmpPort}/live`, streamKey: WRONG_KEY });
     await page.getByRole('button', { name: 'Start Wrong key' }).click();
     await expect.poll(() => stateOf('Wrong key'), { timeout: 30_000 }).toContain('failed (NetStream.Publish.BadName: Invalid stream key)');
     expect(await stateOf('Local origin')).toMatch(/live/);

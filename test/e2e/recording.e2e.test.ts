@@ -14,6 +14,7 @@ import { loadSqlite } from '../../native/sqlite.ts';
 import { launchChromium } from './support/browser.ts';
 import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
 import { tempDataDir } from './support/processes.ts';
+import { addCustomDestination } from './support/outputs-panel.ts';
 import { startStudioProcess, type StudioProcess } from './support/studio-process.ts';
 import { execFileSync } from 'node:child_process';
 
@@ -148,11 +149,7 @@ describe('recording and screenshots from the studio', () => {
       await page.getByLabel('Video bitrate (kbps)').fill('3200');
       await page.getByRole('button', { name: 'Save encoder settings' }).click();
       await expect.poll(() => page.getByRole('status', { name: 'Settings result' }).innerText()).toBe('Encoder settings saved');
-      await page.getByLabel('Service').selectOption('custom');
-      await page.getByLabel('Name').fill('Venue');
-      await page.getByLabel('Server URL').fill('rtmp://127.0.0.1:1/live');
-      await page.getByLabel('Stream key').fill(KEY);
-      await page.getByRole('button', { name: 'Add destination' }).click();
+      await addCustomDestination(page, { name: 'Venue', serverUrl: 'rtmp://127.0.0.1:1/live', streamKey: KEY });
       await page.getByRole('listitem', { name: 'Venue' }).waitFor();
 
       await page.getByRole('button', { name: 'Start Recording' }).click();
