@@ -1,7 +1,8 @@
 /**
  * The studio renderer's Content-Security-Policy, sent by both the Electron protocol handler
  * and the web host. Only the app's own scripts run; nothing is framed, posted or navigated
- * elsewhere. `blob:`/`mediastream:` are for captured media and generated images.
+ * elsewhere. `blob:`/`mediastream:` are for captured media and generated images; image
+ * sources fetch their `data:` or `blob:` URL (a file chosen in the studio), hence connect-src.
  */
 export const STUDIO_CSP = [
   "default-src 'self'",
@@ -10,7 +11,7 @@ export const STUDIO_CSP = [
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
   "font-src 'self' data:",
-  "connect-src 'self'",
+  "connect-src 'self' data: blob:",
   "worker-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'none'",

@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectHost } from './host/index.ts';
 import { App } from './ui/App.tsx';
-import './ui/app.css';
+import './ui/theme.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');

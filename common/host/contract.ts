@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Id, SceneCollection } from '../scene/schema.ts';
+import { StudioSettings, StudioSettingsPatch } from '../settings/studio-settings.ts';
 import { call, event } from './contract-kit.ts';
 import { libraryService } from './library-contract.ts';
 import { outputsService, recordingService } from './outputs-contract.ts';
@@ -118,8 +119,20 @@ export const hostContract = {
     loadCollection: call(z.tuple([]), SceneCollection.nullable()),
     /** Stores a collection and makes it the active one. */
     saveCollection: call(z.tuple([SceneCollection]), SceneCollectionSummary),
+    /** One stored collection by id (to switch to it or export it); null when there is none. */
+    getCollection: call(z.tuple([Id]), SceneCollection.nullable()),
+    /** Deletes a stored collection; the active one cannot be deleted (switch first). */
+    removeCollection: call(z.tuple([Id]), z.null()),
     /** A collection was saved (by this window or another). */
     onDidChangeCollection: event(SceneCollectionSummary),
+  },
+  settings: {
+    /** Every section of the studio's settings (video, audio, hotkeys, layout, first run), defaults filled in. */
+    get: call(z.tuple([]), StudioSettings),
+    /** Replaces the sections given; resolves to all settings after the change. */
+    update: call(z.tuple([StudioSettingsPatch]), StudioSettings),
+    /** Settings changed (from this window or another). */
+    onDidChange: event(StudioSettings),
   },
   capture: {
     /** Screens and windows to capture; empty where the host has none to offer (the web host: use getDisplayMedia). */

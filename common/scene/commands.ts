@@ -6,7 +6,23 @@
 import { z } from 'zod';
 import { AudioSettings, Canvas, Filter, Id, Scene, SceneCollection, SceneItem, Source, SourceSettings, Transition } from './schema.ts';
 
-const ItemPatch = SceneItem.omit({ id: true, sourceId: true }).partial();
+/**
+ * The fields of `schema`, each optional and without its default. (zod 4's `.partial()` keeps
+ * defaults, so a patch of one field would reset every other field to its default.)
+ */
+function patchOf<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) {
+  const fields = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      z.optional(field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)),
+    ]),
+  );
+  return z.object(fields) as unknown as z.ZodObject<{
+    [K in keyof Shape]: z.ZodOptional<Shape[K] extends z.ZodDefault<infer Inner> ? Inner : Shape[K]>;
+  }>;
+}
+
+const ItemPatch = patchOf(SceneItem.omit({ id: true, sourceId: true }));
 
 /** One edit of a collection. */
 export const SceneCommand = z.discriminatedUnion('type', [
@@ -19,10 +35,13 @@ export const SceneCommand = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('removeSource'), sourceId: Id }),
   z.object({ type: z.literal('setFilters'), sourceId: Id, filters: z.array(Filter).max(32) }),
-  z.object({ type: z.literal('setAudio'), sourceId: Id, audio: AudioSettings.partial() }),
+  z.object({ type: z.literal('setAudio'), sourceId: Id, audio: patchOf(AudioSettings) }),
   z.object({ type: z.literal('addScene'), scene: Scene }),
   z.object({ type: z.literal('renameScene'), sceneId: Id, name: z.string().min(1).max(200) }),
   z.object({ type: z.literal('removeScene'), sceneId: Id }),
+  /** Moves a scene within the collection's scene list: 0 is the first. */
+  z.object({ type: z.literal('moveScene'), sceneId: Id, toIndex: z.number().int().min(0) }),
+  z.object({ type: z.literal('renameCollection'), name: z.string().min(1).max(200) }),
   z.object({ type: z.literal('addItem'), sceneId: Id, item: SceneItem, index: z.number().int().min(0).optional() }),
   z.object({ type: z.literal('updateItem'), itemId: Id, patch: ItemPatch }),
   z.object({ type: z.literal('removeItem'), itemId: Id }),
@@ -30,7 +49,7 @@ export const SceneCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('moveItem'), itemId: Id, toIndex: z.number().int().min(0) }),
   z.object({ type: z.literal('setProgramScene'), sceneId: Id }),
   z.object({ type: z.literal('setPreviewScene'), sceneId: Id }),
-  z.object({ type: z.literal('setTransition'), transition: Transition.partial() }),
+  z.object({ type: z.literal('setTransition'), transition: patchOf(Transition) }),
   z.object({ type: z.literal('setCanvas'), canvas: Canvas }),
 ]);
 export type SceneCommand = z.input<typeof SceneCommand>;
@@ -95,6 +114,15 @@ export function applySceneCommand(collection: SceneCollection, input: SceneComma
       next.scenes = next.scenes.filter((candidate) => candidate.id !== command.sceneId);
       if (next.programSceneId === command.sceneId) next.programSceneId = next.scenes[0]!.id;
       if (next.previewSceneId === command.sceneId) next.previewSceneId = next.scenes[0]!.id;
+      break;
+    case 'moveScene': {
+      const moved = scene(command.sceneId);
+      next.scenes = next.scenes.filter((candidate) => candidate !== moved);
+      next.scenes.splice(Math.min(command.toIndex, next.scenes.length), 0, moved);
+      break;
+    }
+    case 'renameCollection':
+      next.name = command.name;
       break;
     case 'addItem': {
       const owner = scene(command.sceneId);

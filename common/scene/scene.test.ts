@@ -38,7 +38,7 @@ describe('the scene model', () => {
     expect(collection.canvas).toEqual({ width: 1280, height: 720 });
     const beauty = collection.sources[0]!.filters[0]!.settings;
     expect(beauty).toEqual({ kind: 'beauty', smoothing: 0.5, whitening: 0.2, sharpening: 0.3 });
-    expect(collection.sources[0]!.audio).toEqual({ gainDb: 0, muted: false, syncOffsetMs: 0 });
+    expect(collection.sources[0]!.audio).toEqual({ gainDb: 0, muted: false, syncOffsetMs: 0, monitoring: 'off' });
   });
 
   it('survives a JSON round trip unchanged', () => {
@@ -73,6 +73,28 @@ describe('the scene model', () => {
     expect(before.scenes[0]!.items[0]!.opacity).toBe(1);
   });
 
+  it('a patch changes only the fields it names: the others keep their values, not their defaults', () => {
+    let collection = applySceneCommand(studio(), {
+      type: 'updateItem',
+      itemId: 'i3',
+      patch: { crop: { left: 4, top: 0, right: 0, bottom: 0 }, rotationDeg: 30, visible: false },
+    });
+    collection = applySceneCommand(collection, { type: 'updateItem', itemId: 'i3', patch: { position: { x: 7, y: 8 } } });
+    expect(collection.scenes[1]!.items[0]).toMatchObject({
+      position: { x: 7, y: 8 },
+      scale: { x: 0.5, y: 0.5 },
+      rotationDeg: 30,
+      crop: { left: 4 },
+      visible: false,
+    });
+    collection = applySceneCommand(collection, { type: 'setAudio', sourceId: 'cam', audio: { gainDb: -6 } });
+    collection = applySceneCommand(collection, { type: 'setAudio', sourceId: 'cam', audio: { muted: true } });
+    expect(collection.sources[0]!.audio).toMatchObject({ gainDb: -6, muted: true });
+    collection = applySceneCommand(collection, { type: 'setTransition', transition: { kind: 'slide' } });
+    collection = applySceneCommand(collection, { type: 'setTransition', transition: { durationMs: 900 } });
+    expect(collection.transition).toEqual({ kind: 'slide', durationMs: 900 });
+  });
+
   it('refuses edits that would break the collection, with a clear error', () => {
     const collection = studio();
     expect(() => applySceneCommand(collection, { type: 'addItem', sceneId: 'scene-1', item: { id: 'i9', sourceId: 'nope' } })).toThrow(
@@ -87,6 +109,15 @@ describe('the scene model', () => {
     ).toThrow(/is a camera, not a color/);
     const single = emptyCollection('x', 'X');
     expect(() => applySceneCommand(single, { type: 'removeScene', sceneId: 'scene-1' })).toThrow(/at least one scene/);
+  });
+
+  it('reorders scenes and renames the collection', () => {
+    let collection = applySceneCommand(studio(), { type: 'moveScene', sceneId: 'scene-2', toIndex: 0 });
+    expect(collection.scenes.map((scene) => scene.id)).toEqual(['scene-2', 'scene-1']);
+    collection = applySceneCommand(collection, { type: 'moveScene', sceneId: 'scene-2', toIndex: 99 });
+    expect(collection.scenes.map((scene) => scene.id)).toEqual(['scene-1', 'scene-2']);
+    expect(applySceneCommand(collection, { type: 'renameCollection', name: 'Evening show' }).name).toBe('Evening show');
+    expect(() => applySceneCommand(collection, { type: 'moveScene', sceneId: 'gone', toIndex: 0 })).toThrow(/no scene gone/);
   });
 
   it('moves program and preview off a removed scene', () => {

@@ -70,7 +70,13 @@ export const SourceSettings = z.discriminatedUnion('kind', [
     width: z.number().int().min(1).max(16384).default(1920),
     height: z.number().int().min(1).max(16384).default(1080),
   }),
-  z.object({ kind: z.literal('media'), url: MediaUrl, loop: z.boolean().default(true) }),
+  z.object({
+    kind: z.literal('media'),
+    url: MediaUrl,
+    loop: z.boolean().default(true),
+    /** Play from the start whenever a scene showing it goes to program (OBS's "restart playback when source becomes active"). */
+    restartOnActivate: z.boolean().default(false),
+  }),
   z.object({
     kind: z.literal('clock'),
     /** `clock` shows the time of day; `countdown` counts down to `targetEpochMs`. */
@@ -150,6 +156,11 @@ export const AudioSettings = z.object({
   muted: z.boolean().default(false),
   /** Delay applied to this source's sound, to line it up with a later picture. */
   syncOffsetMs: z.number().min(0).max(5000).default(0),
+  /**
+   * Who hears it: `off` only the output; `monitorOnly` only the studio's speakers (the output
+   * gets none of it); `monitorAndOutput` both.
+   */
+  monitoring: z.enum(['off', 'monitorOnly', 'monitorAndOutput']).default('off'),
 });
 export type AudioSettings = z.infer<typeof AudioSettings>;
 

@@ -16,6 +16,7 @@ import type { Logger } from './logger.ts';
 import { MediaHub } from './media-hub.ts';
 import { addMadeFilesTo, createOutputs, fileKeyCipher, sceneInfoFrom, type OutputsService, type SecretCipher } from './outputs/index.ts';
 import { SceneStore } from './scene-store.ts';
+import { StudioSettingsStore } from './settings-store.ts';
 import { ScreenChoiceBroker } from './screen-choice.ts';
 import { Store, type Migration } from './store.ts';
 import { UpdatesService, type UpdateController } from './updates/update-service.ts';
@@ -71,6 +72,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const events = new HostEventBus(hostContract);
   const media = new MediaHub(log.child({ service: 'media' }));
   const scenes = new SceneStore(store);
+  const settings = new StudioSettingsStore(store, log.child({ service: 'settings' }));
   const screenChoice = new ScreenChoiceBroker({ announce: (request) => events.emit('capture', 'onDidRequestScreenChoice', request) });
   const updates = new UpdatesService({
     store,
@@ -142,6 +144,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
           const summary = scenes.save(collection);
           events.emit('scenes', 'onDidChangeCollection', summary);
           return summary;
+        },
+        getCollection: async (id) => scenes.load(id),
+        removeCollection: async (id) => {
+          scenes.remove(id);
+          return null;
+        },
+      },
+      settings: {
+        get: async () => settings.get(),
+        update: async (patch) => {
+          const next = settings.update(patch);
+          events.emit('settings', 'onDidChange', next);
+          return next;
         },
       },
       capture: {

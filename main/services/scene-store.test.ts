@@ -91,6 +91,24 @@ describe('scene collections in the host store', () => {
     });
   });
 
+  it('gets any stored collection by id, and deletes one that is not active', async () => {
+    const started = await host(tempDir());
+    await started.router.invoke(channelOf('scenes', 'saveCollection'), [JSON.parse(JSON.stringify(show))]);
+    await started.router.invoke(channelOf('scenes', 'saveCollection'), [emptyCollection('other', 'Other')]);
+    expect(await started.router.invoke(channelOf('scenes', 'getCollection'), ['show'])).toEqual({ ok: true, value: show });
+    expect(await started.router.invoke(channelOf('scenes', 'getCollection'), ['nope'])).toEqual({ ok: true, value: null });
+    expect(await started.router.invoke(channelOf('scenes', 'removeCollection'), ['other'])).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/active scene collection/) as unknown },
+    });
+    expect(await started.router.invoke(channelOf('scenes', 'removeCollection'), ['show'])).toEqual({ ok: true, value: null });
+    expect(await started.router.invoke(channelOf('scenes', 'listCollections'), [])).toMatchObject({ ok: true, value: [{ id: 'other' }] });
+    expect(await started.router.invoke(channelOf('scenes', 'getCollection'), ['../x'])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-arguments' },
+    });
+  });
+
   it('lists screen sources from the injected provider, and none on the web host', async () => {
     const web = await host(tempDir());
     expect(await web.router.invoke(channelOf('capture', 'listScreenSources'), [])).toEqual({ ok: true, value: [] });

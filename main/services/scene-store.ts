@@ -42,6 +42,13 @@ export class SceneStore {
     return row ? migrateSceneCollection(JSON.parse(row.body)) : null;
   }
 
+  /** Deletes a collection. The active one is refused: switch to another first. */
+  remove(id: string): void {
+    if (this.store.getSetting(ACTIVE_KEY) === id)
+      throw new Error('this is the active scene collection: switch to another before deleting it');
+    this.store.db.prepare('DELETE FROM scene_collections WHERE id = ?').run(id);
+  }
+
   /** Stores a collection (already validated by the contract) and makes it active. */
   save(collection: SceneCollection): SceneCollectionSummary {
     const updatedAtMs = Math.max(this.now(), this.latestUpdate() + 1);

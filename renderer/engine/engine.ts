@@ -6,7 +6,8 @@
  */
 import type { Disposable } from '../../common/host/contract-kit.ts';
 import { applySceneCommand, type SceneCommand } from '../../common/scene/commands.ts';
-import { emptyCollection, SceneCollection, type Scene, type Transition } from '../../common/scene/schema.ts';
+import { emptyCollection, SceneCollection, SceneItem, type Scene, type Transition } from '../../common/scene/schema.ts';
+import { sourcesToRestart } from './activation.ts';
 import { AudioMixer, type MeterSnapshot } from './audio/mixer.ts';
 import { Compositor, type LiveSource, type OutputSize } from './compositor.ts';
 import { FilterChainRunner } from './filters/chain.ts';
@@ -92,10 +93,23 @@ export interface StudioEngineOptions {
   now?: () => number;
   /** Wall-clock time, epoch ms, for clock and countdown sources. */
   epochNow?: () => number;
-  /** The mixer's worklet module URL, or false to run without audio. */
-  audio?: { workletUrl: string } | false;
+  /** The mixer's worklet module URL and sample rate (48 kHz by default), or false to run without audio. */
+  audio?: { workletUrl: string; sampleRate?: number } | false;
   /** Run the frame loop (default true). Off, frames render only through `renderFrame()`. */
   frameLoop?: boolean;
+}
+
+/** A live view of one source in a dialog (properties, filters): its picture with or without its filters. */
+export interface SourceViewHandle extends Disposable {
+  /** Shows the source without its filters (the filters dialog's A/B comparison). */
+  setBypassFilters(bypass: boolean): void;
+}
+
+interface SourceView {
+  canvas: HTMLCanvasElement;
+  sourceId: string;
+  item: SceneItem;
+  bypassFilters: boolean;
 }
 
 /** Validates output settings: even sizes the encoder accepts, rates it can pace. */
@@ -128,6 +142,7 @@ export class StudioEngine implements Disposable {
   private active: ActiveTransition | null = null;
   private readonly previews = new Set<HTMLCanvasElement>();
   private readonly encoding: EncoderSession;
+  private readonly sourceViews = new Set<SourceView>();
   private pacer: FramePacer;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** Signalled when the GPU has finished the last frame the loop drew (null: none pending). */
@@ -187,7 +202,11 @@ export class StudioEngine implements Disposable {
     let created: StudioEngine | null = null;
     // The mixer stamps PCM on the engine's clock: µs since the frame loop's origin, the same as video.
     const mixer = options.audio
-      ? await AudioMixer.create({ workletUrl: options.audio.workletUrl, clockUs: () => created?.clockUs() ?? 0 })
+      ? await AudioMixer.create({
+          workletUrl: options.audio.workletUrl,
+          clockUs: () => created?.clockUs() ?? 0,
+          ...(options.audio.sampleRate ? { sampleRate: options.audio.sampleRate } : {}),
+        })
       : null;
     const engine = new StudioEngine(options, mixer);
     created = engine;
@@ -223,6 +242,7 @@ export class StudioEngine implements Disposable {
 
   /** Applies one scene edit. */
   dispatch(command: SceneCommand): void {
+    const before = this.collectionValue;
     const next = applySceneCommand(this.collectionValue, command);
     if (command.type === 'setProgramScene' && next.programSceneId !== this.collectionValue.programSceneId) {
       // Program changes go through the transition, as a click on a scene does in OBS.
@@ -230,7 +250,19 @@ export class StudioEngine implements Disposable {
     }
     this.collectionValue = next;
     this.reconcile();
+    this.restartActivated(before);
     this.collectionChanged();
+  }
+
+  /** Stops and starts a source again (a camera that was busy, a screen share to choose anew). */
+  restartSource(sourceId: string): void {
+    this.stopSource(sourceId);
+    this.reconcile();
+  }
+
+  /** Media set to restart on activate plays from its start when it comes on program. */
+  private restartActivated(before: SceneCollection): void {
+    for (const id of sourcesToRestart(before, this.collectionValue)) this.live.get(id)?.runtime.restart?.();
   }
 
   /** Studio mode: edits go to preview, and `transition()` takes preview to program. */
@@ -253,8 +285,10 @@ export class StudioEngine implements Disposable {
     const from = this.collectionValue.programSceneId;
     const to = this.collectionValue.previewSceneId;
     if (from === to) return;
+    const before = this.collectionValue;
     this.collectionValue = applySceneCommand(this.collectionValue, { type: 'setProgramScene', sceneId: to });
     this.startTransition(from, to, spec);
+    this.restartActivated(before);
     this.collectionChanged();
   }
 
@@ -271,6 +305,30 @@ export class StudioEngine implements Disposable {
     canvas.height = this.output.height;
     this.previews.add(canvas);
     return { dispose: () => this.previews.delete(canvas) };
+  }
+
+  /**
+   * Draws one source on `canvas` each frame, through its filters (or without them), fitted
+   * with its aspect kept; for the live previews of the source and filter dialogs.
+   */
+  attachSourceView(canvas: HTMLCanvasElement, sourceId: string): SourceViewHandle {
+    const view: SourceView = { canvas, sourceId, item: SceneItem.parse({ id: 'view', sourceId }), bypassFilters: false };
+    this.sourceViews.add(view);
+    return {
+      setBypassFilters: (bypass) => (view.bypassFilters = bypass),
+      dispose: () => this.sourceViews.delete(view),
+    };
+  }
+
+  /** The size of a source's picture, or null while it has none. */
+  sourceSize(sourceId: string): { width: number; height: number } | null {
+    return this.live.get(sourceId)?.runtime.size ?? null;
+  }
+
+  /** Where monitored sound plays; see `AudioMixer.setMonitoringDevice`. */
+  async setMonitoringDevice(deviceId: string | null): Promise<void> {
+    if (!this.mixer) throw new Error('the studio runs without audio');
+    await this.mixer.setMonitoringDevice(deviceId);
   }
 
   /** Starts the audio context (browsers require a user gesture) and paused media. */
@@ -405,7 +463,8 @@ export class StudioEngine implements Disposable {
     this.renderTimes.push(ended - started);
     if (this.renderTimes.length > 30) this.renderTimes.shift();
     this.renderedAt.push(ended);
-    while (this.renderedAt.length && ended - this.renderedAt[0]! > 1000) this.renderedAt.shift();
+    // The last second, half-open: a frame exactly 1000 ms old belongs to the second before (15 fps reads 15, not 16).
+    while (this.renderedAt.length && ended - this.renderedAt[0]! >= 1000) this.renderedAt.shift();
   }
 
   /** Blocks until the GPU has finished everything queued (for benchmarks: CPU-rendered GL runs elsewhere). */
@@ -437,6 +496,7 @@ export class StudioEngine implements Disposable {
       this.compositor.render(null, [{ scene: preview }], this.live, collection.canvas, this.output, frame, scales);
       for (const view of this.previews) view.getContext('2d')?.drawImage(this.canvas, 0, 0, view.width, view.height);
     }
+    if (withPreview) for (const view of this.sourceViews) this.renderSourceView(view, frame, scales);
     if (!this.active || !from) {
       this.compositor.render(null, [{ scene: program }], this.live, collection.canvas, this.output, frame, scales);
       return;
@@ -471,6 +531,39 @@ export class StudioEngine implements Disposable {
       this.targets.release(a);
       this.targets.release(b);
     }
+  }
+
+  private renderSourceView(view: SourceView, frame: { nowMs: number; epochMs: number }, programScales: ReadonlyMap<string, number>): void {
+    const context = view.canvas.getContext('2d');
+    const live = this.live.get(view.sourceId);
+    const size = live?.runtime.size;
+    if (!context) return;
+    context.fillStyle = '#000';
+    context.fillRect(0, 0, view.canvas.width, view.canvas.height);
+    if (!live || !size) return;
+    const scene: Scene = { id: 'view', name: 'view', items: [view.item] };
+    const sources = view.bypassFilters
+      ? new Map([[live.model.id, { model: { ...live.model, filters: [] }, runtime: live.runtime }]])
+      : this.live;
+    // A source also on program keeps program's raster scale: text drawn at two scales would be rasterised twice a frame.
+    const programScale = programScales.get(live.model.id);
+    const scales = programScale ? new Map([[live.model.id, programScale]]) : this.compositor.rasterScales([scene], size, this.output);
+    this.compositor.render(null, [{ scene }], sources, size, this.output, frame, scales);
+    // The source filled the output; draw it back at its own aspect, letterboxed.
+    const fit = Math.min(view.canvas.width / size.width, view.canvas.height / size.height);
+    const width = size.width * fit;
+    const height = size.height * fit;
+    context.drawImage(
+      this.canvas,
+      0,
+      0,
+      this.output.width,
+      this.output.height,
+      (view.canvas.width - width) / 2,
+      (view.canvas.height - height) / 2,
+      width,
+      height,
+    );
   }
 
   // ---- sources ------------------------------------------------------------------------
@@ -610,6 +703,7 @@ export class StudioEngine implements Disposable {
     this.snapshotListeners.clear();
     this.collectionListeners.clear();
     this.encoding.dispose();
+    this.sourceViews.clear();
     for (const id of [...this.live.keys()]) this.stopSource(id);
     for (const disposable of this.disposables) disposable.dispose();
     this.mixer?.dispose();

@@ -8,7 +8,7 @@ import workletUrl from './audio/worklet.ts?worker&url';
 import { StudioEngine, type StudioEngineOptions } from './engine.ts';
 
 export { StudioEngine, OUTPUT_PRESETS, checkOutput } from './engine.ts';
-export type { EngineSnapshot, EngineStats, EncodingSettings, OutputSettings, StudioEngineOptions } from './engine.ts';
+export type { EngineSnapshot, EngineStats, EncodingSettings, OutputSettings, SourceViewHandle, StudioEngineOptions } from './engine.ts';
 export type { MeterSnapshot, PcmBlock } from './audio/mixer.ts';
 export { toDb } from './audio/dsp.ts';
 export { HostMediaSink, MemorySink } from './output/sink.ts';
@@ -20,10 +20,14 @@ export type { EncodingTarget, OutputsStateSource } from './output/host-output-li
 export type { EncoderInfo } from './output/video-encoder.ts';
 export type { CaptureDevices, SourceStatus } from './sources/source.ts';
 
-/** Options of `createStudioEngine`: audio is on unless `audio: false`. */
-export type CreateEngineOptions = Omit<StudioEngineOptions, 'audio'> & { audio?: boolean };
+/** Options of `createStudioEngine`: audio is on unless `audio: false`, at `audioSampleRate` (48 kHz by default). */
+export type CreateEngineOptions = Omit<StudioEngineOptions, 'audio'> & { audio?: boolean; audioSampleRate?: number };
 
 /** Creates an engine with the bundled audio worklet. */
 export function createStudioEngine(options: CreateEngineOptions): Promise<StudioEngine> {
-  return StudioEngine.create({ ...options, audio: options.audio === false ? false : { workletUrl } });
+  const { audioSampleRate, ...rest } = options;
+  return StudioEngine.create({
+    ...rest,
+    audio: options.audio === false ? false : { workletUrl, ...(audioSampleRate ? { sampleRate: audioSampleRate } : {}) },
+  });
 }

@@ -1,127 +1,141 @@
 /**
- * The studio shell: host information, a status bar, and diagnostics. Later issues add the
- * scene editor, mixer and outputs around it.
+ * The studio's root: connects to the host, loads the settings, runs the first-run wizard
+ * when it has not run, then starts the engine and shows the main window.
  */
-import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo, HostStats } from '../../common/host/contract.ts';
-import type { StudioEngine } from '../engine/index.ts';
+import { Component, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ConnectionState, StudioHost } from '../host/index.ts';
-import { runMediaLoopback } from '../host/media-loopback.ts';
 import { ScreenChoiceDialog } from './capture/ScreenChoiceDialog.tsx';
-import { formatBytes } from './format.ts';
-import { LibraryPanel } from './library/LibraryPanel.tsx';
-import { StudioPanel } from './StudioPanel.tsx';
-import { UpdateSettings } from './updates/UpdateSettings.tsx';
+import { ProgressStore, ProgressTray } from './feedback/progress.tsx';
+import { messageOf, Toasts, ToastStore } from './feedback/toasts.tsx';
+import { MainWindow } from './layout/MainWindow.tsx';
+import { StudioContext } from './studio/context.tsx';
+import { SettingsStore } from './studio/settings-store.ts';
+import { useStore } from './studio/store.ts';
+import { useStudioEngine } from './studio/use-studio-engine.ts';
+import { FirstRunWizard } from './wizard/FirstRunWizard.tsx';
 
 export function App({ host }: { host: StudioHost }) {
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [infoError, setInfoError] = useState<string | null>(null);
-  const [stats, setStats] = useState<HostStats | null>(null);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
-  const [studio, setStudio] = useState<{ engine: StudioEngine | null; preview: HTMLElement | null }>({ engine: null, preview: null });
-  const onEngine = useCallback((engine: StudioEngine | null, preview: HTMLElement | null) => setStudio({ engine, preview }), []);
+  const [settings, setSettings] = useState<SettingsStore | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const toasts = useMemo(() => new ToastStore(), []);
+  const progress = useMemo(() => new ProgressStore(), []);
 
   useEffect(() => host.onConnectionChange(setConnection), [host]);
   useEffect(() => {
-    if (connection !== 'open') return;
-    host.api.app.getInfo().then(
-      (value) => {
-        setInfo(value);
-        setInfoError(null);
-      },
-      (error: unknown) => setInfoError(error instanceof Error ? error.message : String(error)),
+    if (connection !== 'open' || settings) return;
+    let live = true;
+    host.api.settings.get().then(
+      (value) => live && setSettings(new SettingsStore(host, value)),
+      (failure: unknown) => live && setError(messageOf(failure)),
     );
-  }, [host, connection]);
-  useEffect(() => {
-    const subscription = host.api.app.onDidUpdateStats(setStats);
-    return () => subscription.dispose();
-  }, [host]);
+    return () => {
+      live = false;
+    };
+  }, [host, connection, settings]);
+  useEffect(() => () => settings?.dispose(), [settings]);
 
   return (
-    <div className="shell">
-      <header className="shell-header">
-        <h1>Tally Studio</h1>
-      </header>
-      <main className="shell-main">
-        <StudioPanel host={host} onEngine={onEngine} />
-        <LibraryPanel host={host} engine={studio.engine} preview={studio.preview} />
-        <section aria-labelledby="host-heading" className="panel">
-          <h2 id="host-heading">Host</h2>
-          {infoError && <p role="alert">Could not read host information: {infoError}</p>}
-          {info ? <HostInfo info={info} /> : !infoError && <p>Connecting to the host…</p>}
-        </section>
-        <Diagnostics host={host} />
-        <UpdateSettings host={host} />
-      </main>
+    <CrashBoundary>
+      {settings ? (
+        <Studio host={host} settings={settings} toasts={toasts} progress={progress} connection={connection} />
+      ) : (
+        <StartScreen
+          message={
+            error
+              ? `The studio could not read its settings: ${error}`
+              : connection === 'open'
+                ? 'Reading settings…'
+                : 'Connecting to the host…'
+          }
+        />
+      )}
+      {/* The desktop app's picker for getDisplayMedia() (a screen source, desktop audio): any time, not only in a dialog. */}
       <ScreenChoiceDialog host={host} />
-      <footer className="status-bar" aria-label="Status">
-        <span>Host: {connection === 'open' ? 'connected' : connection}</span>
-        {stats && (
-          <>
-            <span>CPU {stats.cpuPercent.toFixed(1)}%</span>
-            <span>Memory {formatBytes(stats.rssBytes)}</span>
-          </>
-        )}
-      </footer>
+      <Toasts store={toasts} />
+      <ProgressTray store={progress} />
+    </CrashBoundary>
+  );
+}
+
+/** A fault in the UI shows what broke and a way back, instead of a blank window. */
+class CrashBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  override state: { error: Error | null } = { error: null };
+
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+
+  override componentDidCatch(error: Error) {
+    console.error('the studio UI failed', error);
+  }
+
+  override render() {
+    if (!this.state.error) return this.props.children;
+    return (
+      <StartScreen
+        message={`Something in the studio's window failed: ${this.state.error.message}. Your scenes are saved; reload the window to carry on.`}
+        alert
+      >
+        <button type="button" className="primary" onClick={() => location.reload()}>
+          Reload
+        </button>
+      </StartScreen>
+    );
+  }
+}
+
+function Studio({
+  host,
+  settings,
+  toasts,
+  progress,
+  connection,
+}: {
+  host: StudioHost;
+  settings: SettingsStore;
+  toasts: ToastStore;
+  progress: ProgressStore;
+  connection: ConnectionState;
+}) {
+  const setUp = useStore(settings, (value) => value.firstRun.completedAtMs !== null);
+  const { studio, error } = useStudioEngine(host, settings, toasts, progress, setUp);
+  return (
+    <>
+      {studio ? (
+        <StudioContext.Provider value={studio}>
+          <MainWindow connection={connection} />
+        </StudioContext.Provider>
+      ) : (
+        <StartScreen
+          message={error ? `The studio engine could not start: ${error}` : setUp ? 'Starting the studio…' : 'Let’s set up the studio.'}
+          alert={error !== null}
+        >
+          {error && (
+            <button type="button" className="primary" onClick={() => location.reload()}>
+              Try again
+            </button>
+          )}
+        </StartScreen>
+      )}
+      {!setUp && <FirstRunWizard host={host} settings={settings} toasts={toasts} progress={progress} />}
+    </>
+  );
+}
+
+/** What shows before the main window (or instead of it): the name, what is happening, and what to do. */
+function StartScreen({ message, alert, children }: { message: string; alert?: boolean; children?: ReactNode }) {
+  return (
+    <div className="start-screen">
+      <header className="titlebar">
+        <h1 className="brand">Tally Studio</h1>
+      </header>
+      <main className="start-message">
+        <div>
+          <p role={alert ? 'alert' : 'status'}>{message}</p>
+          {children}
+        </div>
+      </main>
     </div>
-  );
-}
-
-function HostInfo({ info }: { info: AppInfo }) {
-  return (
-    <dl className="facts" aria-label="Host information">
-      <dt>Version</dt>
-      <dd>
-        {info.name} {info.version}
-      </dd>
-      <dt>Runtime</dt>
-      <dd>{info.runtime === 'electron' ? `Electron ${info.platform.electronVersion ?? ''}` : 'Web studio'}</dd>
-      <dt>Platform</dt>
-      <dd>
-        {info.platform.os} {info.platform.arch}, Node {info.platform.nodeVersion}
-      </dd>
-      <dt>Data folder</dt>
-      <dd>{info.dataDir}</dd>
-      <dt>Database</dt>
-      <dd>schema version {info.database.schemaVersion}</dd>
-      <dt>ffmpeg</dt>
-      <dd>
-        {info.ffmpeg.found ? `${info.ffmpeg.version} (${info.ffmpeg.source}: ${info.ffmpeg.path})` : `not found: ${info.ffmpeg.error}`}
-      </dd>
-    </dl>
-  );
-}
-
-const LOOPBACK_BYTES = 1024 * 1024;
-
-function Diagnostics({ host }: { host: StudioHost }) {
-  const [result, setResult] = useState<string>('');
-  const [running, setRunning] = useState(false);
-  const run = async () => {
-    setRunning(true);
-    setResult('Sending 1 MiB through the media channel…');
-    try {
-      const outcome = await runMediaLoopback(host.media, LOOPBACK_BYTES);
-      setResult(
-        outcome.intact
-          ? `Media channel: ${formatBytes(outcome.bytes)} round trip intact in ${outcome.roundTripMs.toFixed(0)} ms`
-          : `Media channel: ${formatBytes(outcome.bytes)} came back altered`,
-      );
-    } catch (error) {
-      setResult(`Media channel failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      setRunning(false);
-    }
-  };
-  return (
-    <section aria-labelledby="diagnostics-heading" className="panel">
-      <h2 id="diagnostics-heading">Diagnostics</h2>
-      <button type="button" onClick={() => void run()} disabled={running}>
-        Test media channel
-      </button>
-      <p role="status" aria-label="Media channel result">
-        {result}
-      </p>
-    </section>
   );
 }

@@ -9,3 +9,17 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${value} ${units[0]}` : `${value.toFixed(1)} ${units[unit]}`;
 }
+
+/** A duration as `H:MM:SS` (or `MM:SS` under an hour). */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const rest = `${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
+  return hours > 0 ? `${hours}:${rest}` : rest;
+}
+
+/** A gain in dB for people: `-6.0 dB`, `-∞ dB` at the bottom of the fader. */
+export function formatDb(db: number): string {
+  return db <= -60 ? '-∞ dB' : `${db > 0 ? '+' : ''}${db.toFixed(1)} dB`;
+}

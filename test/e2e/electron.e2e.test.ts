@@ -31,6 +31,8 @@ describe.skipIf(!binary.found)('the Electron studio (needs the Electron binary)'
   it('opens a sandboxed window whose page shows app.getInfo() through the preload and passes a media round trip', () =>
     withStudio(async (app) => {
       const page = await app.firstWindow();
+      await page.getByRole('dialog', { name: 'Welcome to Tally' }).getByRole('button', { name: 'Skip setup' }).click({ timeout: 20_000 });
+      await page.getByRole('region', { name: 'Controls' }).getByRole('button', { name: 'Settings' }).click({ timeout: 20_000 });
       await expect.poll(() => page.getByLabel('Host information').innerText(), { timeout: 20_000 }).toContain('Electron');
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');

@@ -1,72 +1,74 @@
 /**
- * The engine in the studio UI, through the real web host: the program renders, stats
- * update, a change to the beauty filter is saved into the host's SQLite file and is there
- * after a reload, and a screenshot downloads as a full-resolution PNG.
+ * The engine in the studio UI, through the real web host: a camera added from Sources runs
+ * in the program and the stats update, a change to the beauty filter is saved into the
+ * host's SQLite file and is there after a reload, and a screenshot downloads as a PNG at the
+ * output resolution.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadSqlite } from '../../native/sqlite.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
+import { openMainWindow, seedSmallStudio, storedCollection } from './support/studio-ui.ts';
 import { useWebStudio } from './support/web-studio.ts';
 
 describe('the studio engine in the web studio', () => {
   const studio = useWebStudio(ENGINE_CHROMIUM_ARGS);
+  beforeAll(() => seedSmallStudio(studio.dataDir));
+
+  async function openFilters(page: Page) {
+    await page.getByRole('region', { name: 'Sources' }).getByRole('button', { name: 'Camera', exact: true }).click();
+    await page.getByRole('button', { name: 'Source filters' }).click();
+    return page.getByRole('dialog', { name: 'Filters for “Camera”' });
+  }
 
   it('shows the program with the camera running, and its stats', async () => {
     const page = await studio.browser().newPage();
-    await page.goto(studio.url());
-    await expect.poll(() => page.getByRole('region', { name: 'Program' }).locator('canvas').count(), { timeout: 20_000 }).toBe(1);
-    const sources = page.getByRole('list', { name: 'Sources' });
-    await expect.poll(() => sources.innerText(), { timeout: 15_000 }).toContain('Camera: ready');
+    await openMainWindow(page, studio.url());
+    expect(await page.getByRole('region', { name: 'Preview' }).locator('canvas').count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Add Source' }).click();
+    await page.getByRole('menuitem', { name: 'Camera' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add Camera' });
+    await dialog.getByRole('combobox', { name: 'Resolution' }).selectOption('640x360');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    const camera = page.getByRole('region', { name: 'Sources' }).getByRole('button', { name: 'Camera', exact: true });
+    await expect.poll(() => camera.innerText(), { timeout: 15_000 }).toBe('Camera');
+    const stats = page.getByRole('table', { name: 'Stats' });
     await expect
-      .poll(async () => Number(/^(\d+) fps/.exec(await page.getByRole('status', { name: 'Engine stats' }).innerText())?.[1] ?? 0), {
-        timeout: 10_000,
-      })
+      .poll(async () => Number(/Frame rate\s+(\d+)/.exec(await stats.innerText())?.[1] ?? 0), { timeout: 10_000 })
       .toBeGreaterThan(0);
     await page.close();
   });
 
   it('saves a beauty change into tally.db and shows it again after a reload', async () => {
     const page = await studio.browser().newPage();
-    await page.goto(studio.url());
-    const toggle = page.getByRole('checkbox', { name: 'Beauty filter' });
-    await expect.poll(() => toggle.isChecked(), { timeout: 20_000 }).toBe(true);
-    await page.getByRole('slider', { name: 'Smoothing' }).fill('0.8');
-    await toggle.uncheck();
-    const stored = () => {
-      const db = new (loadSqlite())(join(studio.dataDir, 'tally.db'), { readonly: true });
-      try {
-        const row = db.prepare("SELECT body FROM scene_collections WHERE id = 'default'").get() as { body: string } | undefined;
-        const body = row
-          ? (JSON.parse(row.body) as {
-              sources: Array<{ id: string; filters: Array<{ enabled: boolean; settings: { smoothing?: number } }> }>;
-            })
-          : null;
-        return body?.sources.find((source) => source.id === 'camera')?.filters[0] ?? null;
-      } finally {
-        db.close();
-      }
-    };
-    await expect.poll(stored, { timeout: 10_000 }).toMatchObject({ enabled: false, settings: { smoothing: 0.8 } });
+    await openMainWindow(page, studio.url());
+    let filters = await openFilters(page);
+    await filters.getByRole('button', { name: 'Add filter' }).click();
+    await page.getByRole('menuitem', { name: 'Beauty' }).click();
+    await filters.getByRole('slider', { name: 'Smoothing' }).fill('0.8');
+    await filters.getByRole('checkbox', { name: 'Beauty enabled' }).uncheck();
+    const stored = () => storedCollection(studio.dataDir)?.sources.find((source) => source.name === 'Camera')?.filters[0] ?? null;
+    await expect.poll(stored, { timeout: 10_000 }).toMatchObject({ enabled: false, settings: { kind: 'beauty', smoothing: 0.8 } });
     await page.reload();
-    await expect.poll(() => page.getByRole('checkbox', { name: 'Beauty filter' }).isChecked(), { timeout: 20_000 }).toBe(false);
-    expect(await page.getByRole('slider', { name: 'Smoothing' }).inputValue()).toBe('0.8');
+    await page.getByRole('application', { name: 'Scene editor' }).waitFor({ timeout: 30_000 });
+    filters = await openFilters(page);
+    expect(await filters.getByRole('checkbox', { name: 'Beauty enabled' }).isChecked()).toBe(false);
+    expect(await filters.getByRole('slider', { name: 'Smoothing' }).inputValue()).toBe('0.8');
     await page.close();
   });
 
-  it('downloads a screenshot of the program as a 1280x720 PNG', async () => {
+  it('downloads a screenshot of the program as a PNG at the output resolution', async () => {
     const page = await studio.browser().newPage();
-    await page.goto(studio.url());
-    const button = page.getByRole('button', { name: 'Take screenshot' });
-    await button.waitFor({ timeout: 20_000 });
+    await openMainWindow(page, studio.url());
+    const button = page.getByRole('region', { name: 'Controls' }).getByRole('button', { name: 'Screenshot' });
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
     const file = join(studio.dataDir, 'shot.png');
     await download.saveAs(file);
     const png = readFileSync(file);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     // IHDR: width and height, big-endian, at bytes 16 and 20.
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 720]);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([320, 180]);
     await page.close();
   });
 });

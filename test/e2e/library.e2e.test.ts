@@ -11,6 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage, makeVideo } from '../../main/services/library/testing-media.ts';
 import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
+import { seedSmallStudio } from './support/studio-ui.ts';
 import { useWebStudio } from './support/web-studio.ts';
 
 const media = mkdtempSync(join(tmpdir(), 'tally-library-e2e-'));
@@ -24,9 +25,12 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(media, { recursive: true, force: true }));
 
+/** The scene editor, which shows the program (out of Studio Mode): the engine's canvas and an overlay. */
+const editor = (page: Page) => page.getByRole('application', { name: 'Scene editor' });
+
 /** The RGB of the program canvas at a point given as fractions of its size (the canvas drawn into a 2D one). */
 async function programPixel(page: Page, fx: number, fy: number): Promise<[number, number, number]> {
-  const canvas = page.getByRole('region', { name: 'Program' }).locator('canvas');
+  const canvas = editor(page).locator('canvas').first();
   const [r, g, b] = await canvas.evaluate(
     (element: HTMLCanvasElement, [x, y]) => {
       const probe = document.createElement('canvas');
@@ -50,11 +54,10 @@ async function openStudio(url: string, page: Page): Promise<Locator> {
   return page.getByRole('region', { name: 'Library' });
 }
 
-/** The engine runs (SwiftShader in a loaded machine can take a while): its canvas and scene buttons show. */
+/** The engine runs (SwiftShader in a loaded machine can take a while): the scene editor shows its canvas. */
 async function waitForEngine(page: Page): Promise<void> {
-  await expect.poll(() => page.getByRole('region', { name: 'Program' }).locator('canvas').count(), { timeout: 60_000 }).toBe(1);
-  // "Add to scene" needs the engine: its scene buttons show once it runs.
-  await page.getByRole('group', { name: 'Scenes' }).waitFor({ timeout: 60_000 });
+  await editor(page).waitFor({ timeout: 60_000 });
+  await expect.poll(() => editor(page).locator('canvas').count(), { timeout: 60_000 }).toBe(2);
 }
 
 /**
@@ -73,6 +76,8 @@ function card(library: Locator, title: string): Locator {
 
 describe('the library in the web studio', { timeout: 180_000 }, () => {
   const studio = useWebStudio(ENGINE_CHROMIUM_ARGS);
+  // A 640x360 canvas, so a 320x180 clip leaves the corners to the scene beneath.
+  beforeAll(() => seedSmallStudio(studio.dataDir, { width: 640, height: 360, fps: 15 }));
   // Each test's page runs an engine: close it even when the test failed, so the next one has the CPU.
   const pages: Page[] = [];
   const newPage = async () => {
@@ -106,9 +111,10 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
     expect(await details.innerText()).toContain('h264 / aac');
     expect(isRed(await programPixel(page, 0.5, 0.5))).toBe(false);
     await press(details.getByRole('button', { name: 'Add to scene' }));
-    await expect.poll(() => page.getByRole('list', { name: 'Sources' }).innerText(), { timeout: 30_000 }).toContain('Red concert: ready');
+    const sources = page.getByRole('region', { name: 'Sources' });
+    await expect.poll(() => sources.getByRole('button', { name: 'Red concert', exact: true }).count(), { timeout: 30_000 }).toBe(1);
     await expect.poll(async () => isRed(await programPixel(page, 0.5, 0.5)), { timeout: 30_000 }).toBe(true);
-    // It is a 320x180 clip centred on a 1280x720 canvas: the corners still show the scene beneath.
+    // It is a 320x180 clip centred on the 640x360 canvas: the corners still show the scene beneath.
     expect(isRed(await programPixel(page, 0.05, 0.05))).toBe(false);
   });
 
@@ -120,7 +126,7 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
     await card(library, 'Blue card').waitFor();
     // The drag itself, event by event (a pointer drag over a canvas SwiftShader keeps redrawing never
     // settles for Playwright's stability check): the card fills the drag data, the preview takes the drop.
-    const program = page.getByRole('region', { name: 'Program' }).locator('canvas');
+    const program = editor(page);
     const box = (await program.boundingBox())!;
     const at = { clientX: box.x + box.width * 0.2, clientY: box.y + box.height * 0.25 };
     const transfer = await page.evaluateHandle(() => new DataTransfer());
@@ -137,8 +143,7 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
 
   it('plays an item in the in-app player and exports a trimmed clip that joins the library', async () => {
     const page = await newPage();
-    await page.goto(studio.url());
-    const library = page.getByRole('region', { name: 'Library' });
+    const library = await openStudio(studio.url(), page);
     await press(card(library, 'Red concert'));
     const details = library.getByRole('region', { name: 'Item details' });
     await press(details.getByRole('button', { name: 'Play' }));

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.ts';
+import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
 import { startNode, tempDataDir } from './support/processes.ts';
+import { seedSettings } from './support/studio-ui.ts';
 
 describe('npm start on a machine without Electronʼs binary', () => {
   const data = tempDataDir();
@@ -24,12 +26,16 @@ describe('npm start on a machine without Electronʼs binary', () => {
       expect(started.stdoutLines[0]).toBe(
         `Electron's binary is not installed (npx install-electron fetches it); starting the web studio instead.`,
       );
-      const browser = await launchChromium();
+      // A small output keeps the engine quick on SwiftShader once the wizard is skipped.
+      seedSettings(data.dir, { video: { output: { width: 320, height: 180, fps: 15 } } });
+      const browser = await launchChromium(ENGINE_CHROMIUM_ARGS);
       try {
         const page = await browser.newPage();
         await page.goto(started.match[1]!);
         await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Tally Studio');
-        await expect.poll(() => page.getByLabel('Host information').innerText()).toContain(data.dir);
+        await page.getByRole('dialog', { name: 'Welcome to Tally' }).getByRole('button', { name: 'Skip setup' }).click();
+        await page.getByRole('region', { name: 'Controls' }).getByRole('button', { name: 'Settings' }).click();
+        await expect.poll(() => page.getByLabel('Host information').innerText(), { timeout: 20_000 }).toContain(data.dir);
       } finally {
         await browser.close();
       }

@@ -10,7 +10,7 @@ import { AudioTimestamper } from '../timing.ts';
 import { fromDb, type LevelReading } from './dsp.ts';
 import type { WorkletMessage } from './worklet.ts';
 
-/** The sample rate of everything the mixer outputs. */
+/** The mixer's sample rate unless told otherwise. */
 export const MIXER_SAMPLE_RATE = 48_000;
 
 /** Levels of every strip and the master, linear. */
@@ -24,6 +24,8 @@ export interface PcmBlock {
   /** Interleaved stereo float32 at 48 kHz. */
   data: Float32Array;
   frames: number;
+  /** Samples per second of `data`: the mixer's rate, 48 kHz (`MIXER_SAMPLE_RATE`) when absent, 44.1 kHz if the studio chose it. */
+  sampleRate?: number;
   /** The first sample's time on the shared clock, µs. */
   timestampUs: number;
 }
@@ -33,6 +35,10 @@ interface Strip {
   delay: DelayNode;
   gain: GainNode;
   meter: AudioWorkletNode;
+  /** To the master bus (the output); silent for a source monitored only. */
+  send: GainNode;
+  /** To the studio's speakers; silent unless the source is monitored. */
+  monitor: GainNode;
 }
 
 const SILENT: LevelReading = { peak: [0, 0], rms: [0, 0] };
@@ -46,6 +52,8 @@ export interface AudioMixerOptions {
   clockUs: () => number;
   /** The same clock, in ms as `performance.now()` counts, for pairing with the audio clock. */
   performanceNow?: () => number;
+  /** Samples per second of the mix (`MIXER_SAMPLE_RATE` by default). */
+  sampleRate?: number;
 }
 
 /** The WebAudio graph: strips per source, master bus, limiter and PCM tap. */
@@ -59,13 +67,17 @@ export class AudioMixer implements Disposable {
   private masterLevels: LevelReading = SILENT;
   private readonly meterListeners = new Set<(meters: MeterSnapshot) => void>();
   private readonly pcmListeners = new Set<(block: PcmBlock) => void>();
-  private readonly timestamper = new AudioTimestamper({ sampleRate: MIXER_SAMPLE_RATE });
+  private readonly timestamper: AudioTimestamper;
+  /** Samples per second of the mix. */
+  readonly sampleRate: number;
   private readonly clockUs: () => number;
   private readonly performanceNow: () => number;
   private lastMeterAt = 0;
 
   private constructor(context: AudioContext, options: AudioMixerOptions) {
     this.context = context;
+    this.sampleRate = context.sampleRate;
+    this.timestamper = new AudioTimestamper({ sampleRate: this.sampleRate });
     this.clockUs = options.clockUs;
     this.performanceNow = options.performanceNow ?? (() => performance.now());
     this.master = new GainNode(context, { gain: 1 });
@@ -82,9 +94,9 @@ export class AudioMixer implements Disposable {
     this.tap.port.onmessage = (event: MessageEvent<WorkletMessage>) => this.handlePcm(event.data);
   }
 
-  /** Creates the context at 48 kHz and loads the worklets. */
+  /** Creates the context at the mix's rate (48 kHz by default) and loads the worklets. */
   static async create(options: AudioMixerOptions): Promise<AudioMixer> {
-    const context = new AudioContext({ sampleRate: MIXER_SAMPLE_RATE, latencyHint: 'interactive' });
+    const context = new AudioContext({ sampleRate: options.sampleRate ?? MIXER_SAMPLE_RATE, latencyHint: 'interactive' });
     await context.audioWorklet.addModule(options.workletUrl);
     return new AudioMixer(context, options);
   }
@@ -118,14 +130,30 @@ export class AudioMixer implements Disposable {
       meter.port.onmessage = (event: MessageEvent<WorkletMessage>) => {
         if (event.data.type === 'levels') this.levels.set(id, { peak: event.data.peak, rms: event.data.rms });
       };
-      input.connect(delay).connect(gain).connect(meter).connect(this.master);
-      strip = { input, delay, gain, meter };
+      const send = new GainNode(this.context);
+      const monitor = new GainNode(this.context, { gain: 0 });
+      input.connect(delay).connect(gain).connect(meter);
+      meter.connect(send).connect(this.master);
+      meter.connect(monitor).connect(this.context.destination);
+      strip = { input, delay, gain, meter, send, monitor };
       this.strips.set(id, strip);
     }
     const now = this.context.currentTime;
     strip.delay.delayTime.setValueAtTime(settings.syncOffsetMs / 1000, now);
     // A short ramp: a gain jump is a click.
     strip.gain.gain.setTargetAtTime(settings.muted ? 0 : fromDb(settings.gainDb), now, 0.01);
+    strip.send.gain.setTargetAtTime(settings.monitoring === 'monitorOnly' ? 0 : 1, now, 0.01);
+    strip.monitor.gain.setTargetAtTime(settings.monitoring === 'off' ? 0 : 1, now, 0.01);
+  }
+
+  /**
+   * Where monitored sources play: an output device id from `enumerateDevices()`, or null for
+   * the system's default. Throws where the browser cannot choose (no `AudioContext.setSinkId`).
+   */
+  async setMonitoringDevice(deviceId: string | null): Promise<void> {
+    const context = this.context as AudioContext & { setSinkId?: (id: string) => Promise<void> };
+    if (!context.setSinkId) throw new Error('this browser cannot choose the monitoring device');
+    await context.setSinkId(deviceId ?? '');
   }
 
   /** Removes a source's strip. */
@@ -136,6 +164,8 @@ export class AudioMixer implements Disposable {
     strip.delay.disconnect();
     strip.gain.disconnect();
     strip.meter.disconnect();
+    strip.send.disconnect();
+    strip.monitor.disconnect();
     strip.meter.port.onmessage = null;
     this.strips.delete(id);
     this.levels.delete(id);
@@ -158,7 +188,8 @@ export class AudioMixer implements Disposable {
     this.observeClock();
     const timestampUs = this.timestamper.stamp(message.sampleFrame, message.frames);
     this.masterLevels = { peak: message.peak, rms: message.rms };
-    for (const listener of this.pcmListeners) listener({ data: message.data, frames: message.frames, timestampUs });
+    for (const listener of this.pcmListeners)
+      listener({ data: message.data, frames: message.frames, sampleRate: this.sampleRate, timestampUs });
     this.publishMeters();
   }
 
@@ -179,7 +210,7 @@ export class AudioMixer implements Disposable {
     // That pair says when a sample is heard; it was processed the output latency earlier.
     const latencyUs = ((this.context.outputLatency || 0) + (this.context.baseLatency || 0)) * 1_000_000;
     const clockAtPerformanceTime = this.clockUs() - (this.performanceNow() - stamp.performanceTime) * 1000 - latencyUs;
-    this.timestamper.observe({ sampleFrame: stamp.contextTime * MIXER_SAMPLE_RATE, clockUs: clockAtPerformanceTime });
+    this.timestamper.observe({ sampleFrame: stamp.contextTime * this.sampleRate, clockUs: clockAtPerformanceTime });
   }
 
   private publishMeters(): void {

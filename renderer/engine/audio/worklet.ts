@@ -2,7 +2,7 @@
  * The mixer's AudioWorklet processors (loaded with `addModule`, bundled by Vite):
  * - `tally-meter` passes a strip's sound through and posts its peak and RMS 30 times a second;
  * - `tally-pcm` is the end of the master bus: it limits, meters, and posts interleaved
- *   48 kHz stereo PCM in 20 ms blocks with the sample position of their first frame.
+ *   stereo PCM at the context's rate (48 kHz by default) in 20 ms blocks with the sample position of their first frame.
  */
 import { interleave, Limiter, MeterAccumulator, type LevelReading } from './dsp.ts';
 
@@ -44,7 +44,8 @@ class MeterProcessor extends AudioWorkletProcessor implements AudioWorkletProces
   }
 }
 
-const PCM_BLOCK_FRAMES = 960;
+/** 20 ms of frames: 960 at 48 kHz, 882 at 44.1 kHz. */
+const PCM_BLOCK_FRAMES = Math.round(sampleRate / 50);
 
 class PcmProcessor extends AudioWorkletProcessor implements AudioWorkletProcessorLike {
   private readonly limiter = new Limiter({ sampleRate });
@@ -86,7 +87,7 @@ class PcmProcessor extends AudioWorkletProcessor implements AudioWorkletProcesso
     this.limiter.process(left, right);
     outputs[0]?.[0]?.set(left);
     outputs[0]?.[1]?.set(right);
-    // 960 is not a multiple of the 128-frame render quantum: a quantum may end one block and start the next.
+    // A block is not a multiple of the 128-frame render quantum: a quantum may end one block and start the next.
     let done = 0;
     while (done < frames) {
       if (this.filled === 0) this.blockStart = currentFrame + done;

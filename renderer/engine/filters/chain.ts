@@ -71,17 +71,20 @@ function segmentKey(segment: Segment): string {
 /** Runs filter chains for one frame at a time, caching per source. */
 export class FilterChainRunner {
   private readonly context: PassContext;
-  private readonly frameCache = new Map<string, SourceDraw>();
+  private readonly frameCache = new Map<string, { filters: readonly Filter[]; draw: SourceDraw }>();
   private readonly held: Array<RenderTarget | Prepared> = [];
 
   constructor(context: PassContext) {
     this.context = context;
   }
 
-  /** The draw of `sourceId`'s texture through `filters`, computed once per frame. */
+  /**
+   * The draw of `sourceId`'s texture through `filters`, computed once per frame for the same
+   * filter list (a view of the source without its filters asks with another list).
+   */
   draw(sourceId: string, texture: TextureRef, filters: readonly Filter[]): SourceDraw {
     const cached = this.frameCache.get(sourceId);
-    if (cached) return cached;
+    if (cached?.filters === filters) return cached.draw;
     const segments = planSegments(filters, (kind) => implementationOf(kind).access);
     let input = texture;
     for (const segment of segments.slice(0, -1)) {
@@ -96,7 +99,7 @@ export class FilterChainRunner {
       input = target;
     }
     const result = this.prepareSegment(segments.at(-1)!, input);
-    this.frameCache.set(sourceId, result);
+    this.frameCache.set(sourceId, { filters, draw: result });
     return result;
   }
 

@@ -43,6 +43,8 @@ export interface RuntimeSource extends Disposable {
   readonly started: Promise<void>;
   /** Starts playback that needed a user gesture (media files). */
   resume?(): Promise<void>;
+  /** Plays from the start (media files set to restart when they become active). */
+  restart?(): void;
 }
 
 /** Where capture streams come from; `navigator.mediaDevices` in the studio, injectable for tests. */

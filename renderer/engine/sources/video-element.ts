@@ -125,6 +125,12 @@ export class VideoElementSource implements RuntimeSource {
     return this.audio;
   }
 
+  restart(): void {
+    if (this.kind !== 'media') return;
+    this.video.currentTime = 0;
+    void this.play().catch((error: unknown) => this.cell.fail(error));
+  }
+
   async resume(): Promise<void> {
     if (this.video.paused && !this.video.ended) await this.play();
   }

@@ -124,9 +124,9 @@ export function LibraryPanel({ host, engine, preview }: LibraryPanelProps) {
   const showingTo = Math.min(total, query.offset + PAGE_SIZE);
 
   return (
-    <section
-      className="panel library-panel"
-      aria-label="Library"
+    // The dock around it is the "Library" landmark.
+    <div
+      className="library-panel"
       onDragOver={(event) => {
         if (event.dataTransfer.types.includes('Files')) event.preventDefault();
       }}
@@ -136,7 +136,6 @@ export function LibraryPanel({ host, engine, preview }: LibraryPanelProps) {
         void pickedFromDrop(event.dataTransfer).then(importer.importPicked, (failure: unknown) => notify(String(failure)));
       }}
     >
-      <h2>Library</h2>
       <div className="library-toolbar">
         <input
           type="search"
@@ -274,6 +273,6 @@ export function LibraryPanel({ host, engine, preview }: LibraryPanelProps) {
       </div>
       {playing && <PlayerDialog item={playing} onClose={() => setPlaying(null)} />}
       {trimming && <TrimDialog api={api} item={trimming} jobOf={jobOf} onClose={() => setTrimming(null)} onClip={onClip} />}
-    </section>
+    </div>
   );
 }

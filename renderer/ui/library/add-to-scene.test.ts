@@ -49,7 +49,11 @@ describe('adding a library item to a scene', () => {
     let n = 0;
     const next = run(addToSceneCommands(item({}), collection, { sceneId: 'scene-1', newId: () => String(++n) }));
     expect(next.sources).toEqual([
-      expect.objectContaining({ id: 'library-7-1', name: 'Talk', settings: { kind: 'media', url: '/library/media/7', loop: true } }),
+      expect.objectContaining({
+        id: 'library-7-1',
+        name: 'Talk',
+        settings: { kind: 'media', url: '/library/media/7', loop: true, restartOnActivate: false },
+      }),
     ]);
     expect(next.scenes[0]!.items).toEqual([
       expect.objectContaining({ id: 'item-2', sourceId: 'library-7-1', position: { x: 0, y: 0 }, scale: { x: 2 / 3, y: 2 / 3 } }),

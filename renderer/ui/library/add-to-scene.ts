@@ -20,7 +20,7 @@ export interface AddToSceneOptions {
 export function sourceSettingsFor(item: Pick<LibraryItem, 'kind' | 'mediaUrl'>): SourceSettings {
   return item.kind === 'image' || item.kind === 'screenshot'
     ? { kind: 'image', url: item.mediaUrl }
-    : { kind: 'media', url: item.mediaUrl, loop: true };
+    : { kind: 'media', url: item.mediaUrl, loop: true, restartOnActivate: false };
 }
 
 /** True when an item can go into a scene (its file is there and readable). */

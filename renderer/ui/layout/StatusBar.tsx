@@ -1,0 +1,26 @@
+/** The bottom bar: host connection, render rate, host CPU and memory, and what is on air. */
+import type { ConnectionState } from '../../host/index.ts';
+import { formatBytes } from '../format.ts';
+import { useSnapshot, useStudio } from '../studio/context.tsx';
+import { useStore } from '../studio/store.ts';
+
+export function StatusBar({ connection }: { connection: ConnectionState }) {
+  const studio = useStudio();
+  const host = useStore(studio.hostStats);
+  const fps = useSnapshot((snapshot) => snapshot.stats.renderFps);
+  const output = useSnapshot((snapshot) => snapshot.output);
+  return (
+    <footer className="status-bar" aria-label="Status">
+      <span className={connection === 'open' ? 'status-ok' : 'status-warn'}>Host: {connection === 'open' ? 'connected' : connection}</span>
+      <span>
+        {output.width}x{output.height} · {fps}/{output.fps} fps
+      </span>
+      {host && (
+        <>
+          <span>CPU {host.cpuPercent.toFixed(1)}%</span>
+          <span>Memory {formatBytes(host.rssBytes)}</span>
+        </>
+      )}
+    </footer>
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * A new user's first minutes, with the keyboard alone, in the web studio with Chromium's
+ * fake camera and microphone: the first-run wizard (permission, devices, an output proposed
+ * from the camera), then a camera and a text overlay added through their dialogs, then the
+ * beauty filter on the camera. What the user set up is what tally.db holds.
+ */
+import { describe, expect, it } from 'vitest';
+import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
+import { pressUntil, storedCollection, storedSetting, tabTo } from './support/studio-ui.ts';
+import { useWebStudio } from './support/web-studio.ts';
+
+describe('a new user, with the keyboard only', () => {
+  const studio = useWebStudio(ENGINE_CHROMIUM_ARGS);
+
+  it('goes through the wizard, adds a camera and a text overlay, and turns on beauty', async () => {
+    const page = await studio.browser().newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(studio.url());
+
+    // The wizard: focus starts on its first action.
+    const wizard = page.getByRole('dialog', { name: 'Welcome to Tally' });
+    await wizard.waitFor({ timeout: 30_000 });
+    const allow = wizard.getByRole('button', { name: 'Allow camera and microphone' });
+    await tabTo(page, allow);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => wizard.getByLabel('Camera preview').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => wizard.getByRole('combobox', { name: 'Camera' }).inputValue()).not.toBe('');
+    await tabTo(page, wizard.getByRole('button', { name: 'Next' }));
+    await page.keyboard.press('Enter');
+
+    // The output is proposed from what the (fake, 1920x1080 at 20 fps) camera gives; the user picks a smaller one.
+    const resolution = wizard.getByRole('combobox', { name: 'Output resolution' });
+    await expect.poll(() => wizard.getByText(/Proposed from your camera/).count(), { timeout: 20_000 }).toBe(1);
+    expect(await resolution.inputValue()).toBe('1920x1080');
+    expect(await wizard.getByRole('combobox', { name: 'Frame rate' }).inputValue()).toBe('30');
+    await tabTo(page, resolution);
+    await pressUntil(page, 'ArrowDown', async () => (await resolution.inputValue()) === '640x360');
+    await tabTo(page, wizard.getByRole('button', { name: 'Finish' }));
+    await page.keyboard.press('Enter');
+
+    const editor = page.getByRole('application', { name: 'Scene editor' });
+    await editor.waitFor({ timeout: 30_000 });
+    expect(storedSetting(studio.dataDir, 'video')).toEqual({ output: { width: 640, height: 360, fps: 30 } });
+    expect(storedSetting(studio.dataDir, 'firstRun')).toMatchObject({ completedAtMs: expect.any(Number) as unknown });
+    // The microphone the wizard allowed is the studio's global audio, on the mixer.
+    await expect.poll(() => page.getByRole('group', { name: 'Mic/Aux audio' }).count()).toBe(1);
+
+    // A camera, through Add Source and its dialog.
+    const sources = page.getByRole('region', { name: 'Sources' });
+    const addSource = sources.getByRole('button', { name: 'Add Source' });
+    await tabTo(page, addSource);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('menuitem', { name: 'Camera' }).evaluate((item) => item === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    const cameraDialog = page.getByRole('dialog', { name: 'Add Camera' });
+    await cameraDialog.waitFor();
+    const cameraResolution = cameraDialog.getByRole('combobox', { name: 'Resolution' });
+    await tabTo(page, cameraResolution);
+    await pressUntil(page, 'ArrowUp', async () => (await cameraResolution.inputValue()) === '640x360');
+    await expect.poll(() => cameraDialog.getByRole('img', { name: 'Live view of Camera' }).count()).toBe(1);
+    await tabTo(page, cameraDialog.getByRole('button', { name: 'OK' }));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cameraDialog.count()).toBe(0);
+
+    // A text overlay.
+    await tabTo(page, addSource, { backwards: true });
+    await page.keyboard.press('Enter');
+    await pressUntil(page, 'ArrowDown', () =>
+      page.getByRole('menuitem', { name: 'Text', exact: true }).evaluate((item) => item === document.activeElement),
+    );
+    await page.keyboard.press('Enter');
+    const textDialog = page.getByRole('dialog', { name: 'Add Text' });
+    const text = textDialog.getByRole('textbox', { name: 'Text', exact: true });
+    await tabTo(page, text);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('Live from Tally');
+    await tabTo(page, textDialog.getByRole('button', { name: 'OK' }));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => textDialog.count()).toBe(0);
+
+    // Beauty on the camera: select it in Sources, open its filters, add Beauty.
+    const cameraRow = sources.getByRole('button', { name: 'Camera', exact: true });
+    await tabTo(
+      page,
+      sources.getByRole('button', { name: 'Live from Tally', exact: false }).or(sources.getByRole('button', { name: 'Text', exact: true })),
+      { backwards: true },
+    );
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => cameraRow.getAttribute('aria-pressed')).toBe('true');
+    await tabTo(page, sources.getByRole('button', { name: 'Source filters' }));
+    await page.keyboard.press('Enter');
+    const filters = page.getByRole('dialog', { name: 'Filters for “Camera”' });
+    await tabTo(page, filters.getByRole('button', { name: 'Add filter' }));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    const smoothing = filters.getByRole('slider', { name: 'Smoothing' });
+    await tabTo(page, smoothing);
+    await pressUntil(page, 'ArrowRight', async () => Number(await smoothing.inputValue()) >= 0.6);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => filters.count()).toBe(0);
+
+    // The camera runs (no error in the list) and everything is in the store.
+    await expect.poll(() => sources.getByText(/starting|Error/).count(), { timeout: 20_000 }).toBe(0);
+    await expect
+      .poll(() => {
+        const collection = storedCollection(studio.dataDir);
+        const camera = collection?.sources.find((source) => source.settings.kind === 'camera');
+        const title = collection?.sources.find((source) => source.settings.kind === 'text');
+        return {
+          camera: camera && {
+            settings: camera.settings,
+            filters: camera.filters.map((filter) => ({ enabled: filter.enabled, settings: filter.settings })),
+          },
+          title: title?.settings.kind === 'text' ? title.settings.text : null,
+          items: collection?.scenes[0]?.items.length,
+        };
+      })
+      .toMatchObject({
+        camera: {
+          settings: { kind: 'camera', width: 640, height: 360 },
+          filters: [{ enabled: true, settings: { kind: 'beauty', smoothing: expect.closeTo(0.6, 1) as unknown } }],
+        },
+        title: 'Live from Tally',
+        items: 2,
+      });
+    await page.close();
+  }, 180_000);
+});
