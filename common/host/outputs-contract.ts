@@ -129,6 +129,8 @@ export const RecordingState = z.object({
   startedAtMs: z.number().nullable(),
   durationMs: z.number().nonnegative(),
   bytes: z.number().int().nonnegative(),
+  /** While recording: free space on the recordings disk at the last check (every 2 s), bytes; null otherwise. */
+  diskFreeBytes: z.number().nonnegative().nullable(),
   /** Why the last recording stopped on its own (a full disk), or failed to start. */
   error: z.string().nullable(),
   /** Where recordings go; screenshots go to `Screenshots` inside it. */

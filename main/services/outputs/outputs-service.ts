@@ -198,6 +198,7 @@ export class OutputsService implements Disposable {
       startedAtMs: this.recording?.startedAtMs ?? null,
       durationMs: progress?.durationMs ?? 0,
       bytes: progress?.bytes ?? 0,
+      diskFreeBytes: progress?.diskFreeBytes ?? null,
       error: this.recordingError,
       folder: this.recordingsFolder(),
       filenamePattern: this.filenamePattern(),

@@ -122,6 +122,7 @@ export class Recorder implements ProgramOutput {
   private readonly startedAtMs = Date.now();
   private done = false;
   private diskTimer: ReturnType<typeof setInterval> | null = null;
+  private diskFreeBytes: number | null = null;
   private lastMediaUs = 0;
   private recordedConfig: ProgramConfig | null = null;
 
@@ -132,9 +133,13 @@ export class Recorder implements ProgramOutput {
     this.diskTimer.unref?.();
   }
 
-  /** Bytes and media time written so far. */
-  progress(): { bytes: number; durationMs: number } {
-    return { bytes: this.writer?.bytes ?? 0, durationMs: this.baseUs === null ? 0 : Math.max(0, this.lastMediaUs - this.baseUs) / 1000 };
+  /** Bytes and media time written so far, and the free space the last disk check saw (null before the first). */
+  progress(): { bytes: number; durationMs: number; diskFreeBytes: number | null } {
+    return {
+      bytes: this.writer?.bytes ?? 0,
+      durationMs: this.baseUs === null ? 0 : Math.max(0, this.lastMediaUs - this.baseUs) / 1000,
+      diskFreeBytes: this.diskFreeBytes,
+    };
   }
 
   onConfig(config: ProgramConfig): void {
@@ -236,6 +241,7 @@ export class Recorder implements ProgramOutput {
     } catch {
       return; // a disk we cannot ask about: the write itself will tell
     }
+    this.diskFreeBytes = free;
     if (free >= minFree) return;
     const message = `Recording stopped: the disk holding ${dirname(this.path)} has less than ${formatMiB(minFree)} free`;
     this.options.log.warn({ path: this.path, freeBytes: free }, 'recording stopped: disk almost full');

@@ -1,10 +1,20 @@
-/** Adds a destination: a platform preset (Twitch, YouTube, Facebook) or any rtmp:// or rtmps:// server, with its key. */
+/**
+ * Adds a destination: a platform preset (Twitch, YouTube, Facebook) or any rtmp:// or rtmps://
+ * server, with its key, typed masked; once saved the key comes back only masked.
+ */
 import { useState } from 'react';
-import { DESTINATION_PRESETS, type Destination, type DestinationInput } from '../../../common/host/outputs-contract.ts';
+import { DESTINATION_PRESETS, type DestinationInput } from '../../../common/host/outputs-contract.ts';
+import { outputsErrorMessage } from '../../outputs/studio-outputs.ts';
 
 type Service = DestinationInput['service'];
 
-export function DestinationForm({ onSave }: { onSave: (input: DestinationInput) => Promise<Destination> }) {
+export function DestinationForm({
+  onSave,
+  submitLabel = 'Add destination',
+}: {
+  onSave: (input: DestinationInput) => Promise<unknown>;
+  submitLabel?: string;
+}) {
   const [service, setService] = useState<Service>('custom');
   const [name, setName] = useState('');
   const [serverUrl, setServerUrl] = useState('');
@@ -23,7 +33,7 @@ export function DestinationForm({ onSave }: { onSave: (input: DestinationInput) 
       setServerUrl('');
       setStreamKey('');
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message.replace(/^tally:[\w.]+: /, '') : String(failure));
+      setError(outputsErrorMessage(failure));
     } finally {
       setSaving(false);
     }
@@ -75,7 +85,7 @@ export function DestinationForm({ onSave }: { onSave: (input: DestinationInput) 
         <input type="checkbox" checked={adaptive} onChange={(event) => setAdaptive(event.target.checked)} /> Adaptive bitrate
       </label>
       <button type="submit" disabled={saving}>
-        Add destination
+        {submitLabel}
       </button>
       {preset.requiresRtmps && <p className="hint">{preset.label} accepts only rtmps://.</p>}
       {error && <p role="alert">{error}</p>}

@@ -1,4 +1,7 @@
-/** The destinations, each with its state (and the server's reason), bitrate, queue and dropped frames. */
+/**
+ * The destinations, each with its state (and the server's reason), bitrate, queue and dropped
+ * frames, live while streaming; its key only masked; whether Go Live includes it; Start, Stop, Remove.
+ */
 import type { Destination } from '../../../common/host/outputs-contract.ts';
 import { DESTINATION_PRESETS } from '../../../common/host/outputs-contract.ts';
 
@@ -25,7 +28,7 @@ export function describeDestination(destination: Destination): string {
   return parts.join(' · ');
 }
 
-const serviceLabel = (destination: Destination) =>
+export const serviceLabel = (destination: Destination) =>
   destination.service === 'local-origin' ? 'Tally local origin' : DESTINATION_PRESETS[destination.service].label;
 
 export function DestinationList(props: {
@@ -33,11 +36,13 @@ export function DestinationList(props: {
   onStart(id: string): void;
   onStop(id: string): void;
   onRemove(id: string): void;
+  onEnable(destination: Destination, enabled: boolean): void;
 }) {
   if (props.destinations.length === 0)
     return (
       <p className="hint">
-        No destination yet: Go Live streams to the local origin, or add Twitch, YouTube, Facebook or any RTMP(S) server below.
+        No destination yet: Go Live streams to the local origin on this computer, or add Twitch, YouTube, Facebook or any RTMP(S) server
+        below.
       </p>
     );
   return (
@@ -47,10 +52,23 @@ export function DestinationList(props: {
         return (
           <li key={destination.id} aria-label={destination.name} data-state={destination.status.state}>
             <span className="destination-name">{destination.name}</span>{' '}
-            <span className="destination-service">{serviceLabel(destination)}</span>
-            {!destination.enabled && <span className="destination-service"> (not included in Go Live)</span>}
+            <span className="destination-service">
+              {serviceLabel(destination)}
+              {destination.streamKeyMasked && ` · key ${destination.streamKeyMasked}`}
+            </span>
             <span className="destination-figures">{describeDestination(destination)}</span>
             <span className="destination-actions">
+              {destination.service !== 'local-origin' && (
+                <label className="destination-enabled">
+                  <input
+                    type="checkbox"
+                    checked={destination.enabled}
+                    onChange={(event) => props.onEnable(destination, event.target.checked)}
+                    aria-label={`Include ${destination.name} in Go Live`}
+                  />
+                  Go Live
+                </label>
+              )}
               {running ? (
                 <button type="button" onClick={() => props.onStop(destination.id)} aria-label={`Stop ${destination.name}`}>
                   Stop
