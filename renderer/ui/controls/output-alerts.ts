@@ -9,7 +9,8 @@ import type { OutputsState } from '../../../common/host/outputs-contract.ts';
 export const FFMPEG_MISSING =
   'ffmpeg was not found, so the stream and recordings have no sound: install it, or set its path in the TALLY_FFMPEG environment variable and restart Tally (Settings → General shows where Tally looked)';
 /** The disk filled while recording. */
-export const DISK_FULL = 'The disk is full: the recording stopped and was saved. Free some space or choose another folder in Settings → Output.';
+export const DISK_FULL =
+  'The disk is full: the recording stopped and was saved. Free some space or choose another folder in Settings → Output.';
 
 /** A destination's failure, rephrased where we know what it means. */
 export function destinationFailureText(name: string, reason: string | null): string {
@@ -27,7 +28,11 @@ export function outputAlerts(previous: OutputsState | null, next: OutputsState):
   const alerts: string[] = [];
   const audioError = next.audio.error;
   if (audioError && audioError !== previous?.audio.error)
-    alerts.push(next.audio.state === 'unavailable' && /ffmpeg/i.test(audioError) && /not found|ENOENT/i.test(audioError) ? FFMPEG_MISSING : `Audio: ${audioError}`);
+    alerts.push(
+      next.audio.state === 'unavailable' && /ffmpeg/i.test(audioError) && /not found|ENOENT/i.test(audioError)
+        ? FFMPEG_MISSING
+        : `Audio: ${audioError}`,
+    );
   for (const destination of next.destinations) {
     const before = previous?.destinations.find((candidate) => candidate.id === destination.id);
     const { state, reason } = destination.status;

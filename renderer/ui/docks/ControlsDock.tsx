@@ -46,7 +46,9 @@ export function ControlsDock() {
           className={live ? 'control danger' : 'control primary'}
           disabled={busy === 'stream' || (!live && outputs.unavailable.stream !== null)}
           onClick={() =>
-            void run('stream', live ? 'Ending the stream' : 'Going live', () => (live ? studio.outputs.endStream() : studio.outputs.goLive()))
+            void run('stream', live ? 'Ending the stream' : 'Going live', () =>
+              live ? studio.outputs.endStream() : studio.outputs.goLive(),
+            )
           }
         >
           {live ? 'End Stream' : 'Go Live'}

@@ -45,7 +45,11 @@ export function StreamPage() {
         </p>
         <div className="host-controls">
           {origin.state === 'running' || origin.state === 'starting' ? (
-            <button type="button" disabled={origin.state === 'starting'} onClick={() => void attempt(() => api.stopLocalOrigin(), 'Stopped hosting')}>
+            <button
+              type="button"
+              disabled={origin.state === 'starting'}
+              onClick={() => void attempt(() => api.stopLocalOrigin(), 'Stopped hosting')}
+            >
               Stop hosting
             </button>
           ) : (
@@ -71,7 +75,13 @@ export function StreamPage() {
             Let devices on my network watch
           </label>
           <span className="field-hint" aria-label="Local origin state">
-            {origin.state === 'running' ? 'Running' : origin.state === 'starting' ? 'Starting…' : origin.state === 'failed' ? `Failed: ${origin.error}` : 'Stopped'}
+            {origin.state === 'running'
+              ? 'Running'
+              : origin.state === 'starting'
+                ? 'Starting…'
+                : origin.state === 'failed'
+                  ? `Failed: ${origin.error}`
+                  : 'Stopped'}
           </span>
         </div>
         {origin.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} qr />}
