@@ -2,7 +2,8 @@
  * Going live from the studio UI, end to end: Chromium with a fake camera and microphone,
  * the real web host, its embedded Tally Origin and nginx-rtmp as a second destination, with
  * ffprobe as the viewer. One encode feeds both; each destination starts, stops, fails and
- * reconnects on its own.
+ * reconnects on its own. Go Live and End Stream are the Controls dock's; destinations are
+ * added, started and stopped in Settings → Stream.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,7 +15,14 @@ import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
 import { ffprobe, summary } from './support/media.ts';
 import { nginxRtmpAvailable, startNginxRtmp, type NginxRtmp } from './support/nginx-rtmp.ts';
 import { tempDataDir } from './support/processes.ts';
-import { addCustomDestination } from './support/outputs-panel.ts';
+import {
+  addCustomDestination,
+  closeSettings,
+  controls,
+  destinationRow,
+  openSettings,
+  seedPastFirstRun,
+} from './support/outputs-panel.ts';
 import { startStudioProcess, type StudioProcess } from './support/studio-process.ts';
 
 const NGINX_STREAM = 'tally-e2e';
@@ -34,7 +42,8 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
 
   beforeAll(async () => {
     [studio, nginx, browser] = await Promise.all([startStudioProcess(data.dir), startNginxRtmp(), launchChromium(ENGINE_CHROMIUM_ARGS)]);
-    page = await browser.newPage();
+    seedPastFirstRun(data.dir);
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(studio.url);
   });
   afterAll(async () => {
@@ -44,19 +53,25 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     data.remove();
   });
 
-  const destination = (name: string) => page.getByRole('list', { name: 'Destinations' }).getByRole('listitem', { name, exact: true });
-  const stateOf = async (name: string) => (await destination(name).innerText()).replace(/\s+/g, ' ');
+  const destination = (name: string) => destinationRow(page, name);
+  const stateOf = async (name: string) => {
+    await openSettings(page, 'Stream');
+    return (await destination(name).innerText()).replace(/\s+/g, ' ');
+  };
+  const streamButton = (name: 'Go Live' | 'End Stream') => controls(page).getByRole('button', { name });
+  const stream = (name: string) => page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name, exact: true });
   const flvUrl = () => viewerUrl.replace(/\/live\/studio$/, '/live/studio.flv');
 
   it("a new user's first Go Live streams to the local origin, started on demand, and a viewer watches", async () => {
-    await page.getByRole('button', { name: 'Go Live' }).click();
-    const link = page.getByRole('link', { name: 'Viewer link' });
+    await streamButton('Go Live').click({ timeout: 60_000 });
+    const link = controls(page).getByRole('link', { name: 'Viewer link' });
     await link.waitFor({ timeout: 60_000 });
     viewerUrl = (await link.getAttribute('href'))!;
     expect(viewerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\/studio$/);
+    await expect.poll(() => streamButton('End Stream').count()).toBe(1);
     await expect.poll(() => stateOf('Local origin'), { timeout: 30_000 }).toMatch(/live/);
-    await expect.poll(() => page.getByRole('button', { name: 'End Stream' }).count()).toBe(1);
     expect(summary(await ffprobe(flvUrl(), LIVE_PROBE))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    await closeSettings(page);
   });
 
   it('when the AAC encoder (ffmpeg) dies, the page says so, it is restarted, and the stream goes on', async () => {
@@ -79,7 +94,7 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
 
   it('streams the same encode to nginx-rtmp at the same time', async () => {
     await addCustomDestination(page, { name: 'nginx', serverUrl: nginx.serverUrl, streamKey: NGINX_STREAM });
-    await page.getByRole('button', { name: 'Start nginx' }).click();
+    await stream('Start nginx').click();
     await expect.poll(() => stateOf('nginx'), { timeout: 30_000 }).toMatch(/^nginx .*live/);
     const [atNginx, atOrigin] = await Promise.all([
       ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, NGINX_PROBE),
@@ -92,7 +107,7 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
   });
 
   it('stopping one destination leaves the other live', async () => {
-    await page.getByRole('button', { name: 'Stop nginx' }).click();
+    await stream('Stop nginx').click();
     await expect.poll(() => stateOf('nginx')).toMatch(/idle/);
     await expect
       .poll(
@@ -119,16 +134,21 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
       }
     })();
     await addCustomDestination(page, { name: 'Wrong key', serverUrl: `rtmp://127.0.0.1:${settings.rtmpPort}/live`, streamKey: WRONG_KEY });
-    await page.getByRole('button', { name: 'Start Wrong key' }).click();
+    await stream('Start Wrong key').click();
     await expect.poll(() => stateOf('Wrong key'), { timeout: 30_000 }).toContain('failed (NetStream.Publish.BadName: Invalid stream key)');
+    // A notification says it in words to act on.
+    await expect
+      .poll(() => page.getByRole('alert').allInnerTexts(), { timeout: 15_000 })
+      .toContainEqual(expect.stringMatching(/^Wrong key: the server refused the stream key/));
     expect(await stateOf('Local origin')).toMatch(/live/);
     expect(summary(await ffprobe(flvUrl(), LIVE_PROBE))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
-    await page.getByRole('button', { name: 'Remove Wrong key' }).click();
+    await stream('Remove Wrong key').click();
     await expect.poll(() => destination('Wrong key').count()).toBe(0);
   });
 
   it('a destination whose server dies reconnects when it comes back, and the stream resumes there', async () => {
-    await page.getByRole('button', { name: 'Start nginx' }).click();
+    await openSettings(page, 'Stream');
+    await stream('Start nginx').click();
     await expect.poll(() => stateOf('nginx'), { timeout: 30_000 }).toMatch(/live/);
     await nginx.kill();
     await expect.poll(() => stateOf('nginx'), { timeout: 30_000 }).toMatch(/reconnecting/);
@@ -142,8 +162,9 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
   });
 
   it('End Stream stops every destination', async () => {
-    await page.getByRole('button', { name: 'End Stream' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Go Live' }).count(), { timeout: 15_000 }).toBe(1);
+    await closeSettings(page);
+    await streamButton('End Stream').click();
+    await expect.poll(() => streamButton('Go Live').count(), { timeout: 15_000 }).toBe(1);
     expect(await stateOf('nginx')).toMatch(/idle/);
     expect(await stateOf('Local origin')).toMatch(/idle/);
     expect(studio.log()).not.toContain(NGINX_STREAM);

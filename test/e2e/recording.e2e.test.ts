@@ -14,7 +14,7 @@ import { loadSqlite } from '../../native/sqlite.ts';
 import { launchChromium } from './support/browser.ts';
 import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
 import { tempDataDir } from './support/processes.ts';
-import { addCustomDestination } from './support/outputs-panel.ts';
+import { addCustomDestination, closeSettings, controls, destinationRow, openSettings, seedPastFirstRun } from './support/outputs-panel.ts';
 import { startStudioProcess, type StudioProcess } from './support/studio-process.ts';
 import { execFileSync } from 'node:child_process';
 
@@ -57,14 +57,17 @@ describe('recording and screenshots from the studio', () => {
 
   const openStudio = async () => {
     studio = await startStudioProcess(data.dir);
-    page = await browser.newPage();
+    seedPastFirstRun(data.dir);
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(studio.url);
-    await page.getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 60_000 });
+    await controls(page).getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 60_000 });
   };
-  const status = () => page.getByRole('status', { name: 'Output status' }).innerText();
+  const control = (name: string) => controls(page).getByRole('button', { name });
+  /** Media time recorded, as the Stats dock's "Recorded" row says (the host's count, not a wall clock). */
   const recordedSeconds = async () => {
-    const match = /Recording (\d+):(\d\d):(\d\d)/.exec(await status());
-    return match ? Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]) : 0;
+    const row = page.getByRole('table', { name: 'Stats' }).getByRole('row', { name: /^Recorded/ });
+    const match = /(?:(\d+):)?(\d\d):(\d\d) ·/.exec((await row.innerText().catch(() => '')).replace(/\s+/g, ' '));
+    return match ? Number(match[1] ?? 0) * 3600 + Number(match[2]) * 60 + Number(match[3]) : 0;
   };
 
   beforeAll(async () => {
@@ -78,9 +81,13 @@ describe('recording and screenshots from the studio', () => {
   });
 
   it('a normal stop gives an MP4 that ffprobe reads and a <video> element plays', { timeout: 180_000 }, async () => {
-    await page.getByRole('button', { name: 'Start Recording' }).click();
+    await control('Start Recording').click();
     await expect.poll(recordedSeconds, { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
-    await page.getByRole('button', { name: 'Stop Recording' }).click();
+    // While recording, the Stats dock says how much disk is left and how long it lasts.
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Stats' }).getByRole('row', { name: /^Disk space left/ }).innerText(), { timeout: 15_000 })
+      .toMatch(/GiB|MiB/);
+    await control('Stop Recording').click();
     const saved = page.getByRole('status', { name: 'Last saved file' });
     await expect.poll(() => saved.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/^Recording saved: /);
     const path = (await saved.innerText()).replace(/^Recording saved: /, '');
@@ -124,7 +131,7 @@ describe('recording and screenshots from the studio', () => {
   });
 
   it('Screenshot saves a PNG of the program at the output resolution beside the recordings, and indexes it', async () => {
-    await page.getByRole('button', { name: 'Screenshot', exact: true }).click();
+    await control('Screenshot').click();
     const saved = page.getByRole('status', { name: 'Last saved file' });
     await expect.poll(() => saved.innerText(), { timeout: 30_000 }).toMatch(/^Screenshot saved: /);
     const path = (await saved.innerText()).replace(/^Screenshot saved: /, '');
@@ -145,14 +152,16 @@ describe('recording and screenshots from the studio', () => {
     { timeout: 240_000 },
     async () => {
       // Settings and a destination that must survive.
-      await page.getByText('Output settings').click();
-      await page.getByLabel('Video bitrate (kbps)').fill('3200');
-      await page.getByRole('button', { name: 'Save encoder settings' }).click();
-      await expect.poll(() => page.getByRole('status', { name: 'Settings result' }).innerText()).toBe('Encoder settings saved');
+      const output = await openSettings(page, 'Output');
+      await output.getByLabel('Video bitrate (kbps)').fill('3200');
+      await output.getByRole('button', { name: 'Save encoder settings' }).click();
+      await expect.poll(() => output.getByRole('status', { name: 'Settings result' }).innerText()).toBe('Encoder settings saved');
       await addCustomDestination(page, { name: 'Venue', serverUrl: 'rtmp://127.0.0.1:1/live', streamKey: KEY });
-      await page.getByRole('listitem', { name: 'Venue' }).waitFor();
+      // The key is never shown again in full.
+      expect(await destinationRow(page, 'Venue').innerText()).not.toContain(KEY);
+      await closeSettings(page);
 
-      await page.getByRole('button', { name: 'Start Recording' }).click();
+      await control('Start Recording').click();
       await expect.poll(recordedSeconds, { timeout: 90_000 }).toBeGreaterThanOrEqual(10);
       const recording = outputFiles(data.dir).find((file) => file.status === 'recording')!;
       logs.push(studio.log());
@@ -164,9 +173,10 @@ describe('recording and screenshots from the studio', () => {
       expect(probed.durationSec).toBeGreaterThanOrEqual(9);
 
       await openStudio();
-      await expect.poll(() => page.getByRole('list', { name: 'Destinations' }).innerText(), { timeout: 30_000 }).toContain('Venue');
-      await page.getByText('Output settings').click();
-      expect(await page.getByLabel('Video bitrate (kbps)').inputValue()).toBe('3200');
+      await openSettings(page, 'Stream');
+      await expect.poll(() => destinationRow(page, 'Venue').count(), { timeout: 30_000 }).toBe(1);
+      const reopened = await openSettings(page, 'Output');
+      await expect.poll(() => reopened.getByLabel('Video bitrate (kbps)').inputValue()).toBe('3200');
       expect(outputFiles(data.dir).find((file) => file.path === recording.path)?.status).toBe('interrupted');
       logs.push(studio.log());
       for (const log of logs) expect(log).not.toContain(KEY);
