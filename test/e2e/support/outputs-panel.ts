@@ -3,6 +3,8 @@
  * Settings → Stream / Output, where destinations, the local origin and the encoder live.
  */
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { launchChromium } from './browser.ts';
 import { seedSettings } from './studio-ui.ts';
 
 /** A studio past its first run at the default 1280x720 output, before its page opens. */
@@ -43,4 +45,24 @@ export async function addCustomDestination(page: Page, destination: { name: stri
   await form.getByLabel('Stream key').fill(destination.streamKey);
   await form.getByRole('button', { name: 'Add destination' }).click();
   await destinationRow(page, destination.name).waitFor();
+}
+
+/**
+ * Opens the viewer link in a browser of its own (a second window in the studio's browser would
+ * hide the studio's page, which then gets no animation frames) and waits until its video
+ * plays: `currentTime` advances past one second and then further.
+ */
+export async function expectViewerPlays(viewerUrl: string): Promise<void> {
+  const viewerBrowser = await launchChromium();
+  try {
+    const viewer = await viewerBrowser.newPage();
+    await viewer.goto(viewerUrl);
+    const video = viewer.locator('video').first();
+    const currentTime = () => video.evaluate((element: HTMLVideoElement) => element.currentTime).catch(() => 0);
+    await expect.poll(currentTime, { timeout: 60_000 }).toBeGreaterThan(1);
+    const first = await currentTime();
+    await expect.poll(currentTime, { timeout: 30_000 }).toBeGreaterThan(first);
+  } finally {
+    await viewerBrowser.close();
+  }
 }
