@@ -15,14 +15,7 @@ import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
 import { ffprobe, summary } from './support/media.ts';
 import { nginxRtmpAvailable, startNginxRtmp, type NginxRtmp } from './support/nginx-rtmp.ts';
 import { tempDataDir } from './support/processes.ts';
-import {
-  addCustomDestination,
-  closeSettings,
-  controls,
-  destinationRow,
-  openSettings,
-  seedPastFirstRun,
-} from './support/outputs-panel.ts';
+import { addCustomDestination, closeSettings, controls, destinationRow, openSettings, seedPastFirstRun } from './support/outputs-panel.ts';
 import { startStudioProcess, type StudioProcess } from './support/studio-process.ts';
 
 const NGINX_STREAM = 'tally-e2e';

@@ -85,7 +85,14 @@ describe('recording and screenshots from the studio', () => {
     await expect.poll(recordedSeconds, { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
     // While recording, the Stats dock says how much disk is left and how long it lasts.
     await expect
-      .poll(() => page.getByRole('table', { name: 'Stats' }).getByRole('row', { name: /^Disk space left/ }).innerText(), { timeout: 15_000 })
+      .poll(
+        () =>
+          page
+            .getByRole('table', { name: 'Stats' })
+            .getByRole('row', { name: /^Disk space left/ })
+            .innerText(),
+        { timeout: 15_000 },
+      )
       .toMatch(/GiB|MiB/);
     await control('Stop Recording').click();
     const saved = page.getByRole('status', { name: 'Last saved file' });

@@ -65,10 +65,19 @@ describe("a new user's first stream, with the mouse", () => {
 
     // One click.
     await controls(page).getByRole('button', { name: 'Go Live' }).click();
-    await controls(page).getByRole('button', { name: /^End Stream/ }).waitFor();
+    await controls(page)
+      .getByRole('button', { name: /^End Stream/ })
+      .waitFor();
     await expectViewerPlays(viewerUrl);
     await expect
-      .poll(() => page.getByRole('table', { name: 'Stats' }).getByRole('row', { name: /^Local origin/ }).innerText(), { timeout: 20_000 })
+      .poll(
+        () =>
+          page
+            .getByRole('table', { name: 'Stats' })
+            .getByRole('row', { name: /^Local origin/ })
+            .innerText(),
+        { timeout: 20_000 },
+      )
       .toMatch(/live · \d+ kbps · \d+ dropped/);
     await saveScreenshot(page, 'main-window-live');
 
@@ -83,7 +92,9 @@ describe("a new user's first stream, with the mouse", () => {
     await controls(page).getByRole('button', { name: 'Start Recording' }).click();
     const recorded = page.getByRole('table', { name: 'Stats' }).getByRole('row', { name: /^Recorded/ });
     await expect.poll(async () => /00:0[3-9]|00:[1-5]\d/.test(await recorded.innerText().catch(() => '')), { timeout: 60_000 }).toBe(true);
-    await controls(page).getByRole('button', { name: /^Stop Recording/ }).click();
+    await controls(page)
+      .getByRole('button', { name: /^Stop Recording/ })
+      .click();
     await controls(page).getByRole('status', { name: 'Last saved file' }).waitFor();
     const library = page.getByRole('region', { name: 'Library' });
     const items = library.getByRole('list', { name: 'Library items' }).getByRole('listitem');
@@ -96,7 +107,9 @@ describe("a new user's first stream, with the mouse", () => {
       })
       .toBe(1);
 
-    await controls(page).getByRole('button', { name: /^End Stream/ }).click();
+    await controls(page)
+      .getByRole('button', { name: /^End Stream/ })
+      .click();
     await controls(page).getByRole('button', { name: 'Go Live' }).waitFor();
     await page.close();
   }, 300_000);

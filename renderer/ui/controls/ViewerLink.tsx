@@ -18,17 +18,19 @@ export function ViewerLink({ url, qr = false }: { url: string; qr?: boolean }) {
     }
   };
   return (
-    <div className="viewer-link" role="group" aria-label="Viewers">
-      <span className="viewer-link-label">Viewers watch at</span>
-      <a href={url} target="_blank" rel="noreferrer" aria-label="Viewer link" className="viewer-link-url">
-        {url}
-      </a>
-      <button type="button" onClick={() => void copy()} aria-label="Copy viewer link">
-        Copy
-      </button>
-      <span role="status" aria-label="Copy result" className="field-hint">
-        {copied}
-      </span>
+    <div className="viewer-link-block">
+      <div className="viewer-link" role="group" aria-label="Viewers">
+        <span className="viewer-link-label">Viewers watch at</span>
+        <a href={url} target="_blank" rel="noreferrer" aria-label="Viewer link" className="viewer-link-url" title={url}>
+          {url}
+        </a>
+        <button type="button" onClick={() => void copy()} aria-label="Copy viewer link">
+          Copy
+        </button>
+        <span role="status" aria-label="Copy result" className="field-hint">
+          {copied}
+        </span>
+      </div>
       {qr && <QrCode text={url} label="QR code of the viewer link" />}
     </div>
   );
