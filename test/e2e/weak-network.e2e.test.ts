@@ -94,7 +94,7 @@ describe.skipIf(!available.ok || !nginxRtmpAvailable())('a 4 Mbit/s stream over 
       // The real web studio host, inside the studio's namespace.
       const studio = network.spawnIn(
         studioSide!.ns,
-        [process.execPath, 'scripts/studio-web.ts', '--host', '127.0.0.1', '--port', '0', '--data-dir', join(dir, 'studio')],
+        [process.execPath, 'scripts/studio-web.ts', '--host', '127.0.0.1', '--port', '0', '--data-dir', join(dir, 'studio'), '--no-token'],
         {
           cwd: projectRoot,
           stdio: ['ignore', 'pipe', 'pipe'],

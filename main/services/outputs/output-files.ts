@@ -22,12 +22,13 @@ export interface OutputFileListener {
  * Adds every finished recording and screenshot to the content library (`library.addMade`),
  * linked to the scene collection it was made with and the destinations that were live. A file
  * the library cannot add (gone, unreadable) is logged; the recording itself stays indexed in
- * `output_files`. `settled()` resolves once the additions under way are done (before shutdown).
+ * `output_files`. `settled(ms)` resolves once the additions under way are done, or after `ms`
+ * (shutdown waits for them, but not forever: the importer runs ffprobe).
  */
 export function addMadeFilesTo(
   library: { addMade(made: MadeMedia): Promise<unknown> },
   log: Logger,
-): OutputFileListener & { settled(): Promise<void> } {
+): OutputFileListener & { settled(timeoutMs?: number): Promise<void> } {
   const pending = new Set<Promise<void>>();
   return {
     fileFinished(file) {
@@ -40,8 +41,13 @@ export function addMadeFilesTo(
         .finally(() => pending.delete(adding));
       pending.add(adding);
     },
-    async settled() {
-      await Promise.all(pending);
+    async settled(timeoutMs = 15_000) {
+      if (pending.size === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, timeoutMs, 'late')));
+      const outcome = await Promise.race([Promise.all(pending), late]);
+      clearTimeout(timer);
+      if (outcome === 'late') log.warn({ files: pending.size }, 'shutting down before the library added every file the studio made');
     },
   };
 }
