@@ -14,7 +14,7 @@ import { useWebStudio } from './support/web-studio.ts';
 describe('a new user, with the keyboard only', () => {
   const studio = useWebStudio(ENGINE_CHROMIUM_ARGS);
 
-  it('goes through the wizard, adds a camera and a text overlay, and turns on beauty', async () => {
+  it('goes through the wizard, adds a camera and a text overlay, turns on beauty, goes live and a viewer watches', async () => {
     const page = await studio.browser().newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(studio.url());
 
