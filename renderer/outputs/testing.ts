@@ -8,7 +8,17 @@ export const IDLE_OUTPUTS: OutputsState = {
   encoder: { settings: DEFAULT_ENCODER_SETTINGS, active: false, targetVideoBitrateKbps: 4500 },
   audio: { state: 'idle', error: null },
   localOrigin: { state: 'stopped', lan: false, viewerUrl: null, playback: null, error: null },
-  recording: { active: false, path: null, startedAtMs: null, durationMs: 0, bytes: 0, diskFreeBytes: null, error: null, folder: '/r', filenamePattern: 'x' },
+  recording: {
+    active: false,
+    path: null,
+    startedAtMs: null,
+    durationMs: 0,
+    bytes: 0,
+    diskFreeBytes: null,
+    error: null,
+    folder: '/r',
+    filenamePattern: 'x',
+  },
 };
 
 /** The idle state with the encoder wanted (`active`) at `targetVideoBitrateKbps`. */
