@@ -25,6 +25,15 @@ export function useOutputsCommand(): { message: string | null; attempt: (action:
   };
 }
 
+/** The last command's outcome, as a status line. */
+export function CommandResult({ message }: { message: string | null }) {
+  return message ? (
+    <p role="status" aria-label="Settings result">
+      {message}
+    </p>
+  ) : null;
+}
+
 export function OutputPage() {
   const studio = useStudio();
   const state = useOutputs(studio.outputs).host;
@@ -111,11 +120,7 @@ export function OutputPage() {
           <dd>PNG at the output resolution, in Screenshots inside the recordings folder.</dd>
         </dl>
       </section>
-      {message && (
-        <p role="status" aria-label="Settings result">
-          {message}
-        </p>
-      )}
+      <CommandResult message={message} />
     </div>
   );
 }

@@ -10,7 +10,7 @@ import { ViewerLink } from '../controls/ViewerLink.tsx';
 import { useStudio } from '../studio/context.tsx';
 import { DestinationForm } from './DestinationForm.tsx';
 import { DestinationList } from './DestinationList.tsx';
-import { useOutputsCommand } from './OutputPage.tsx';
+import { CommandResult, useOutputsCommand } from './OutputPage.tsx';
 import './outputs-settings.css';
 
 export function StreamPage() {
@@ -102,11 +102,7 @@ export function StreamPage() {
         />
         <DestinationForm onSave={(input) => api.saveDestination(input)} />
       </section>
-      {message && (
-        <p role="status" aria-label="Settings result">
-          {message}
-        </p>
-      )}
+      <CommandResult message={message} />
     </div>
   );
 }
