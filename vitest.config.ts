@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{common,main,native,preload,renderer,server,scripts}/**/*.test.ts', 'test/lint/**/*.test.ts'],
+          include: ['{common,main,native,net,preload,renderer,server,scripts}/**/*.test.ts', 'test/lint/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
         },

@@ -96,8 +96,8 @@ const steps: Record<BuildStep, StepSpec> = {
     },
   },
   electron: {
-    // server/ is an input: the studio embeds the origin, so a changed origin means a stale main.js.
-    sources: ['main', 'preload', 'common', 'native', 'server', 'package.json', 'scripts/build-steps.ts'],
+    // server/ and net/ are inputs: the studio embeds the origin, so a changed origin means a stale main.js.
+    sources: ['main', 'preload', 'common', 'native', 'net', 'server', 'package.json', 'scripts/build-steps.ts'],
     output: join('dist', 'electron', 'main.js'),
     async run() {
       await bundleMainProcess(join(root, 'main', 'electron', 'main.ts'), join(distDir, 'electron', 'main.js'));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FlvReader, FlvTagType, type FlvTag } from '../common/media/flv.ts';
 import { captureLogger, type CapturedLine } from './log.ts';
 import { startOrigin, type Origin, type OriginOptions } from './origin.ts';
-import { RtmpClient } from './protocols/rtmp/client.ts';
+import { RtmpClient } from '../net/rtmp/client.ts';
 
 /** A key for tests (keys must be 16+ URL-safe characters). */
 export const TEST_KEY = 'test-key-0123456789abcdef';

@@ -15,8 +15,8 @@ import { FlvReader, FlvTagType } from '../../common/media/flv.ts';
 import { serializeRtmpMessage } from '../../common/media/rtmp-chunk.ts';
 import { RtmpClientHandshake } from '../../common/media/rtmp-handshake.ts';
 import { acknowledgementMessage, amfObject, commandMessage } from '../../common/media/rtmp-message.ts';
-import { RtmpClient, parseRtmpUrl } from '../../server/protocols/rtmp/client.ts';
-import { nodeHandshakeCrypto } from '../../server/protocols/rtmp/listener.ts';
+import { RtmpClient, parseRtmpUrl } from '../../net/rtmp/client.ts';
+import { nodeHandshakeCrypto } from '../../net/rtmp/handshake-crypto.ts';
 import { readMarker, wallClockUs } from './marker.ts';
 
 const [protocol, url, countText, churnText] = process.argv.slice(2);

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { FlvReader, FlvTagType, type FlvTag } from '../../common/media/flv.ts';
-import { RtmpClient } from '../../server/protocols/rtmp/client.ts';
+import { RtmpClient } from '../../net/rtmp/client.ts';
 import { wallClockUs, withMarker } from './marker.ts';
 
 const [clipPath, url] = process.argv.slice(2);

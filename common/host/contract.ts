@@ -8,6 +8,7 @@ import { Id, SceneCollection } from '../scene/schema.ts';
 import { StudioSettings, StudioSettingsPatch } from '../settings/studio-settings.ts';
 import { call, event } from './contract-kit.ts';
 import { libraryService } from './library-contract.ts';
+import { outputsService, recordingService } from './outputs-contract.ts';
 
 /** Where the ffmpeg binary came from: `TALLY_FFMPEG`, a copy bundled with Tally, PATH, or a usual install folder (Homebrew...). */
 export const FfmpegSource = z.enum(['configured', 'bundled', 'path', 'install-folder']);
@@ -154,6 +155,8 @@ export const hostContract = {
     /** Checking, progress of the download, refusals and errors. */
     onDidChangeState: event(UpdateState),
   },
+  outputs: outputsService,
+  recording: recordingService,
   /** The content library (see library-contract.ts). */
   library: libraryService,
 } as const;

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMediaFrame, encodeMediaFrame, MEDIA_HEADER_BYTES, MediaKind, validateMediaFrame, type MediaFrame } from './media-frame.ts';
+import {
+  ackFrame,
+  decodeMediaFrame,
+  encodeMediaFrame,
+  MAX_MEDIA_PAYLOAD_BYTES,
+  MEDIA_HEADER_BYTES,
+  MediaKind,
+  readAck,
+  validateMediaFrame,
+  type MediaFrame,
+} from './media-frame.ts';
 
 const frameArbitrary = fc.record({
   kind: fc.constantFrom(...Object.values(MediaKind)),
@@ -62,5 +72,19 @@ describe('media frames on a byte transport', () => {
     expect(() => validateMediaFrame({ ...good, payload: 'abc' })).toThrow(/ArrayBuffer/);
     expect(() => validateMediaFrame({ ...good, timestampUs: Number.NaN })).toThrow(/finite/);
     expect(() => validateMediaFrame(null)).toThrow(/not an object/);
+  });
+
+  it('refuses to encode a payload the decoder would refuse, so the limit is the same both ways', () => {
+    const frame = { kind: MediaKind.video, flags: 0, track: 0, timestampUs: 0, payload: new ArrayBuffer(MAX_MEDIA_PAYLOAD_BYTES + 1) };
+    expect(() => encodeMediaFrame(frame)).toThrow(/over the limit/);
+    expect(encodeMediaFrame({ ...frame, payload: new ArrayBuffer(MAX_MEDIA_PAYLOAD_BYTES) }).byteLength).toBe(
+      MEDIA_HEADER_BYTES + MAX_MEDIA_PAYLOAD_BYTES,
+    );
+  });
+
+  it('an ack carries the byte count the host has taken in', () => {
+    expect(readAck(decodeMediaFrame(encodeMediaFrame(ackFrame(123_456_789))))).toBe(123_456_789);
+    expect(readAck({ kind: MediaKind.ack, flags: 0, track: 0, timestampUs: 0, payload: new ArrayBuffer(3) })).toBeNull();
+    expect(readAck({ ...ackFrame(5), kind: MediaKind.video })).toBeNull();
   });
 });

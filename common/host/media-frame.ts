@@ -13,6 +13,13 @@ export const MediaKind = {
   video: 1,
   /** Interleaved float32 PCM, 48 kHz stereo. */
   audioPcm: 2,
+  /**
+   * Host → renderer: how many payload bytes of video and PCM the host has taken in so far
+   * (a float64 in the payload), so the renderer knows how far behind the host is.
+   */
+  ack: 3,
+  /** A still picture (PNG) for `recording.saveScreenshot`; the track is the request id. */
+  image: 4,
 } as const;
 export type MediaKind = (typeof MediaKind)[keyof typeof MediaKind];
 
@@ -39,8 +46,10 @@ export const MAX_MEDIA_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 const knownKinds = new Set<number>(Object.values(MediaKind));
 
-/** Serialises a frame for a byte transport: 16-byte header, then the payload. */
+/** Serialises a frame for a byte transport: 16-byte header, then the payload. Throws past the size the decoder accepts. */
 export function encodeMediaFrame(frame: MediaFrame): Uint8Array<ArrayBuffer> {
+  if (frame.payload.byteLength > MAX_MEDIA_PAYLOAD_BYTES)
+    throw new RangeError(`media payload of ${frame.payload.byteLength} bytes is over the limit of ${MAX_MEDIA_PAYLOAD_BYTES}`);
   const bytes = new Uint8Array(MEDIA_HEADER_BYTES + frame.payload.byteLength);
   const view = new DataView(bytes.buffer);
   view.setUint8(0, MAGIC);
@@ -69,6 +78,20 @@ export function decodeMediaFrame(bytes: Uint8Array): MediaFrame {
   const payload = new Uint8Array(payloadBytes);
   payload.set(bytes.subarray(MEDIA_HEADER_BYTES));
   return { kind: kind as MediaKind, flags: view.getUint8(3), track: view.getUint16(4), timestampUs, payload: payload.buffer };
+}
+
+/** An ack frame: the host has taken in `totalBytes` payload bytes from this peer. */
+export function ackFrame(totalBytes: number): MediaFrame {
+  const payload = new ArrayBuffer(8);
+  new DataView(payload).setFloat64(0, totalBytes);
+  return { kind: MediaKind.ack, flags: 0, track: 0, timestampUs: 0, payload };
+}
+
+/** The byte count an ack frame carries, or null when it is not a well-formed ack. */
+export function readAck(frame: MediaFrame): number | null {
+  if (frame.kind !== MediaKind.ack || frame.payload.byteLength !== 8) return null;
+  const total = new DataView(frame.payload).getFloat64(0);
+  return Number.isFinite(total) && total >= 0 ? total : null;
 }
 
 /** Checks a frame that arrived as a structured-clone object (MessagePort). */

@@ -47,7 +47,7 @@ export interface Fmp4Fragment {
 const UNITY_MATRIX = [0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000];
 
 /** Writes boxes into a ByteWriter, patching each size after its body. */
-class BoxWriter {
+export class BoxWriter {
   readonly w = new ByteWriter(1024);
 
   box(type: string, body: () => void): void {
@@ -96,12 +96,34 @@ export function fmp4InitSegment(tracks: readonly Fmp4Track[]): Uint8Array {
   return w.finish().slice();
 }
 
-function writeTrak(b: BoxWriter, track: Fmp4Track): void {
+/**
+ * What a regular (progressive) MP4's trak adds to a fragmented one's: durations, an edit list
+ * (8.6.6) when the track starts after the presentation, and its sample tables (8.6-8.7). See
+ * `mp4-index.ts`, which writes the `moov` a hybrid recording is finalised with.
+ */
+export interface ProgressiveTrak {
+  /** The track's duration in the movie's timescale, including `emptyEditMovieTicks`. */
+  movieDurationTicks: number;
+  /** The media's duration in the track's timescale. */
+  mediaDurationTicks: number;
+  /** Time before the track's first sample, in the movie's timescale (0: none). */
+  emptyEditMovieTicks: number;
+  /** Writes stts, stss, ctts, stsc, stsz and stco/co64 into the stbl. */
+  writeSampleTables(b: BoxWriter): void;
+}
+
+/** Writes one trak: an empty one for fragments, or a complete one when `progressive` is given. */
+export function writeTrak(b: BoxWriter, track: Fmp4Track, progressive?: ProgressiveTrak): void {
   const w = b.w;
   const video = track.kind === 'video';
   b.box('trak', () => {
     b.fullBox('tkhd', 0, 3, () => {
-      w.u32(0).u32(0).u32(track.id).u32(0).u32(0).zeros(8);
+      w.u32(0)
+        .u32(0)
+        .u32(track.id)
+        .u32(0)
+        .u32(progressive?.movieDurationTicks ?? 0)
+        .zeros(8);
       w.u16(0)
         .u16(0)
         .u16(video ? 0 : 0x0100)
@@ -109,9 +131,23 @@ function writeTrak(b: BoxWriter, track: Fmp4Track): void {
       b.matrix();
       w.u32((video ? (track.width ?? 0) : 0) * 65536).u32((video ? (track.height ?? 0) : 0) * 65536);
     });
+    if (progressive && progressive.emptyEditMovieTicks > 0)
+      b.box('edts', () => {
+        b.fullBox('elst', 0, 0, () => {
+          // An empty edit (media_time -1) for the gap, then the media from its start at rate 1.
+          w.u32(2).u32(progressive.emptyEditMovieTicks).i32(-1).u32(0x00010000);
+          w.u32(progressive.movieDurationTicks - progressive.emptyEditMovieTicks)
+            .u32(0)
+            .u32(0x00010000);
+        });
+      });
     b.box('mdia', () => {
-      b.fullBox('mdhd', 0, 0, () => {
-        w.u32(0).u32(0).u32(track.timescale).u32(0);
+      // Version 1 (64-bit times) only when the duration needs it: 90 kHz passes 32 bits after 13 hours.
+      const mediaDuration = progressive?.mediaDurationTicks ?? 0;
+      const wide = mediaDuration > 0xffffffff;
+      b.fullBox('mdhd', wide ? 1 : 0, 0, () => {
+        if (wide) w.u64(0).u64(0).u32(track.timescale).u64(mediaDuration);
+        else w.u32(0).u32(0).u32(track.timescale).u32(mediaDuration);
         w.u16(0x55c4).u16(0); // language "und" (ISO 639-2/T packed), pre_defined
       });
       b.fullBox('hdlr', 0, 0, () => {
@@ -141,6 +177,10 @@ function writeTrak(b: BoxWriter, track: Fmp4Track): void {
             if (video) writeVisualSampleEntry(b, track);
             else writeAudioSampleEntry(b, track);
           });
+          if (progressive) {
+            progressive.writeSampleTables(b);
+            return;
+          }
           for (const empty of ['stts', 'stsc', 'stco'])
             b.fullBox(empty, 0, 0, () => {
               w.u32(0);

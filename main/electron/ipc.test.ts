@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_PORT_CHANNEL, MEDIA_PORT_REQUEST_CHANNEL } from '../../common/host/bridge.ts';
-import { MediaKind } from '../../common/host/media-frame.ts';
+import { MediaKind, readAck, validateMediaFrame } from '../../common/host/media-frame.ts';
 import { startHost, type Host } from '../services/host.ts';
 import { silentLogger } from '../services/logger.ts';
+import { until } from '../../server/testing.ts';
 import { mountHostIpc, type HostIpcOptions } from './ipc.ts';
 import { APP_ORIGIN } from './security.ts';
 
@@ -130,6 +131,28 @@ describe('host IPC wiring (fake ipcMain, no Electron binary)', () => {
     // A malformed frame closes the host's end.
     rendererPort.postMessage({ kind: 200 });
     expect(ports[0]!.closed).toBe(true);
+    mounted.dispose();
+  });
+
+  it('takes media in the shape the renderer posts (a cloned plain object, no transfer) and acknowledges its bytes', async () => {
+    const { ipcMain, mounted } = mount();
+    let rendererPort: FakePort | undefined;
+    const sender = Object.assign(new EventEmitter(), {
+      id: 2,
+      postMessage: (_channel: string, _message: unknown, transfer: unknown[]) => (rendererPort = transfer[0] as FakePort),
+    });
+    ipcMain.emit(MEDIA_PORT_REQUEST_CHANNEL, { ...trusted, sender });
+    const acks: number[] = [];
+    rendererPort!.on('message', (message: { data: unknown }) => {
+      const total = readAck(validateMediaFrame(message.data));
+      if (total !== null) acks.push(total);
+    });
+    const frame = { kind: MediaKind.audioPcm, flags: 0, track: 1, timestampUs: 20_000, payload: new Float32Array(1920).buffer };
+    rendererPort!.postMessage(structuredClone(frame));
+    rendererPort!.postMessage(structuredClone(frame));
+    // Acks go out at most every 50 ms, with the total taken in.
+    await until(() => acks.length > 0, 5000, 'an ack');
+    expect(acks).toEqual([2 * 1920 * 4]);
     mounted.dispose();
   });
 });

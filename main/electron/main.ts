@@ -6,12 +6,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { app, BrowserWindow, desktopCapturer, dialog, ipcMain, Menu, MessageChannelMain, protocol, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  desktopCapturer,
+  dialog,
+  ipcMain,
+  Menu,
+  MessageChannelMain,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+} from 'electron';
 import electronUpdater from 'electron-updater';
 import { load } from 'js-yaml';
 import { bundledFfmpegDir } from '../../native/ffmpeg.ts';
 import { startHost, type Host } from '../services/host.ts';
 import { createFileLogger, type Logger } from '../services/logger.ts';
+import { fileKeyCipher } from '../services/outputs/index.ts';
 import { parsePublicKey, PUBLIC_KEY_FILE } from '../services/updates/signed-feed.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { bootStudio } from './boot.ts';
@@ -19,6 +32,7 @@ import { mountHostIpc } from './ipc.ts';
 import { studioMenuTemplate } from './menu.ts';
 import { recoverStudioRenderer } from './renderer-recovery.ts';
 import { electronLibraryShell, withLibraryFiles } from './library-shell.ts';
+import { safeStorageCipher } from './safe-storage-cipher.ts';
 import { desktopCapturerProvider, displayMediaHandler } from './screen-sources.ts';
 import {
   APP_ENTRY_URL,
@@ -80,6 +94,8 @@ async function startStudio(log: Logger, logFile: string): Promise<void> {
     dataDir: app.getPath('userData'),
     log,
     screenSources: desktopCapturerProvider(desktopCapturer),
+    secrets: safeStorageCipher(safeStorage, process.platform, fileKeyCipher(app.getPath('userData')), log),
+    recordingsDir: join(app.getPath('videos'), 'Tally'),
     libraryShell: electronLibraryShell({
       shell,
       dialog,
@@ -102,10 +118,17 @@ async function startStudio(log: Logger, logFile: string): Promise<void> {
     studioContents: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
     log,
   });
+  // A recording is finalised and streams end before the app quits (one deferred quit).
+  let shutDown = false;
+  app.on('before-quit', (event) => {
+    if (shutDown) return;
+    event.preventDefault();
+    shutDown = true;
+    void started.shutdown().finally(() => app.quit());
+  });
   app.on('will-quit', () => {
     ipc.dispose();
     updates?.dispose();
-    started.dispose();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -4,6 +4,7 @@
  * main process and the web host both start exactly this; only the transport differs.
  */
 import { arch, platform } from 'node:os';
+import { join } from 'node:path';
 import type { Disposable } from '../../common/host/contract-kit.ts';
 import { hostContract, type AppInfo, type FfmpegInfo, type HostContract, type ScreenSource } from '../../common/host/contract.ts';
 import { HostEventBus, HostRouter } from '../../common/host/router.ts';
@@ -13,6 +14,7 @@ import { Library, type LibraryOptions } from './library/library.ts';
 import { webLibraryShell, type LibraryShell } from './library/shell.ts';
 import type { Logger } from './logger.ts';
 import { MediaHub } from './media-hub.ts';
+import { addMadeFilesTo, createOutputs, fileKeyCipher, sceneInfoFrom, type OutputsService, type SecretCipher } from './outputs/index.ts';
 import { SceneStore } from './scene-store.ts';
 import { StudioSettingsStore } from './settings-store.ts';
 import { ScreenChoiceBroker } from './screen-choice.ts';
@@ -36,6 +38,10 @@ export interface HostOptions {
   statsIntervalMs?: number;
   /** Screens and windows for `capture.listScreenSources()`; default none (browsers use getDisplayMedia). */
   screenSources?: ScreenSourceProvider;
+  /** Seals stream keys at rest: Electron's safeStorage; default AES-GCM under a key file in the data directory. */
+  secrets?: SecretCipher;
+  /** Where recordings go until the user chooses (Electron: `~/Videos/Tally`); default `Recordings` in the data directory. */
+  recordingsDir?: string;
   /** The desktop app's updater; without one, `updates` answers that updates come with the installed app. */
   updates?: UpdateController;
   /** The library's trash, reveal and file dialog: Electron's shell, or by default the web host's own (a trash folder, no dialog). */
@@ -50,6 +56,9 @@ export interface Host extends Disposable {
   readonly events: HostEventBus<HostContract>;
   readonly media: MediaHub;
   readonly store: Store;
+  readonly outputs: OutputsService;
+  /** Finalises a recording, ends streams and stops the local origin, then disposes everything. */
+  shutdown(): Promise<void>;
   /** Asks the studio's picker which screen or window a getDisplayMedia() call may share. */
   readonly screenChoice: ScreenChoiceBroker;
   /** The content library; `library.addMade()` is how recordings and screenshots join it. */
@@ -87,6 +96,26 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     log: log.child({ service: 'library' }),
     ...(options.libraryWatch ? { watch: options.libraryWatch } : {}),
+  });
+  // The library resumes its queue before outputs announce a recording cut short by the last shutdown.
+  library.start();
+  const madeFiles = addMadeFilesTo(library, log.child({ service: 'outputs' }));
+  const outputs = createOutputs({
+    store,
+    cipher: options.secrets ?? fileKeyCipher(options.dataDir),
+    log: log.child({ service: 'outputs' }),
+    media,
+    dataDir: options.dataDir,
+    defaultRecordingsDir: options.recordingsDir ?? join(options.dataDir, 'Recordings'),
+    ffmpeg,
+    scenes: sceneInfoFrom(scenes),
+    files: {
+      fileFinished(file) {
+        events.emit('recording', 'onDidSaveFile', file);
+        madeFiles.fileFinished(file);
+      },
+    },
+    onStateChange: (state) => events.emit('outputs', 'onDidChangeState', state),
   });
 
   const router = new HostRouter(
@@ -134,6 +163,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
         listScreenSources: async () => (options.screenSources ? options.screenSources.list() : []),
         answerScreenChoice: async (requestId, sourceId) => screenChoice.answer(requestId, sourceId),
       },
+      outputs: outputs.outputs,
+      recording: outputs.recording,
       updates: {
         getChannel: async () => updates.channel(),
         setChannel: async (channel) => updates.setChannel(channel),
@@ -147,22 +178,29 @@ export async function startHost(options: HostOptions): Promise<Host> {
   );
 
   const stats = sampleHostStats((sample) => events.emit('app', 'onDidUpdateStats', sample), options.statsIntervalMs);
-  library.start();
 
+  const dispose = () => {
+    outputs.service.dispose();
+    stats.dispose();
+    screenChoice.dispose();
+    updates.dispose();
+    void library.dispose();
+    store.dispose();
+  };
   return {
     router,
     events,
     media,
     store,
+    outputs: outputs.service,
     screenChoice,
     library,
-    dispose() {
-      stats.dispose();
-      screenChoice.dispose();
-      updates.dispose();
-      void library.dispose();
-      store.dispose();
+    async shutdown() {
+      await outputs.service.shutdown().catch((error: unknown) => log.error({ err: error }, 'outputs did not stop cleanly'));
+      await madeFiles.settled();
+      dispose();
     },
+    dispose,
   };
 }
 

@@ -4,7 +4,7 @@
  * (encoders' sinks, recorders) register handlers here; the loopback kind answers itself.
  */
 import type { Disposable } from '../../common/host/contract-kit.ts';
-import { MediaKind, type MediaFrame } from '../../common/host/media-frame.ts';
+import { ackFrame, MediaKind, type MediaFrame } from '../../common/host/media-frame.ts';
 import type { Logger } from './logger.ts';
 
 /** One renderer's media connection, as a transport presents it to the hub. */
@@ -15,13 +15,36 @@ export interface MediaPeer {
 
 export type MediaHandler = (frame: MediaFrame, from: MediaPeer) => void;
 
+/** How often the host tells a renderer how many bytes it has taken in. */
+const ACK_INTERVAL_MS = 50;
+
 export class MediaHub {
   private readonly handlers = new Map<MediaKind, MediaHandler>();
+  /** Payload bytes taken in per peer, acknowledged back so the renderer knows how far behind the host is. */
+  private readonly received = new WeakMap<MediaPeer, { total: number; timer: ReturnType<typeof setTimeout> | null }>();
   private readonly log: Logger;
 
   constructor(log: Logger) {
     this.log = log;
     this.handle(MediaKind.loopback, (frame, from) => from.send(frame));
+  }
+
+  /**
+   * Counts what a peer sent and acknowledges it at most every `ACK_INTERVAL_MS` (one small
+   * message, not one per frame): the count goes out after the frames were handled, so it is
+   * what the host has really taken in.
+   */
+  private acknowledge(from: MediaPeer, bytes: number): void {
+    let state = this.received.get(from);
+    if (!state) this.received.set(from, (state = { total: 0, timer: null }));
+    state.total += bytes;
+    if (state.timer) return;
+    const counted = state;
+    counted.timer = setTimeout(() => {
+      counted.timer = null;
+      from.send(ackFrame(counted.total));
+    }, ACK_INTERVAL_MS);
+    counted.timer.unref?.();
   }
 
   /** Routes every frame of `kind` to `handler` until disposed. One handler per kind. */
@@ -33,6 +56,7 @@ export class MediaHub {
 
   /** Called by transports for every frame that passed validation. */
   receive(frame: MediaFrame, from: MediaPeer): void {
+    if (frame.kind !== MediaKind.loopback) this.acknowledge(from, frame.payload.byteLength);
     const handler = this.handlers.get(frame.kind);
     if (!handler) {
       this.log.debug({ kind: frame.kind }, 'media frame with no handler dropped');

@@ -71,7 +71,8 @@ export async function runWebStudioCli(argv: readonly string[], env: NodeJS.Proce
       url: studio.url,
       async close() {
         await studio.close();
-        host.dispose();
+        // Finalises a recording in progress and unpublishes every destination.
+        await host.shutdown();
       },
     };
   } catch (error) {

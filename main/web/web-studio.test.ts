@@ -1,13 +1,20 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { request as tlsRequest } from 'node:https';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { encodeMediaFrame, decodeMediaFrame, MediaKind } from '../../common/host/media-frame.ts';
-import { WEB_CONTROL_PATH, WEB_MEDIA_PATH, type HostMessage } from '../../common/host/web-wire.ts';
+import {
+  encodeMediaFrame,
+  decodeMediaFrame,
+  MAX_MEDIA_PAYLOAD_BYTES,
+  MEDIA_HEADER_BYTES,
+  MediaKind,
+  readAck,
+} from '../../common/host/media-frame.ts';
+import { MAX_CONTROL_MESSAGE_BYTES, WEB_CONTROL_PATH, WEB_MEDIA_PATH, type HostMessage } from '../../common/host/web-wire.ts';
 import { startHost, type Host } from '../services/host.ts';
 import { silentLogger } from '../services/logger.ts';
 import { startWebStudio, UnsafeListenerError, type WebStudio } from './web-studio.ts';
@@ -29,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await studio.close();
-  host.dispose();
+  await host.shutdown();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -151,6 +158,83 @@ describe('the web host over real sockets (token off, as tests run it with --no-t
     const closed = closeOf(ws);
     ws.send(Buffer.from([1, 2, 3, 4]));
     expect((await closed).code).toBe(1007);
+  });
+
+  it('closes a control socket that sends invalid UTF-8 (1007), and the host carries on', async () => {
+    const bad = await openSocket(WEB_CONTROL_PATH);
+    bad.on('error', () => {});
+    const closed = closeOf(bad);
+    bad.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect((await closed).code).toBe(1007);
+    const good = await openSocket(WEB_CONTROL_PATH);
+    good.send(JSON.stringify({ type: 'call', id: 2, channel: 'tally:app.getInfo', args: [] }));
+    expect(await nextMessage(good, (m) => m.type === 'outcome')).toMatchObject({ outcome: { ok: true } });
+    good.close();
+  });
+
+  it('closes a control socket that sends a message over its limit (1009)', async () => {
+    const bad = await openSocket(WEB_CONTROL_PATH);
+    bad.on('error', () => {});
+    const closed = closeOf(bad);
+    bad.send('x'.repeat(MAX_CONTROL_MESSAGE_BYTES + 1));
+    expect((await closed).code).toBe(1009);
+  });
+
+  it('closes a media socket that sends a frame over the media limit (1009)', async () => {
+    const bad = await openSocket(WEB_MEDIA_PATH);
+    bad.on('error', () => {});
+    const closed = closeOf(bad);
+    bad.send(Buffer.alloc(MEDIA_HEADER_BYTES + MAX_MEDIA_PAYLOAD_BYTES + 1));
+    expect((await closed).code).toBe(1009);
+  });
+
+  it('closes a media socket that sends text (1003)', async () => {
+    const ws = await openSocket(WEB_MEDIA_PATH);
+    const closed = closeOf(ws);
+    ws.send('hello');
+    expect((await closed).code).toBe(1003);
+  });
+
+  it('acknowledges the media bytes it has taken in, so the studio knows how far behind it is', async () => {
+    const ws = await openSocket(WEB_MEDIA_PATH);
+    const acks: number[] = [];
+    ws.on('message', (data: Buffer) => {
+      const total = readAck(decodeMediaFrame(data));
+      if (total !== null) acks.push(total);
+    });
+    for (const bytes of [1000, 2500])
+      ws.send(encodeMediaFrame({ kind: MediaKind.audioPcm, flags: 0, track: 1, timestampUs: 0, payload: new ArrayBuffer(bytes) }));
+    await expect.poll(() => acks.at(-1)).toBe(3500);
+    ws.close();
+  });
+
+  it('survives peers that vanish mid-frame and mid-handshake', async () => {
+    const url = new URL(origin);
+    // A media socket reset in the middle of a large frame.
+    const ws = await openSocket(WEB_MEDIA_PATH);
+    ws.on('error', () => {});
+    const raw = (ws as unknown as { _socket: Socket })._socket;
+    raw.write(Buffer.from([0x82, 0x7f, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0]));
+    raw.resetAndDestroy();
+    // An upgrade that stops after its first line.
+    const half = connect(Number(url.port), url.hostname);
+    half.on('error', () => {});
+    half.write(`GET ${WEB_MEDIA_PATH} HTTP/1.1\r\nHost: ${url.host}\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    half.resetAndDestroy();
+    // Garbage instead of HTTP.
+    const garbage = connect(Number(url.port), url.hostname);
+    garbage.on('error', () => {});
+    let answer = '';
+    garbage.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    garbage.write(Buffer.from([0, 1, 2, 3, 0xff, 13, 10, 13, 10]));
+    await new Promise((resolve) => garbage.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1.1 400/);
+    // Still serving.
+    const good = await openSocket(WEB_CONTROL_PATH);
+    good.send(JSON.stringify({ type: 'call', id: 3, channel: 'tally:app.getInfo', args: [] }));
+    expect(await nextMessage(good, (m) => m.type === 'outcome')).toMatchObject({ outcome: { ok: true } });
+    good.close();
   });
 
   it('a half-sent upgrade on an unknown path is answered 404 and closed', async () => {

@@ -81,7 +81,9 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
   const requiresToken = options.requireToken !== false;
   const token = requiresToken ? (options.token ?? randomBytes(24).toString('base64url')) : null;
   const { hostServices, log } = options;
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MEDIA_HEADER_BYTES + MAX_MEDIA_PAYLOAD_BYTES });
+  // Each socket refuses frames over its own limit (ws closes with 1009 before buffering them).
+  const controlSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CONTROL_MESSAGE_BYTES });
+  const mediaSockets = new WebSocketServer({ noServer: true, maxPayload: MEDIA_HEADER_BYTES + MAX_MEDIA_PAYLOAD_BYTES });
   let actualPort = 0;
 
   const securityHeaders = {
@@ -152,7 +154,15 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
     await serveStatic(options.rendererDir, req, res, securityHeaders);
   }
 
+  // A peer that resets mid-request, or sends bytes HTTP cannot parse, ends that connection only.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    log.warn({ err: error.code ?? error.message }, 'web studio connection error');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', (error: NodeJS.ErrnoException) => log.warn({ err: error.code ?? error.message }, 'web studio socket error'));
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const refuse = (status: number, why: string) => {
       log.warn({ path, why }, 'web studio socket refused');
@@ -162,10 +172,8 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
     if (!hostHeaderAllowed(req)) return refuse(421, 'Misdirected Request');
     if (!sameOrigin(req)) return refuse(403, 'Forbidden');
     if (!hasSession(req)) return refuse(401, 'Unauthorized');
-    sockets.handleUpgrade(req, socket, head, (ws) => {
-      if (path === WEB_CONTROL_PATH) serveControl(ws, hostServices, log);
-      else serveMedia(ws, hostServices, log);
-    });
+    if (path === WEB_CONTROL_PATH) controlSockets.handleUpgrade(req, socket, head, (ws) => serveControl(ws, hostServices, log));
+    else mediaSockets.handleUpgrade(req, socket, head, (ws) => serveMedia(ws, hostServices, log));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -183,15 +191,30 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
     url,
     requiresToken,
     async close() {
-      for (const client of sockets.clients) client.terminate();
-      sockets.close();
+      for (const sockets of [controlSockets, mediaSockets]) {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+      }
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
+/**
+ * Every socket gets an error listener: invalid UTF-8 in a text frame (ws closes it with 1007),
+ * a frame over the size limit (1009), a peer that resets. One log line; the process and the
+ * other sockets carry on.
+ */
+function onSocketError(ws: WebSocket, log: Logger, which: 'control' | 'media'): void {
+  ws.on('error', (error: Error & { code?: string }) => {
+    log.warn({ socket: which, err: error.code ?? error.message }, 'web studio socket closed on an error');
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.terminate();
+  });
+}
+
 function serveControl(ws: WebSocket, host: Host, log: Logger): void {
+  onSocketError(ws, log, 'control');
   const subscribed = new Set<string>();
   const knownEvents = new Set(host.events.channels);
   const send = (message: HostMessage) => {
@@ -205,6 +228,11 @@ function serveControl(ws: WebSocket, host: Host, log: Logger): void {
   ws.on('close', () => events.dispose());
   ws.on('message', (data: RawData, isBinary: boolean) => {
     const message = parseControlMessage(data, isBinary);
+    if (message === 'too-big') {
+      log.warn({}, 'oversized control message; closing the socket');
+      ws.close(1009, 'message too big');
+      return;
+    }
     if (!message) {
       log.warn({}, 'malformed control message; closing the socket');
       ws.close(1007, 'malformed message');
@@ -224,10 +252,10 @@ function serveControl(ws: WebSocket, host: Host, log: Logger): void {
   });
 }
 
-function parseControlMessage(data: RawData, isBinary: boolean): ClientMessage | null {
+function parseControlMessage(data: RawData, isBinary: boolean): ClientMessage | 'too-big' | null {
   if (isBinary) return null;
   const text = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
-  if (text.byteLength > MAX_CONTROL_MESSAGE_BYTES) return null;
+  if (text.byteLength > MAX_CONTROL_MESSAGE_BYTES) return 'too-big';
   try {
     const parsed = ClientMessage.safeParse(JSON.parse(text.toString('utf8')));
     return parsed.success ? parsed.data : null;
@@ -237,6 +265,7 @@ function parseControlMessage(data: RawData, isBinary: boolean): ClientMessage | 
 }
 
 function serveMedia(ws: WebSocket, host: Host, log: Logger): void {
+  onSocketError(ws, log, 'media');
   ws.binaryType = 'nodebuffer';
   const peer: MediaPeer = {
     send(frame) {
@@ -245,6 +274,7 @@ function serveMedia(ws: WebSocket, host: Host, log: Logger): void {
   };
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (!isBinary || !Buffer.isBuffer(data)) {
+      log.warn({}, 'text on the media socket; closing it');
       ws.close(1003, 'media frames are binary');
       return;
     }

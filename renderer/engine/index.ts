@@ -14,7 +14,9 @@ export { toDb } from './audio/dsp.ts';
 export { HostMediaSink, MemorySink } from './output/sink.ts';
 export { CollectionAutosave } from './autosave.ts';
 export type { SceneStorage } from './autosave.ts';
-export type { EncodedVideo, MediaSink, VideoTrackConfig } from './output/sink.ts';
+export type { EncodedVideo, HostMediaPort, MediaSink, SinkStats, VideoTrackConfig } from './output/sink.ts';
+export { HostOutputLink } from './output/host-output-link.ts';
+export type { EncodingTarget, OutputsStateSource } from './output/host-output-link.ts';
 export type { EncoderInfo } from './output/video-encoder.ts';
 export type { CaptureDevices, SourceStatus } from './sources/source.ts';
 

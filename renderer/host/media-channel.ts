@@ -1,17 +1,54 @@
 /**
- * The renderer's end of the binary media channel. Frames are sent with their payload
- * transferred (Electron MessagePort) or as one binary WebSocket frame (web host).
+ * The renderer's end of the binary media channel: a MessagePort to Electron's main process,
+ * or one binary WebSocket frame per media frame to the web host. The host acknowledges the
+ * bytes it has taken in (`MediaKind.ack`), so `queuedBytes` says how far behind it is
+ * whatever the transport buffers.
+ *
+ * Electron: frames go over the port WITHOUT a transfer list. A `MessagePortMain` in the main
+ * process receives an empty `data` for a message whose ArrayBuffer was transferred
+ * (electron/electron#34905, open); without a transfer the buffer is structured-cloned, which
+ * the hop between processes does anyway. See main/README.md.
  */
 import type { Disposable } from '../../common/host/contract-kit.ts';
-import { decodeMediaFrame, encodeMediaFrame, validateMediaFrame, type MediaFrame } from '../../common/host/media-frame.ts';
+import {
+  decodeMediaFrame,
+  encodeMediaFrame,
+  MediaKind,
+  readAck,
+  validateMediaFrame,
+  type MediaFrame,
+} from '../../common/host/media-frame.ts';
 
 export interface MediaChannel extends Disposable {
   /** Resolves once frames can be sent. */
   readonly ready: Promise<void>;
-  /** Sends a frame; its payload is transferred and must not be used afterwards. */
+  /** Sends a frame. Its payload may be transferred: do not use it afterwards. */
   send(frame: MediaFrame): void;
   onFrame(listener: (frame: MediaFrame) => void): Disposable;
+  /** Payload bytes sent that the host has not acknowledged yet. */
+  readonly queuedBytes: number;
 }
+
+/** Counts bytes sent and acknowledged. */
+class AckCounter {
+  sent = 0;
+  acked = 0;
+
+  /** Takes a frame from the host; true when it was an ack (and consumed). */
+  observe(frame: MediaFrame): boolean {
+    const total = readAck(frame);
+    if (total === null) return false;
+    this.acked = Math.max(this.acked, total);
+    return true;
+  }
+
+  get queued(): number {
+    return Math.max(0, this.sent - this.acked);
+  }
+}
+
+/** The part of a MessagePort the channel uses (a fake in tests). */
+export type MediaPortLike = Pick<MessagePort, 'postMessage' | 'start' | 'close'> & { onmessage: ((event: MessageEvent) => void) | null };
 
 class Listeners<T> {
   private readonly set = new Set<(value: T) => void>();
@@ -24,15 +61,17 @@ class Listeners<T> {
   }
 }
 
-/** Media over a MessagePort (Electron). */
-export function mediaChannelOverPort(portPromise: Promise<MessagePort>): MediaChannel {
+/** Media over a MessagePort (Electron): plain structured-clone messages, no transfer list (see the file comment). */
+export function mediaChannelOverPort(portPromise: Promise<MediaPortLike>): MediaChannel {
   const listeners = new Listeners<MediaFrame>();
-  let port: MessagePort | null = null;
+  const acks = new AckCounter();
+  let port: MediaPortLike | null = null;
   const ready = portPromise.then((received) => {
     port = received;
     port.onmessage = (event: MessageEvent) => {
       try {
-        listeners.fire(validateMediaFrame(event.data));
+        const frame = validateMediaFrame(event.data);
+        if (!acks.observe(frame)) listeners.fire(frame);
       } catch (error) {
         console.error('dropped a malformed media frame from the host', error);
       }
@@ -41,9 +80,15 @@ export function mediaChannelOverPort(portPromise: Promise<MessagePort>): MediaCh
   });
   return {
     ready,
+    get queuedBytes() {
+      return acks.queued;
+    },
     send(frame) {
       if (!port) throw new Error('media channel is not ready');
-      port.postMessage(frame, [frame.payload]);
+      const { kind, flags, track, timestampUs, payload } = frame;
+      // Exactly this plain object, and no transfer list: MessagePortMain loses transferred buffers.
+      port.postMessage({ kind, flags, track, timestampUs, payload });
+      if (kind !== MediaKind.loopback) acks.sent += payload.byteLength;
     },
     onFrame: (listener) => listeners.add(listener),
     dispose() {
@@ -55,6 +100,7 @@ export function mediaChannelOverPort(portPromise: Promise<MessagePort>): MediaCh
 /** Media over binary WebSocket frames (web host). */
 export function mediaChannelOverWebSocket(url: string): MediaChannel {
   const listeners = new Listeners<MediaFrame>();
+  const acks = new AckCounter();
   const socket = new WebSocket(url);
   socket.binaryType = 'arraybuffer';
   const ready = new Promise<void>((resolve, reject) => {
@@ -64,16 +110,21 @@ export function mediaChannelOverWebSocket(url: string): MediaChannel {
   socket.addEventListener('message', (event: MessageEvent) => {
     if (!(event.data instanceof ArrayBuffer)) return;
     try {
-      listeners.fire(decodeMediaFrame(new Uint8Array(event.data)));
+      const frame = decodeMediaFrame(new Uint8Array(event.data));
+      if (!acks.observe(frame)) listeners.fire(frame);
     } catch (error) {
       console.error('dropped a malformed media frame from the host', error);
     }
   });
   return {
     ready,
+    get queuedBytes() {
+      return acks.queued;
+    },
     send(frame) {
       if (socket.readyState !== WebSocket.OPEN) throw new Error('media channel is not open');
       socket.send(encodeMediaFrame(frame));
+      if (frame.kind !== MediaKind.loopback) acks.sent += frame.payload.byteLength;
     },
     onFrame: (listener) => listeners.add(listener),
     dispose() {

@@ -2,7 +2,7 @@
  * The studio's root: connects to the host, loads the settings, runs the first-run wizard
  * when it has not run, then starts the engine and shows the main window.
  */
-import { Component, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Component, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ConnectionState, StudioHost } from '../host/index.ts';
 import { ScreenChoiceDialog } from './capture/ScreenChoiceDialog.tsx';
 import { ProgressStore, ProgressTray } from './feedback/progress.tsx';
@@ -12,7 +12,7 @@ import { StudioContext } from './studio/context.tsx';
 import { SettingsStore } from './studio/settings-store.ts';
 import { useStore } from './studio/store.ts';
 import { useStudioEngine } from './studio/use-studio-engine.ts';
-import { FirstRunWizard } from './wizard/FirstRunWizard.tsx';
+import { FirstRunWizard, type GoLiveChoice } from './wizard/FirstRunWizard.tsx';
 
 export function App({ host }: { host: StudioHost }) {
   const [connection, setConnection] = useState<ConnectionState>('connecting');
@@ -100,6 +100,17 @@ function Studio({
 }) {
   const setUp = useStore(settings, (value) => value.firstRun.completedAtMs !== null);
   const { studio, error } = useStudioEngine(host, settings, toasts, progress, setUp);
+  // Where the wizard said to go live, applied through the studio's outputs once it runs.
+  const goLiveChoice = useRef<GoLiveChoice | null>(null);
+  useEffect(() => {
+    const choice = goLiveChoice.current;
+    if (!studio || !choice) return;
+    goLiveChoice.current = null;
+    const api = studio.outputs.api;
+    void (choice.kind === 'local-origin' ? api.startLocalOrigin() : api.saveDestination(choice.input)).catch((failure: unknown) =>
+      toasts.error(choice.kind === 'local-origin' ? 'Hosting on this computer' : 'Adding the destination', failure),
+    );
+  }, [studio, toasts]);
   return (
     <>
       {studio ? (
@@ -118,7 +129,15 @@ function Studio({
           )}
         </StartScreen>
       )}
-      {!setUp && <FirstRunWizard host={host} settings={settings} toasts={toasts} progress={progress} />}
+      {!setUp && (
+        <FirstRunWizard
+          host={host}
+          settings={settings}
+          toasts={toasts}
+          progress={progress}
+          onGoLiveChoice={(choice) => (goLiveChoice.current = choice)}
+        />
+      )}
     </>
   );
 }

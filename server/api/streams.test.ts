@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RtmpClient, RtmpStatusError } from '../protocols/rtmp/client.ts';
+import { RtmpClient, RtmpStatusError } from '../../net/rtmp/client.ts';
 import type { StreamSummary } from './streams.ts';
 import { publishFixture, startTestOrigin, until, TEST_ADMIN_TOKEN, TEST_KEY, type TestOrigin } from '../testing.ts';
 

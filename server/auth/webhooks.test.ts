@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RtmpClient, RtmpStatusError } from '../protocols/rtmp/client.ts';
+import { RtmpClient, RtmpStatusError } from '../../net/rtmp/client.ts';
 import { publishFixture, startTestOrigin, until, TEST_KEY, type TestOrigin } from '../testing.ts';
 
 interface Received {

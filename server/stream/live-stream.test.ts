@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeAmf0 } from '../../common/media/amf0.ts';
 import { MediaFormatError } from '../../common/media/errors.ts';
 import { FlvTagType, parseVideoTagHeader } from '../../common/media/flv.ts';
-import { RtmpClient } from '../protocols/rtmp/client.ts';
+import { RtmpClient } from '../../net/rtmp/client.ts';
 import { fixtureTags, publishFixture, startTestOrigin, until, TEST_KEY, type TestOrigin } from '../testing.ts';
 import { LiveStream, type Publisher, type StreamReader } from './live-stream.ts';
 import { GatedReader } from './gated-reader.ts';

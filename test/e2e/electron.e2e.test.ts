@@ -4,6 +4,7 @@ import { _electron as electron, type ElectronApplication } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findElectronBinary } from '../../scripts/electron-binary.ts';
 import { build } from '../../scripts/build-steps.ts';
+import { expectViewerPlays } from './support/outputs-panel.ts';
 import { projectRoot, tempDataDir } from './support/processes.ts';
 
 const binary = findElectronBinary();
@@ -57,8 +58,12 @@ describe.skipIf(!binary.found)('the Electron studio (needs the Electron binary)'
     withStudio(async (app) => {
       const page = await app.firstWindow();
       await page.getByRole('button', { name: 'Go Live' }).click({ timeout: 30_000 });
-      const end = page.getByRole('button', { name: 'End Stream' });
+      const end = page.getByRole('button', { name: /^End Stream/ });
       await expect.poll(() => end.isVisible(), { timeout: 30_000 }).toBe(true);
+      // The Controls dock links to the local origin's player, and a viewer's video plays.
+      const link = page.getByRole('region', { name: 'Controls' }).getByRole('link', { name: 'Viewer link' });
+      await link.waitFor({ timeout: 30_000 });
+      await expectViewerPlays((await link.getAttribute('href'))!);
       await end.click();
       await expect.poll(() => page.getByRole('button', { name: 'Go Live' }).isVisible(), { timeout: 30_000 }).toBe(true);
     }));

@@ -13,7 +13,7 @@ import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmfEcmaArray, decodeAmf0, encodeAmf0 } from '../../common/media/amf0.ts';
 import { exAudioTagBody, FlvTagType, type FlvTag } from '../../common/media/flv.ts';
-import { RtmpClient, RtmpStatusError } from '../../server/protocols/rtmp/client.ts';
+import { RtmpClient, RtmpStatusError } from '../../net/rtmp/client.ts';
 import { waitFor } from './support/media.ts';
 import {
   clip,

@@ -1,18 +1,20 @@
 /**
  * A new user's first minutes, with the keyboard alone, in the web studio with Chromium's
  * fake camera and microphone: the first-run wizard (permission, devices, an output proposed
- * from the camera), then a camera and a text overlay added through their dialogs, then the
- * beauty filter on the camera. What the user set up is what tally.db holds.
+ * from the camera, this computer as where to go live), then a camera and a text overlay added
+ * through their dialogs, then the beauty filter on the camera. What the user set up is what
+ * tally.db holds. Then Go Live from the Controls dock, a viewer watches, and End Stream.
  */
 import { describe, expect, it } from 'vitest';
 import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
+import { controls, expectViewerPlays } from './support/outputs-panel.ts';
 import { pressUntil, storedCollection, storedSetting, tabTo } from './support/studio-ui.ts';
 import { useWebStudio } from './support/web-studio.ts';
 
 describe('a new user, with the keyboard only', () => {
   const studio = useWebStudio(ENGINE_CHROMIUM_ARGS);
 
-  it('goes through the wizard, adds a camera and a text overlay, and turns on beauty', async () => {
+  it('goes through the wizard, adds a camera and a text overlay, turns on beauty, goes live and a viewer watches', async () => {
     const page = await studio.browser().newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(studio.url());
 
@@ -34,6 +36,10 @@ describe('a new user, with the keyboard only', () => {
     expect(await wizard.getByRole('combobox', { name: 'Frame rate' }).inputValue()).toBe('30');
     await tabTo(page, resolution);
     await pressUntil(page, 'ArrowDown', async () => (await resolution.inputValue()) === '640x360');
+    await tabTo(page, wizard.getByRole('button', { name: 'Next' }));
+    await page.keyboard.press('Enter');
+    // Where to go live: this computer is chosen already.
+    expect(await wizard.getByRole('radio', { name: /^This computer/ }).isChecked()).toBe(true);
     await tabTo(page, wizard.getByRole('button', { name: 'Finish' }));
     await page.keyboard.press('Enter');
 
@@ -122,6 +128,17 @@ describe('a new user, with the keyboard only', () => {
         title: 'Live from Tally',
         items: 2,
       });
+
+    // Go Live with the keyboard: the viewer link of the local origin the wizard chose, playing.
+    const goLive = controls(page).getByRole('button', { name: 'Go Live' });
+    await tabTo(page, goLive);
+    await page.keyboard.press('Enter');
+    const endStream = controls(page).getByRole('button', { name: /^End Stream/ });
+    await endStream.waitFor({ timeout: 60_000 });
+    await expectViewerPlays((await controls(page).getByRole('link', { name: 'Viewer link' }).getAttribute('href'))!);
+    await tabTo(page, endStream);
+    await page.keyboard.press('Enter');
+    await goLive.waitFor({ timeout: 30_000 });
     await page.close();
-  }, 180_000);
+  }, 300_000);
 });

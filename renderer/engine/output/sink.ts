@@ -1,7 +1,7 @@
 /**
- * Where encoded video and mixed PCM go. The host's outputs (RTMP, recording) are a later
- * issue; `HostMediaSink` already forwards both over the host's binary media channel, and
- * `MemorySink` keeps them for tests and for muxing in the page.
+ * Where encoded video and mixed PCM go. `HostMediaSink` forwards both over the host's binary
+ * media channel to the host's outputs (RTMP destinations, the recorder), dropping whole GOPs
+ * when the host falls behind; `MemorySink` keeps them for tests and for muxing in the page.
  */
 import { MediaFlags, MediaKind, type MediaFrame } from '../../../common/host/media-frame.ts';
 import type { PcmBlock } from '../audio/mixer.ts';
@@ -26,30 +26,75 @@ export interface EncodedVideo {
   keyframe: boolean;
 }
 
+/** What a sink says about where it sends (the host's backlog, what it dropped for it). */
+export interface SinkStats {
+  /** Bytes sent to the host that it has not taken in yet. */
+  hostQueueBytes: number;
+  /** Video frames not sent because the host was behind (whole GOPs). */
+  framesDroppedHostLag: number;
+  /** PCM blocks not sent because the host was far behind. */
+  audioBlocksDroppedHostLag: number;
+}
+
 /** A consumer of the engine's encoded output. */
 export interface MediaSink {
   videoConfig(config: VideoTrackConfig): void;
   video(chunk: EncodedVideo): void;
   audio(block: PcmBlock): void;
+  stats?(): SinkStats;
 }
 
-/** Forwards to the host's media channel: `MediaKind.video` (config and chunks) and `MediaKind.audioPcm`. */
-export class HostMediaSink implements MediaSink {
-  private readonly send: (frame: MediaFrame) => void;
-  private readonly track: number;
+/** The host's media channel as the sink uses it. */
+export interface HostMediaPort {
+  send(frame: MediaFrame): void;
+  /** Bytes sent that the host has not acknowledged yet. */
+  readonly queuedBytes: number;
+}
 
-  constructor(channel: { send(frame: MediaFrame): void }, track = 0) {
-    this.send = (frame) => channel.send(frame);
+/** The host behind by more than this: stop sending video until a keyframe finds it caught up. */
+export const HOST_LAG_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Forwards to the host's media channel: `MediaKind.video` (config and chunks) and
+ * `MediaKind.audioPcm`, on track `track` (one per encoding session, so the host can keep its
+ * clock continuous across sessions). When the host falls behind by more than
+ * `HOST_LAG_LIMIT_BYTES`, video is dropped from that frame to the next keyframe that finds the
+ * host caught up: whole GOPs (their tails), never a frame in the middle of one that is sent.
+ */
+export class HostMediaSink implements MediaSink {
+  private readonly port: HostMediaPort;
+  private readonly track: number;
+  private readonly lagLimitBytes: number;
+  private dropping = false;
+  private framesDropped = 0;
+  private audioDropped = 0;
+
+  constructor(port: HostMediaPort, track = 0, lagLimitBytes = HOST_LAG_LIMIT_BYTES) {
+    this.port = port;
     this.track = track;
+    this.lagLimitBytes = lagLimitBytes;
   }
 
   videoConfig(config: VideoTrackConfig): void {
     if (!config.description) return;
-    this.send({ kind: MediaKind.video, flags: MediaFlags.config, track: this.track, timestampUs: 0, payload: config.description.slice(0) });
+    this.port.send({
+      kind: MediaKind.video,
+      flags: MediaFlags.config,
+      track: this.track,
+      timestampUs: 0,
+      payload: config.description.slice(0),
+    });
   }
 
   video(chunk: EncodedVideo): void {
-    this.send({
+    const behind = this.port.queuedBytes > this.lagLimitBytes;
+    if (behind || (this.dropping && !chunk.keyframe)) {
+      this.dropping = true;
+      this.framesDropped++;
+      return;
+    }
+    this.dropping = false;
+    this.port.send({
       kind: MediaKind.video,
       flags: chunk.keyframe ? MediaFlags.keyframe : 0,
       track: this.track,
@@ -59,8 +104,27 @@ export class HostMediaSink implements MediaSink {
   }
 
   audio(block: PcmBlock): void {
+    // PCM is small beside video; it goes on until the host is very far behind.
+    if (this.port.queuedBytes > 2 * this.lagLimitBytes) {
+      this.audioDropped++;
+      return;
+    }
     const payload = block.data.buffer.byteLength === block.data.byteLength ? block.data.buffer : block.data.slice().buffer;
-    this.send({ kind: MediaKind.audioPcm, flags: 0, track: this.track, timestampUs: block.timestampUs, payload: payload as ArrayBuffer });
+    this.port.send({
+      kind: MediaKind.audioPcm,
+      flags: 0,
+      track: this.track,
+      timestampUs: block.timestampUs,
+      payload: payload as ArrayBuffer,
+    });
+  }
+
+  stats(): SinkStats {
+    return {
+      hostQueueBytes: this.port.queuedBytes,
+      framesDroppedHostLag: this.framesDropped,
+      audioBlocksDroppedHostLag: this.audioDropped,
+    };
   }
 }
 

@@ -30,14 +30,16 @@ export class H264Encoder implements Disposable {
   readonly info: EncoderInfo;
   private readonly encoder: VideoEncoder;
   private readonly settings: VideoEncoderSettings;
+  private config: VideoEncoderConfig;
   private lastKeyframeUs: number | null = null;
   private encodedCount = 0;
   private failure: Error | null = null;
 
-  private constructor(encoder: VideoEncoder, info: EncoderInfo, settings: VideoEncoderSettings) {
+  private constructor(encoder: VideoEncoder, info: EncoderInfo, settings: VideoEncoderSettings, config: VideoEncoderConfig) {
     this.encoder = encoder;
     this.info = info;
     this.settings = settings;
+    this.config = config;
   }
 
   /** Configures the first candidate this browser supports; throws with what was tried when none is. */
@@ -99,7 +101,7 @@ export class H264Encoder implements Disposable {
         },
       });
       encoder.configure(candidate.config);
-      self = new H264Encoder(encoder, info, settings);
+      self = new H264Encoder(encoder, info, settings, candidate.config);
       return self;
     }
     throw new Error(`no H.264 encoder configuration is supported here (tried ${tried.join(', ')})`);
@@ -125,6 +127,17 @@ export class H264Encoder implements Disposable {
     const keyFrame = keyframeDue(frame.timestamp, this.lastKeyframeUs, this.settings.keyframeIntervalSec, this.settings.fps);
     if (keyFrame) this.lastKeyframeUs = frame.timestamp;
     this.encoder.encode(frame, { keyFrame });
+  }
+
+  /**
+   * Changes the bitrate in place: WebCodecs lets a configured encoder be configured again
+   * (frames already queued are encoded first; no keyframe is forced).
+   */
+  setBitrate(bitrateKbps: number): void {
+    if (this.encoder.state !== 'configured') return;
+    this.config = { ...this.config, bitrate: bitrateKbps * 1000 };
+    this.encoder.configure(this.config);
+    this.info.bitrateKbps = bitrateKbps;
   }
 
   /** Waits for every queued frame to come out. */

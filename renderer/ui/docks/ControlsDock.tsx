@@ -2,10 +2,12 @@
  * The Controls dock: Go Live / End Stream, Start / Stop Recording, Screenshot, Studio Mode
  * and Settings, with the live and recording timers. Streaming and recording go through the
  * `OutputsController`; where it says they are unavailable, the buttons are disabled and
- * the reason is shown, never faked.
+ * the reason is shown, never faked. While the local origin runs, its viewer link; after a
+ * recording or screenshot, where it was saved.
  */
 import { useState } from 'react';
 import { useOutputs } from '../controls/OutputTimers.tsx';
+import { ViewerLink } from '../controls/ViewerLink.tsx';
 import { useNow } from '../feedback/progress.tsx';
 import { messageOf } from '../feedback/toasts.tsx';
 import { formatDuration } from '../format.ts';
@@ -16,10 +18,11 @@ export function ControlsDock() {
   const studio = useStudio();
   const outputs = useOutputs(studio.outputs);
   const studioMode = useSnapshot((snapshot) => snapshot.studioMode);
-  const [busy, setBusy] = useState<string | null>(null);
+  /** The control whose command runs; the others stay usable (record while going live). */
+  const [busy, setBusy] = useState<'stream' | 'recording' | 'screenshot' | null>(null);
   const now = useNow(1000, outputs.stream.sinceMs !== null || outputs.recording.sinceMs !== null);
-  const run = async (what: string, action: () => Promise<unknown>) => {
-    setBusy(what);
+  const run = async (control: NonNullable<typeof busy>, what: string, action: () => Promise<unknown>) => {
+    setBusy(control);
     try {
       await studio.progress.track(what, action());
     } catch (error) {
@@ -30,6 +33,7 @@ export function ControlsDock() {
   };
   const live = outputs.stream.state !== 'offline';
   const recording = outputs.recording.state !== 'stopped';
+  const origin = outputs.host?.localOrigin;
   const unavailable = [
     ...new Set([outputs.unavailable.stream, outputs.unavailable.recording].filter((reason): reason is string => reason !== null)),
   ];
@@ -40,9 +44,11 @@ export function ControlsDock() {
         <button
           type="button"
           className={live ? 'control danger' : 'control primary'}
-          disabled={busy !== null || (!live && outputs.unavailable.stream !== null)}
+          disabled={busy === 'stream' || (!live && outputs.unavailable.stream !== null)}
           onClick={() =>
-            void run(live ? 'Ending the stream' : 'Going live', () => (live ? studio.outputs.endStream() : studio.outputs.goLive()))
+            void run('stream', live ? 'Ending the stream' : 'Going live', () =>
+              live ? studio.outputs.endStream() : studio.outputs.goLive(),
+            )
           }
         >
           {live ? 'End Stream' : 'Go Live'}
@@ -51,9 +57,9 @@ export function ControlsDock() {
         <button
           type="button"
           className={recording ? 'control danger' : 'control'}
-          disabled={busy !== null || (!recording && outputs.unavailable.recording !== null)}
+          disabled={busy === 'recording' || (!recording && outputs.unavailable.recording !== null)}
           onClick={() =>
-            void run(recording ? 'Stopping the recording' : 'Starting the recording', () =>
+            void run('recording', recording ? 'Stopping the recording' : 'Starting the recording', () =>
               recording ? studio.outputs.stopRecording() : studio.outputs.startRecording(),
             )
           }
@@ -71,10 +77,8 @@ export function ControlsDock() {
         <button
           type="button"
           className="control"
-          disabled={busy !== null}
-          onClick={() =>
-            void run('Taking a screenshot', async () => studio.toasts.success(`Screenshot saved: ${await studio.outputs.screenshot()}`))
-          }
+          disabled={busy === 'screenshot'}
+          onClick={() => void run('screenshot', 'Taking a screenshot', () => studio.outputs.screenshot())}
         >
           Screenshot
         </button>
@@ -84,6 +88,13 @@ export function ControlsDock() {
         <button type="button" className="control" onClick={() => studio.open({ kind: 'settings' })}>
           Settings
         </button>
+        {origin?.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} />}
+        {outputs.lastSaved && (
+          <p className="dock-note saved-file" role="status" aria-label="Last saved file" title={outputs.lastSaved.path}>
+            {outputs.lastSaved.kind === 'recording' ? 'Recording saved: ' : 'Screenshot saved: '}
+            {outputs.lastSaved.path}
+          </p>
+        )}
       </div>
     </Dock>
   );

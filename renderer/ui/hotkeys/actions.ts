@@ -50,7 +50,7 @@ export async function runHotkeyAction(studio: Studio, id: string): Promise<void>
     'outputs.endStream': () => outputs.endStream(),
     'outputs.startRecording': () => outputs.startRecording(),
     'outputs.stopRecording': () => outputs.stopRecording(),
-    'outputs.screenshot': async () => studio.toasts.success(`Screenshot saved: ${await outputs.screenshot()}`),
+    'outputs.screenshot': () => outputs.screenshot(),
   };
   try {
     if (id.startsWith('scene.switch:')) {

@@ -1,7 +1,7 @@
 /**
  * The pages of Settings, in order. A page edits a draft; OK and Apply store it (Updates
- * applies its channel at once, through the host's `updates` service). Stream and Output
- * (destinations, encoder, recording) slot in after General when going live arrives.
+ * applies its channel at once, through the host's `updates` service; Stream and Output apply
+ * at once through the studio's outputs).
  */
 import type { ComponentType } from 'react';
 import type { Canvas } from '../../../common/scene/schema.ts';
@@ -9,6 +9,8 @@ import type { StudioSettings } from '../../../common/settings/studio-settings.ts
 import { AudioPage } from './AudioPage.tsx';
 import { GeneralPage } from './GeneralPage.tsx';
 import { HotkeysPage } from './HotkeysPage.tsx';
+import { OutputPage } from './OutputPage.tsx';
+import { StreamPage } from './StreamPage.tsx';
 import { UpdatesPage } from './UpdatesPage.tsx';
 import { VideoPage } from './VideoPage.tsx';
 
@@ -31,6 +33,8 @@ export interface SettingsPage {
 
 export const SETTINGS_PAGES: readonly SettingsPage[] = [
   { id: 'general', label: 'General', Page: GeneralPage },
+  { id: 'stream', label: 'Stream', Page: StreamPage },
+  { id: 'output', label: 'Output', Page: OutputPage },
   { id: 'video', label: 'Video', Page: VideoPage },
   { id: 'audio', label: 'Audio', Page: AudioPage },
   { id: 'hotkeys', label: 'Hotkeys', Page: HotkeysPage },

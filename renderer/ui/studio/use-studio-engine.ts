@@ -7,7 +7,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { SceneCollection } from '../../../common/scene/schema.ts';
 import { CollectionAutosave, createStudioEngine, type StudioEngine } from '../../engine/index.ts';
 import type { StudioHost } from '../../host/index.ts';
-import { LocalOutputs } from '../controls/outputs-controller.ts';
+import { StudioOutputs } from '../../outputs/studio-outputs.ts';
+import { downloadScreenshot, HostOutputs } from '../controls/outputs-controller.ts';
 import type { ProgressStore } from '../feedback/progress.tsx';
 import { messageOf, type ToastStore } from '../feedback/toasts.tsx';
 import { newStudioCollection } from './new-collection.ts';
@@ -66,7 +67,13 @@ export function useStudioEngine(
           void host.api.scenes
             .saveCollection(engine.collection)
             .catch((failure: unknown) => toasts.error('Saving the scene collection', failure));
-        created = new Studio({ engine, host, toasts, progress, settings, outputs: new LocalOutputs(engine), autosave });
+        const running = engine;
+        const outputs = new HostOutputs(
+          new StudioOutputs(host, running),
+          () => downloadScreenshot(running),
+          (message) => toasts.show('error', message),
+        );
+        created = new Studio({ engine, host, toasts, progress, settings, outputs, autosave });
         const current = settings.get();
         if (current.layout.studioMode) engine.setStudioMode(true);
         if (current.audio.monitoringDeviceId)

@@ -1,14 +1,18 @@
 /**
  * The first-run wizard: allow the camera and microphone (and choose which), then the output
  * resolution and frame rate, proposed from what the chosen camera gives. Finishing stores
- * the choices and starts the studio with the microphone as its global audio. The steps are
- * a list, so a "where to go live" step joins them when going live exists.
+ * the choices and starts the studio with the microphone as its global audio. Last, where to
+ * go live: this computer (the local origin, hosted as the studio starts) or a platform or
+ * server with its key, which the studio adds through its outputs once it runs (`GoLiveChoice`).
+ * Afterwards Go Live is one click.
  */
 import { useEffect, useRef, useState } from 'react';
+import type { DestinationInput } from '../../../common/host/outputs-contract.ts';
 import type { VideoSettings } from '../../../common/settings/studio-settings.ts';
 import type { StudioHost } from '../../host/index.ts';
 import { Dialog } from '../components/Dialog.tsx';
 import { SelectField } from '../components/fields.tsx';
+import { DestinationForm } from '../settings/DestinationForm.tsx';
 import type { ProgressStore } from '../feedback/progress.tsx';
 import { messageOf, type ToastStore } from '../feedback/toasts.tsx';
 import { deviceOptions, probeCamera, useDevices } from '../sources/devices.ts';
@@ -23,11 +27,16 @@ export interface FirstRunWizardProps {
   settings: SettingsStore;
   toasts: ToastStore;
   progress: ProgressStore;
+  /** Hears where the user chose to go live, when they finish (not when they skip). */
+  onGoLiveChoice?: (choice: GoLiveChoice) => void;
 }
 
-const STEPS = ['Camera and microphone', 'Video'] as const;
+/** Where to go live, as chosen in the wizard: the local origin, or a destination to add. */
+export type GoLiveChoice = { kind: 'local-origin' } | { kind: 'destination'; input: DestinationInput };
 
-export function FirstRunWizard({ host, settings, toasts, progress }: FirstRunWizardProps) {
+const STEPS = ['Camera and microphone', 'Video', 'Go live'] as const;
+
+export function FirstRunWizard({ host, settings, toasts, progress, onGoLiveChoice }: FirstRunWizardProps) {
   const [step, setStep] = useState(0);
   const [permission, setPermission] = useState<Permission>({ state: 'unknown' });
   const [cameraId, setCameraId] = useState<string>('');
@@ -35,6 +44,8 @@ export function FirstRunWizard({ host, settings, toasts, progress }: FirstRunWiz
   const [output, setOutput] = useState<VideoSettings['output']>(settings.get().video.output);
   const [proposal, setProposal] = useState<string | null>(null);
   const [finishing, setFinishing] = useState(false);
+  const [target, setTarget] = useState<'local-origin' | 'destination'>('local-origin');
+  const [destination, setDestination] = useState<DestinationInput | null>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const streamRef = useRef<MediaStream | null>(null);
   const cameras = useDevices('videoinput');
@@ -111,6 +122,11 @@ export function FirstRunWizard({ host, settings, toasts, progress }: FirstRunWiz
             }),
           );
         }
+        // Before the studio can start (which this update lets it do), so it finds the choice.
+        if (!skip)
+          onGoLiveChoice?.(
+            target === 'destination' && destination ? { kind: 'destination', input: destination } : { kind: 'local-origin' },
+          );
         await settings.update({
           video: { output: chosenOutput },
           audio: skip ? current.audio : { ...current.audio, defaultCameraId: cameraId || null, defaultMicrophoneId: microphoneId || null },
@@ -142,11 +158,21 @@ export function FirstRunWizard({ host, settings, toasts, progress }: FirstRunWiz
             </button>
           )}
           {step < STEPS.length - 1 ? (
-            <button type="button" className="primary" disabled={permission.state === 'asking'} onClick={() => void toVideo()}>
+            <button
+              type="button"
+              className="primary"
+              disabled={permission.state === 'asking'}
+              onClick={() => (step === 0 ? void toVideo() : setStep(step + 1))}
+            >
               Next
             </button>
           ) : (
-            <button type="button" className="primary" disabled={finishing} onClick={() => void finish(false)}>
+            <button
+              type="button"
+              className="primary"
+              disabled={finishing || (target === 'destination' && !destination)}
+              onClick={() => void finish(false)}
+            >
               Finish
             </button>
           )}
@@ -200,6 +226,32 @@ export function FirstRunWizard({ host, settings, toasts, progress }: FirstRunWiz
               </div>
             </div>
           )}
+        </section>
+      ) : step === 2 ? (
+        <section className="wizard-page" aria-label="Go live">
+          <fieldset className="wizard-choice">
+            <legend>Where should Go Live send your stream?</legend>
+            <label>
+              <input type="radio" name="go-live-target" checked={target === 'local-origin'} onChange={() => setTarget('local-origin')} />
+              This computer: Tally hosts it, and viewers open a link (no account needed)
+            </label>
+            <label>
+              <input type="radio" name="go-live-target" checked={target === 'destination'} onChange={() => setTarget('destination')} />
+              Twitch, YouTube, Facebook or another RTMP(S) server
+            </label>
+          </fieldset>
+          {target === 'destination' &&
+            (destination ? (
+              <p role="status">
+                {destination.name} ({destination.serverUrl || 'its usual server'}) will be added when you finish.{' '}
+                <button type="button" className="text-button" onClick={() => setDestination(null)}>
+                  Change
+                </button>
+              </p>
+            ) : (
+              <DestinationForm submitLabel="Use this destination" onSave={async (input) => setDestination(input)} />
+            ))}
+          <p className="field-hint">You can add more destinations later in Settings → Stream. After this, Go Live is one click.</p>
         </section>
       ) : (
         <section className="wizard-page" aria-label="Video">

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishFixture, startTestOrigin, until, TEST_ADMIN_TOKEN, TEST_KEY, type TestOrigin } from '../../testing.ts';
-import { RtmpClient, type RtmpStatusError } from '../rtmp/client.ts';
+import { RtmpClient, type RtmpStatusError } from '../../../net/rtmp/client.ts';
 
 describe('the origin over HTTP (fastify)', () => {
   let origin: TestOrigin;

@@ -7,8 +7,8 @@ import { RtmpClientHandshake } from '../../../common/media/rtmp-handshake.ts';
 import { commandMessage, amfObject, setChunkSizeMessage } from '../../../common/media/rtmp-message.ts';
 import type { CapturedLine } from '../../log.ts';
 import { publishFixture, sendTags, fixtureTags, startTestOrigin, until, TEST_KEY, type TestOrigin } from '../../testing.ts';
-import { RtmpClient, RtmpStatusError, parseRtmpUrl } from './client.ts';
-import { nodeHandshakeCrypto } from './listener.ts';
+import { RtmpClient, RtmpStatusError, parseRtmpUrl } from '../../../net/rtmp/client.ts';
+import { nodeHandshakeCrypto } from '../../../net/rtmp/handshake-crypto.ts';
 
 const OTHER_KEY = 'other-key-0123456789abcdef';
 

@@ -6,7 +6,7 @@ import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny'
 import { afterAll, describe, expect, it } from 'vitest';
 import { exVideoTagBody, parseVideoTagHeader } from '../../../common/media/flv.ts';
 import { startTestOrigin, until, TEST_ADMIN_TOKEN, TEST_KEY, type TestOrigin } from '../../testing.ts';
-import { RtmpClient } from './client.ts';
+import { RtmpClient } from '../../../net/rtmp/client.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tally-ertmp-'));
 let origin: TestOrigin | undefined;

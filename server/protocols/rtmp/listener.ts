@@ -2,18 +2,11 @@
  * The RTMP listener: accepts sockets, bounds how many are open, and hands each to an
  * `RtmpConnection`. Closing it stops accepting and closes every connection.
  */
-import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { HandshakeCrypto } from '../../../common/media/rtmp-handshake.ts';
+import { nodeHandshakeCrypto } from '../../../net/rtmp/handshake-crypto.ts';
 import type { Logger } from '../../log.ts';
 import { RtmpConnection, type RtmpLimits } from './conn.ts';
 import type { StreamAdmission } from '../../stream/admission.ts';
-
-/** The platform crypto the handshake asks for. */
-export const nodeHandshakeCrypto: HandshakeCrypto = {
-  hmacSha256: (key, data) => createHmac('sha256', key).update(data).digest(),
-  randomBytes: (count) => randomBytes(count),
-};
 
 /** How the listener is set up. */
 export interface RtmpListenerOptions {

@@ -50,8 +50,13 @@ export interface Probe {
 }
 
 /** Runs ffprobe on a URL or file, reading `packets` packets when asked. */
-export async function ffprobe(input: string, options: { packets?: number; timeoutMs?: number } = {}): Promise<Probe> {
+export async function ffprobe(
+  input: string,
+  options: { packets?: number; timeoutMs?: number; analyzeDurationUs?: number } = {},
+): Promise<Probe> {
   const args = ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,sample_rate', '-of', 'json'];
+  // A live stream's sequence headers come first: a short analysis finds both tracks without waiting for 5 s of media.
+  if (options.analyzeDurationUs) args.push('-analyzeduration', String(options.analyzeDurationUs));
   if (options.packets) args.push('-show_entries', 'packet=codec_type,flags,pts_time', '-read_intervals', `%+#${options.packets}`);
   args.push('-rw_timeout', '10000000', input);
   const { stdout } = await execFileAsync('ffprobe', args, { timeout: options.timeoutMs ?? 20_000 });

@@ -16,7 +16,7 @@ import {
   parseMediaPlaylist,
   type ParsedMediaPlaylist,
 } from '../../../server/hls/playlist-rules.ts';
-import { RtmpClient } from '../../../server/protocols/rtmp/client.ts';
+import { RtmpClient } from '../../../net/rtmp/client.ts';
 
 const execFileAsync = promisify(execFile);
 

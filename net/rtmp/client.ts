@@ -1,13 +1,15 @@
 /**
- * A small RTMP client (publish or play) over the same codecs as the server: what the tests,
- * the benchmark's publisher and load client, and later relays use. It speaks the simple
- * handshake and the FMLE command sequence (releaseStream, FCPublish, createStream, publish)
- * that OBS and ffmpeg send.
+ * The one RTMP(S) client of the codebase, over the same codecs as the origin: the studio's
+ * destinations publish with it, and the origin's tests, benchmark and relays use it too. It
+ * speaks the RTMP handshake and the FMLE command sequence (releaseStream, FCPublish,
+ * createStream, publish) that OBS and ffmpeg send, over TCP (`rtmp://`) or TLS (`rtmps://`,
+ * certificate verification always on; a venue's own CA can be added).
  */
-import { connect, type Socket } from 'node:net';
-import { amfRecord, type AmfValue } from '../../../common/media/amf0.ts';
-import { RtmpChunkParser, serializeRtmpMessage, type OutgoingRtmpMessage, type RtmpMessage } from '../../../common/media/rtmp-chunk.ts';
-import { RtmpClientHandshake } from '../../../common/media/rtmp-handshake.ts';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
+import { connect as connectTls, rootCertificates } from 'node:tls';
+import { amfRecord, type AmfValue } from '../../common/media/amf0.ts';
+import { RtmpChunkParser, serializeRtmpMessage, type OutgoingRtmpMessage, type RtmpMessage } from '../../common/media/rtmp-chunk.ts';
+import { RtmpClientHandshake } from '../../common/media/rtmp-handshake.ts';
 import {
   acknowledgementMessage,
   amfObject,
@@ -20,8 +22,8 @@ import {
   setChunkSizeMessage,
   userControlMessage,
   UserControlEvent,
-} from '../../../common/media/rtmp-message.ts';
-import { nodeHandshakeCrypto } from './listener.ts';
+} from '../../common/media/rtmp-message.ts';
+import { nodeHandshakeCrypto } from './handshake-crypto.ts';
 
 /** An `onStatus` or `_error` the server answered with. */
 export class RtmpStatusError extends Error {
@@ -33,24 +35,58 @@ export class RtmpStatusError extends Error {
   }
 }
 
-/** Where to connect: `rtmp://host:port/app/stream`. */
+/** Where to connect: `rtmp://host:port/app/stream` or `rtmps://...`. */
 export interface RtmpUrl {
+  /** TLS (`rtmps://`, default port 443) or plain TCP (`rtmp://`, default port 1935). */
+  secure: boolean;
   host: string;
   port: number;
   app: string;
   /** The stream name or key, after the app. */
   stream: string;
+  /** The URL of the application, as the `connect` command carries it (never the stream key). */
   tcUrl: string;
 }
 
-/** Splits an RTMP URL. */
-export function parseRtmpUrl(url: string): RtmpUrl {
-  const parsed = new URL(url);
-  if (parsed.protocol !== 'rtmp:') throw new Error(`not an rtmp:// URL: ${parsed.protocol}`);
-  const [app = '', ...rest] = parsed.pathname.replace(/^\//, '').split('/');
+function splitUrl(url: string): { parsed: URL; secure: boolean; host: string; port: number; segments: string[] } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('not a valid rtmp:// or rtmps:// URL');
+  }
+  if (parsed.protocol !== 'rtmp:' && parsed.protocol !== 'rtmps:') throw new Error(`not an rtmp:// or rtmps:// URL: ${parsed.protocol}`);
+  if (!parsed.hostname) throw new Error('the RTMP URL has no host');
+  const secure = parsed.protocol === 'rtmps:';
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const port = parsed.port ? Number(parsed.port) : 1935;
-  return { host, port, app, stream: rest.join('/'), tcUrl: `rtmp://${parsed.host}/${app}` };
+  const port = parsed.port ? Number(parsed.port) : secure ? 443 : 1935;
+  return { parsed, secure, host, port, segments: parsed.pathname.replace(/^\/+|\/+$/g, '').split('/') };
+}
+
+/** Splits an RTMP URL whose first path segment is the app and the rest the stream: `rtmp://host/live/KEY`. */
+export function parseRtmpUrl(url: string): RtmpUrl {
+  const { parsed, secure, host, port, segments } = splitUrl(url);
+  const [app = '', ...rest] = segments;
+  return { secure, host, port, app, stream: rest.join('/'), tcUrl: `${parsed.protocol}//${parsed.host}/${app}` };
+}
+
+/**
+ * Parses a server URL as OBS and the platforms give it (`rtmp://a.rtmp.youtube.com/live2`,
+ * `rtmps://live-api-s.facebook.com:443/rtmp/`): the whole path is the app; the key is apart.
+ */
+export function parseRtmpServerUrl(url: string): RtmpUrl {
+  const { parsed, secure, host, port, segments } = splitUrl(url);
+  if (parsed.search || parsed.hash) throw new Error('the server URL must not carry a query or fragment; put the key in its own field');
+  const app = segments.join('/');
+  return { secure, host, port, app, stream: '', tcUrl: `${parsed.protocol}//${parsed.host}/${app}` };
+}
+
+/** How to connect. */
+export interface RtmpConnectOptions {
+  /** Handshake plus `connect` must finish within this, ms. Default 10000. */
+  timeoutMs?: number;
+  /** For `rtmps://`: extra trusted certificate authorities (PEM), added to the system's. Verification is never off. */
+  ca?: string;
 }
 
 const CLIENT_CHUNK_SIZE = 4096;
@@ -72,12 +108,16 @@ export class RtmpClient {
   private handshakeDone: () => void = () => {};
   private handshakeFailed: (error: Error) => void = () => {};
   private failed: Error | null = null;
+  private connected = false;
   /** Every media or data message the server sends (play). */
   onMedia: ((message: RtmpMessage) => void) | null = null;
   /** Every onStatus code, in order. */
   readonly statusCodes: string[] = [];
   /** Resolves when the socket has closed. */
   readonly closed: Promise<void>;
+
+  /** Called once when the connection ends, with why (after `connect` resolved). */
+  onClose: ((error: Error) => void) | null = null;
 
   private constructor(socket: Socket) {
     this.socket = socket;
@@ -89,10 +129,24 @@ export class RtmpClient {
     socket.on('close', () => this.fail(new Error('connection closed')));
   }
 
-  /** Connects, handshakes and sends `connect` for the URL's app. */
-  static async connect(url: string, options: { timeoutMs?: number } = {}): Promise<RtmpClient> {
-    const target = parseRtmpUrl(url);
-    const socket = connect({ host: target.host, port: target.port, noDelay: true });
+  /**
+   * Connects, handshakes and sends `connect` for the URL's app. Rejects with `RtmpStatusError`
+   * when the server refuses the app, or with the socket's or TLS's error (an untrusted
+   * certificate says so in its message).
+   */
+  static async connect(url: string | RtmpUrl, options: RtmpConnectOptions = {}): Promise<RtmpClient> {
+    const target = typeof url === 'string' ? parseRtmpUrl(url) : url;
+    const socket = target.secure
+      ? connectTls({
+          host: target.host,
+          port: target.port,
+          // SNI carries names only (RFC 6066 section 3), never addresses.
+          ...(isIP(target.host) ? {} : { servername: target.host }),
+          ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+          rejectUnauthorized: true,
+        })
+      : connectTcp({ host: target.host, port: target.port });
+    socket.setNoDelay(true);
     const client = new RtmpClient(socket);
     const timer = setTimeout(
       () => client.fail(new Error(`RTMP connect to ${target.host}:${target.port} timed out`)),
@@ -102,7 +156,7 @@ export class RtmpClient {
       await new Promise<void>((resolve, reject) => {
         client.handshakeDone = resolve;
         client.handshakeFailed = reject;
-        socket.once('connect', () => socket.write(client.handshake!.hello));
+        socket.once(target.secure ? 'secureConnect' : 'connect', () => socket.write(client.handshake!.hello));
       });
       client.send(setChunkSizeMessage(CLIENT_CHUNK_SIZE));
       await client.call(
@@ -110,6 +164,7 @@ export class RtmpClient {
         'connect',
         amfObject({ app: target.app, type: 'nonprivate', flashVer: 'FMLE/3.0 (compatible; Tally)', tcUrl: target.tcUrl }),
       );
+      client.connected = true;
       return client;
     } catch (error) {
       socket.destroy();
@@ -120,6 +175,7 @@ export class RtmpClient {
   }
 
   private fail(error: Error): void {
+    if (!this.failed && this.connected) queueMicrotask(() => this.onClose?.(error));
     this.failed ??= error;
     this.handshakeFailed(error);
     for (const waiter of this.pending.values()) waiter.reject(error);
@@ -184,6 +240,10 @@ export class RtmpClient {
             this.statusWaiters.splice(this.statusWaiters.indexOf(waiter), 1);
             if (info?.level === 'error') waiter.reject(new RtmpStatusError(code, text(info.description)));
             else waiter.resolve(code);
+          } else if (info?.level === 'error') {
+            // Refused after the start (a key revoked, a stream deleted): the connection is over.
+            this.fail(new RtmpStatusError(code, text(info.description)));
+            this.socket.destroy();
           }
         }
         return;
@@ -197,10 +257,10 @@ export class RtmpClient {
     }
   }
 
-  /** Sends a message. */
-  send(message: OutgoingRtmpMessage): void {
-    if (this.socket.destroyed) return;
-    this.socket.write(serializeRtmpMessage(message, CLIENT_CHUNK_SIZE));
+  /** Sends a message; false when the socket's buffer is over its high-water mark (wait for `onDrain`). */
+  send(message: OutgoingRtmpMessage): boolean {
+    if (this.socket.destroyed) return false;
+    return this.socket.write(serializeRtmpMessage(message, CLIENT_CHUNK_SIZE));
   }
 
   private call(streamId: number, name: string, object: AmfValue, ...args: AmfValue[]): Promise<AmfValue[]> {
@@ -223,14 +283,25 @@ export class RtmpClient {
     return id;
   }
 
-  /** Publishes to `key`; resolves on NetStream.Publish.Start, rejects with `RtmpStatusError` on a refusal. */
-  async publish(key: string): Promise<void> {
-    this.send(commandMessage(0, 'releaseStream', this.nextTransaction++, null, key));
-    this.send(commandMessage(0, 'FCPublish', this.nextTransaction++, null, key));
-    const id = await this.createStream();
-    const started = this.waitForStatus(['NetStream.Publish.Start']);
-    this.send(commandMessage(id, 'publish', 0, null, key, 'live'));
-    await started;
+  /**
+   * Publishes to `key`; resolves on NetStream.Publish.Start, rejects with `RtmpStatusError` on a
+   * refusal (the server's code and description), or when no answer comes within `timeoutMs`.
+   */
+  async publish(key: string, timeoutMs = 10_000): Promise<void> {
+    const timer = setTimeout(() => {
+      this.fail(new Error('the server did not answer publish in time'));
+      this.socket.destroy();
+    }, timeoutMs);
+    try {
+      this.send(commandMessage(0, 'releaseStream', this.nextTransaction++, null, key));
+      this.send(commandMessage(0, 'FCPublish', this.nextTransaction++, null, key));
+      const id = await this.createStream();
+      const started = this.waitForStatus(['NetStream.Publish.Start']);
+      this.send(commandMessage(id, 'publish', 0, null, key, 'live'));
+      await started;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Plays `name`; media arrives through `onMedia`. Resolves on NetStream.Play.Start. */
@@ -241,16 +312,35 @@ export class RtmpClient {
     await started;
   }
 
-  /** Sends an audio, video or data message on the published stream. */
-  sendMedia(kind: 'audio' | 'video' | 'data', timestamp: number, payload: Uint8Array): void {
+  /** Sends an audio, video or data message on the published stream; false when the socket's buffer is full. */
+  sendMedia(kind: 'audio' | 'video' | 'data', timestamp: number, payload: Uint8Array): boolean {
     const typeId = kind === 'audio' ? RtmpType.audio : kind === 'video' ? RtmpType.video : RtmpType.dataAmf0;
     const chunkStreamId = kind === 'audio' ? ChunkStream.audio : kind === 'video' ? ChunkStream.video : ChunkStream.data;
-    this.send({ chunkStreamId, typeId, streamId: this.streamId, timestamp, payload });
+    return this.send({ chunkStreamId, typeId, streamId: this.streamId, timestamp, payload });
   }
 
   /** Bytes waiting in the socket (for pacing). */
   get queuedBytes(): number {
     return this.socket.writableLength;
+  }
+
+  /** Bytes handed to the operating system so far (sent, or in the kernel's send buffer). */
+  get bytesFlushed(): number {
+    return this.socket.bytesWritten - this.socket.writableLength;
+  }
+
+  /** Holds writes until `uncork` (Node's writable cork): many messages, one system call. */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
+  /** Calls `listener` each time the socket's buffer has drained. */
+  onDrain(listener: () => void): void {
+    this.socket.on('drain', listener);
   }
 
   /** Unpublishes politely (FCUnpublish, deleteStream) and closes. */

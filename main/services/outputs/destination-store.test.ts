@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '../store.ts';
+import { DestinationInvalidError, DestinationStore, resolveServerUrl } from './destination-store.ts';
+import { fileKeyCipher, maskSecret } from './secret-box.ts';
+
+const KEY = 'live_123456789_abcdefghijklmnop';
+const dirs: string[] = [];
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tally-dest-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+describe('destinations and their keys at rest', () => {
+  it('keeps keys sealed in the database and masked for the renderer, and finds them again after a restart', () => {
+    const dir = dataDir();
+    const store = new Store({ dataDir: dir });
+    const saved = new DestinationStore(store, fileKeyCipher(dir)).save({
+      name: 'Twitch',
+      service: 'twitch',
+      serverUrl: '',
+      streamKey: KEY,
+    });
+    expect(saved).toMatchObject({ serverUrl: 'rtmp://live.twitch.tv/app', streamKey: KEY, enabled: true, adaptiveBitrate: true });
+    expect(maskSecret(saved.streamKey)).toBe('••••••••mnop');
+    store.dispose();
+    // Nothing on disk holds the key in the clear.
+    for (const file of ['tally.db', 'secrets.key']) expect(readFileSync(join(dir, file)).includes(KEY)).toBe(false);
+    expect(statSync(join(dir, 'secrets.key')).mode & 0o777).toBe(0o600);
+    const reopened = new Store({ dataDir: dir });
+    expect(new DestinationStore(reopened, fileKeyCipher(dir)).list()).toEqual([saved]);
+    reopened.dispose();
+  });
+
+  it('keeps the stored key when a change leaves the key out, and refuses a destination without one', () => {
+    const dir = dataDir();
+    const store = new Store({ dataDir: dir });
+    const destinations = new DestinationStore(store, fileKeyCipher(dir));
+    const saved = destinations.save({ name: 'Venue', service: 'custom', serverUrl: 'rtmps://venue.example:4443/live', streamKey: KEY });
+    expect(
+      destinations.save({ id: saved.id, name: 'Venue B', service: 'custom', serverUrl: saved.serverUrl, enabled: false }),
+    ).toMatchObject({
+      name: 'Venue B',
+      streamKey: KEY,
+      enabled: false,
+    });
+    expect(() => destinations.save({ name: 'No key', service: 'custom', serverUrl: 'rtmp://a/live' })).toThrow(/stream key is required/);
+    store.dispose();
+  });
+
+  it('says so when the key file was replaced, instead of decrypting garbage', () => {
+    const dir = dataDir();
+    const store = new Store({ dataDir: dir });
+    new DestinationStore(store, fileKeyCipher(dir)).save({ name: 'T', service: 'twitch', serverUrl: '', streamKey: KEY });
+    writeFileSync(join(dir, 'secrets.key'), Buffer.alloc(32, 7));
+    const [read] = new DestinationStore(store, fileKeyCipher(dir)).list();
+    expect(read!.streamKey).toBeNull();
+    expect(read!.keyError).toMatch(/cannot be read here/);
+    store.dispose();
+  });
+
+  it('checks server URLs: rtmp(s) only, an app path, no key smuggled in a query, rtmps for Facebook', () => {
+    expect(resolveServerUrl('youtube', '')).toBe('rtmps://a.rtmps.youtube.com:443/live2');
+    expect(() => resolveServerUrl('facebook', 'rtmp://live-api-s.facebook.com/rtmp/')).toThrow(/only rtmps/);
+    expect(() => resolveServerUrl('custom', 'http://example.com/live')).toThrow(DestinationInvalidError);
+    expect(() => resolveServerUrl('custom', 'rtmp://example.com/live?key=abc')).toThrow(/query/);
+    expect(() => resolveServerUrl('custom', 'rtmp://example.com')).toThrow(/application path/);
+    expect(() => resolveServerUrl('custom', 'not a url')).toThrow(DestinationInvalidError);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Output failures as a user can act on them: what changed between two host states that
+ * deserves a notification, in words that say what to do. Pure; `HostOutputs`' subscriber in
+ * the studio turns each into an error toast.
+ */
+import type { OutputsState } from '../../../common/host/outputs-contract.ts';
+
+/** ffmpeg (the AAC encoder) is missing: how to fix it. */
+export const FFMPEG_MISSING =
+  'ffmpeg was not found, so the stream and recordings have no sound: install it, or set its path in the TALLY_FFMPEG environment variable and restart Tally (Settings → General shows where Tally looked)';
+/** The disk filled while recording. */
+export const DISK_FULL =
+  'The disk is full: the recording stopped and was saved. Free some space or choose another folder in Settings → Output.';
+
+/** A destination's failure, rephrased where we know what it means. */
+export function destinationFailureText(name: string, reason: string | null): string {
+  if (reason && /BadName|badauth|auth|refused|unauthori[sz]ed|forbidden|invalid stream key/i.test(reason) && !/ECONNREFUSED/.test(reason))
+    return `${name}: the server refused the stream key (${reason}). Check the key in Settings → Stream.`;
+  if (reason && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT/.test(reason))
+    return `${name}: the server could not be reached (${reason}). Check the server URL in Settings → Stream and your connection.`;
+  if (reason && /certificate|self[- ]signed|CERT_/i.test(reason))
+    return `${name}: the server's certificate was not trusted (${reason}). Add your venue's certificate authority in Settings → Stream.`;
+  return `${name} failed${reason ? `: ${reason}` : ''}`;
+}
+
+/** The notifications `next` brings that `previous` did not have. */
+export function outputAlerts(previous: OutputsState | null, next: OutputsState): string[] {
+  const alerts: string[] = [];
+  const audioError = next.audio.error;
+  if (audioError && audioError !== previous?.audio.error)
+    alerts.push(
+      next.audio.state === 'unavailable' && /ffmpeg/i.test(audioError) && /not found|ENOENT/i.test(audioError)
+        ? FFMPEG_MISSING
+        : `Audio: ${audioError}`,
+    );
+  for (const destination of next.destinations) {
+    const before = previous?.destinations.find((candidate) => candidate.id === destination.id);
+    const { state, reason } = destination.status;
+    if (state === 'failed' && (before?.status.state !== 'failed' || before.status.reason !== reason))
+      alerts.push(destinationFailureText(destination.name, reason));
+  }
+  const recordingError = next.recording.error;
+  if (recordingError && recordingError !== previous?.recording.error)
+    alerts.push(/disk|ENOSPC|space/i.test(recordingError) ? `${DISK_FULL} (${recordingError})` : `Recording: ${recordingError}`);
+  if (next.localOrigin.state === 'failed' && next.localOrigin.error && previous?.localOrigin.error !== next.localOrigin.error)
+    alerts.push(`The local origin could not start: ${next.localOrigin.error}`);
+  return alerts;
+}

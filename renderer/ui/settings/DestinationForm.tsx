@@ -1,0 +1,94 @@
+/**
+ * Adds a destination: a platform preset (Twitch, YouTube, Facebook) or any rtmp:// or rtmps://
+ * server, with its key, typed masked; once saved the key comes back only masked.
+ */
+import { useState } from 'react';
+import { DESTINATION_PRESETS, type DestinationInput } from '../../../common/host/outputs-contract.ts';
+import { outputsErrorMessage } from '../../outputs/studio-outputs.ts';
+
+type Service = DestinationInput['service'];
+
+export function DestinationForm({
+  onSave,
+  submitLabel = 'Add destination',
+}: {
+  onSave: (input: DestinationInput) => Promise<unknown>;
+  submitLabel?: string;
+}) {
+  const [service, setService] = useState<Service>('custom');
+  const [name, setName] = useState('');
+  const [serverUrl, setServerUrl] = useState('');
+  const [streamKey, setStreamKey] = useState('');
+  const [adaptive, setAdaptive] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const preset = DESTINATION_PRESETS[service];
+
+  const submit = async () => {
+    setSaving(true);
+    setError(null);
+    try {
+      await onSave({ name: name.trim() || preset.label, service, serverUrl, streamKey, enabled: true, adaptiveBitrate: adaptive });
+      setName('');
+      setServerUrl('');
+      setStreamKey('');
+    } catch (failure) {
+      setError(outputsErrorMessage(failure));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form
+      aria-label="Add destination"
+      className="destination-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      <label>
+        Service
+        <select value={service} onChange={(event) => setService(event.target.value as Service)}>
+          {(Object.keys(DESTINATION_PRESETS) as Service[]).map((key) => (
+            <option key={key} value={key}>
+              {DESTINATION_PRESETS[key].label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Name
+        <input value={name} onChange={(event) => setName(event.target.value)} placeholder={preset.label} maxLength={100} />
+      </label>
+      <label>
+        Server URL
+        <input
+          value={serverUrl}
+          onChange={(event) => setServerUrl(event.target.value)}
+          placeholder={preset.serverUrl || 'rtmp://host/live'}
+          spellCheck={false}
+        />
+      </label>
+      <label>
+        Stream key
+        <input
+          type="password"
+          value={streamKey}
+          onChange={(event) => setStreamKey(event.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </label>
+      <label>
+        <input type="checkbox" checked={adaptive} onChange={(event) => setAdaptive(event.target.checked)} /> Adaptive bitrate
+      </label>
+      <button type="submit" disabled={saving}>
+        {submitLabel}
+      </button>
+      {preset.requiresRtmps && <p className="hint">{preset.label} accepts only rtmps://.</p>}
+      {error && <p role="alert">{error}</p>}
+    </form>
+  );
+}

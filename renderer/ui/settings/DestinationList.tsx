@@ -1,0 +1,90 @@
+/**
+ * The destinations, each with its state (and the server's reason), bitrate, queue and dropped
+ * frames, live while streaming; its key only masked; whether Go Live includes it; Start, Stop, Remove.
+ */
+import type { Destination } from '../../../common/host/outputs-contract.ts';
+import { DESTINATION_PRESETS } from '../../../common/host/outputs-contract.ts';
+
+const STATE_LABEL: Record<Destination['status']['state'], string> = {
+  idle: 'idle',
+  connecting: 'connecting',
+  live: 'live',
+  reconnecting: 'reconnecting',
+  failed: 'failed',
+};
+
+/** One line of figures for a destination, as the list shows it. */
+export function describeDestination(destination: Destination): string {
+  const { status } = destination;
+  const parts = [STATE_LABEL[status.state]];
+  if (status.reason && (status.state === 'failed' || status.state === 'reconnecting' || status.state === 'idle'))
+    parts[0] += ` (${status.reason})`;
+  if (status.state === 'reconnecting' && status.nextRetryInMs !== null) parts.push(`retry in ${Math.ceil(status.nextRetryInMs / 1000)} s`);
+  if (status.state === 'live' || status.bitrateKbps > 0) parts.push(`${Math.round(status.bitrateKbps)} kbps`);
+  parts.push(`${status.framesDropped} dropped`);
+  if (status.queueMs > 0) parts.push(`queue ${Math.round(status.queueMs)} ms`);
+  if (status.reconnects > 0) parts.push(`${status.reconnects} reconnects`);
+  if (status.requestedBitrateKbps !== null) parts.push(`asks ${status.requestedBitrateKbps} kbps`);
+  return parts.join(' · ');
+}
+
+export const serviceLabel = (destination: Destination) =>
+  destination.service === 'local-origin' ? 'Tally local origin' : DESTINATION_PRESETS[destination.service].label;
+
+export function DestinationList(props: {
+  destinations: Destination[];
+  onStart(id: string): void;
+  onStop(id: string): void;
+  onRemove(id: string): void;
+  onEnable(destination: Destination, enabled: boolean): void;
+}) {
+  if (props.destinations.length === 0)
+    return (
+      <p className="hint">
+        No destination yet: Go Live streams to the local origin on this computer, or add Twitch, YouTube, Facebook or any RTMP(S) server
+        below.
+      </p>
+    );
+  return (
+    <ul aria-label="Destinations" className="destination-list">
+      {props.destinations.map((destination) => {
+        const running = ['connecting', 'live', 'reconnecting'].includes(destination.status.state);
+        return (
+          <li key={destination.id} aria-label={destination.name} data-state={destination.status.state}>
+            <span className="destination-name">{destination.name}</span>{' '}
+            <span className="destination-service">
+              {serviceLabel(destination)}
+              {destination.streamKeyMasked && ` · key ${destination.streamKeyMasked}`}
+            </span>
+            <span className="destination-figures">{describeDestination(destination)}</span>
+            <span className="destination-actions">
+              {destination.service !== 'local-origin' && (
+                <label className="destination-enabled">
+                  <input
+                    type="checkbox"
+                    checked={destination.enabled}
+                    onChange={(event) => props.onEnable(destination, event.target.checked)}
+                    aria-label={`Include ${destination.name} in Go Live`}
+                  />
+                  Go Live
+                </label>
+              )}
+              {running ? (
+                <button type="button" onClick={() => props.onStop(destination.id)} aria-label={`Stop ${destination.name}`}>
+                  Stop
+                </button>
+              ) : (
+                <button type="button" onClick={() => props.onStart(destination.id)} aria-label={`Start ${destination.name}`}>
+                  Start
+                </button>
+              )}
+              <button type="button" onClick={() => props.onRemove(destination.id)} aria-label={`Remove ${destination.name}`}>
+                Remove
+              </button>
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Settings → Output: the encoder (video bitrate, keyframe interval, AAC bitrate), the
+ * recordings folder and format. These live in the host's outputs service and apply at once
+ * (OK and Apply are for the studio's own settings), through the studio's `OutputsController`.
+ */
+import { useEffect, useState } from 'react';
+import { outputsErrorMessage } from '../../outputs/studio-outputs.ts';
+import { useOutputs } from '../controls/OutputTimers.tsx';
+import { useStudio } from '../studio/context.tsx';
+import './outputs-settings.css';
+
+/** Runs an outputs command and says how it went, in a status line the page shows. */
+export function useOutputsCommand(): { message: string | null; attempt: (action: () => Promise<unknown>, done: string) => Promise<void> } {
+  const [message, setMessage] = useState<string | null>(null);
+  return {
+    message,
+    attempt: async (action, done) => {
+      try {
+        await action();
+        setMessage(done);
+      } catch (failure) {
+        setMessage(outputsErrorMessage(failure));
+      }
+    },
+  };
+}
+
+/** The last command's outcome, as a status line. */
+export function CommandResult({ message }: { message: string | null }) {
+  return message ? (
+    <p role="status" aria-label="Settings result">
+      {message}
+    </p>
+  ) : null;
+}
+
+export function OutputPage() {
+  const studio = useStudio();
+  const state = useOutputs(studio.outputs).host;
+  const settings = state?.encoder.settings;
+  const [videoKbps, setVideoKbps] = useState('');
+  const [audioKbps, setAudioKbps] = useState('');
+  const [keyframeSec, setKeyframeSec] = useState('');
+  const [folder, setFolder] = useState('');
+  const { message, attempt } = useOutputsCommand();
+  const recordingFolder = state?.recording.folder;
+  useEffect(() => setFolder(recordingFolder ?? ''), [recordingFolder]);
+  // Primitives: the host sends its state every second while encoding, which must not undo what is being typed.
+  const [savedVideo, savedAudio, savedKeyframe] = [settings?.videoBitrateKbps, settings?.audioBitrateKbps, settings?.keyframeIntervalSec];
+  useEffect(() => {
+    if (savedVideo === undefined) return;
+    setVideoKbps(String(savedVideo));
+    setAudioKbps(String(savedAudio));
+    setKeyframeSec(String(savedKeyframe));
+  }, [savedVideo, savedAudio, savedKeyframe]);
+  if (!state) return <p>Asking the host for its outputs…</p>;
+
+  return (
+    <div className="settings-sections output-page">
+      <p className="field-hint">Changes on this page apply at once.</p>
+      <section aria-labelledby="encoder-heading">
+        <h3 id="encoder-heading">Encoder</h3>
+        <form
+          aria-label="Encoder settings"
+          className="output-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void attempt(
+              () =>
+                studio.outputs.api.setEncoderSettings({
+                  videoBitrateKbps: Number(videoKbps),
+                  audioBitrateKbps: Number(audioKbps),
+                  keyframeIntervalSec: Number(keyframeSec),
+                }),
+              'Encoder settings saved',
+            );
+          }}
+        >
+          <label>
+            Video bitrate (kbps)
+            <input type="number" min={200} max={50000} value={videoKbps} onChange={(event) => setVideoKbps(event.target.value)} />
+          </label>
+          <label>
+            Keyframe interval (s)
+            <input type="number" min={1} max={10} value={keyframeSec} onChange={(event) => setKeyframeSec(event.target.value)} />
+          </label>
+          <label>
+            Audio bitrate (kbps)
+            <input type="number" min={64} max={320} value={audioKbps} onChange={(event) => setAudioKbps(event.target.value)} />
+          </label>
+          <button type="submit">Save encoder settings</button>
+        </form>
+        <p className="field-hint">
+          Video: H.264 from the browser's encoder (WebCodecs), hardware where the system offers it, software (openh264) otherwise; constant
+          bitrate. Audio: AAC-LC, 48 kHz stereo, from ffmpeg. Twitch and YouTube ask for a 2 s keyframe interval.
+        </p>
+      </section>
+      <section aria-labelledby="recording-heading">
+        <h3 id="recording-heading">Recording</h3>
+        <form
+          aria-label="Recordings folder"
+          className="output-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void attempt(() => studio.outputs.api.setRecordingFolder(folder), 'Recordings folder saved');
+          }}
+        >
+          <label className="wide">
+            Recordings folder
+            <input value={folder} onChange={(event) => setFolder(event.target.value)} spellCheck={false} />
+          </label>
+          <button type="submit">Save folder</button>
+        </form>
+        <dl className="facts">
+          <dt>Format</dt>
+          <dd>Hybrid MP4 (.mp4): fragmented while recording, so a crash leaves a file that plays to its last second; finalised on stop.</dd>
+          <dt>File names</dt>
+          <dd>{state.recording.filenamePattern}</dd>
+          <dt>Screenshots</dt>
+          <dd>PNG at the output resolution, in Screenshots inside the recordings folder.</dd>
+        </dl>
+      </section>
+      <CommandResult message={message} />
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * Settings → Stream: "Host on this computer" (the embedded Tally Origin, with the viewer link,
+ * a Copy button and a QR code) and the destinations Go Live streams to (presets for Twitch,
+ * YouTube and Facebook, or any RTMP(S) server), each with its live figures. These live in the
+ * host's outputs service and apply at once, through the studio's `OutputsController`.
+ */
+import type { Destination } from '../../../common/host/outputs-contract.ts';
+import { useOutputs } from '../controls/OutputTimers.tsx';
+import { ViewerLink } from '../controls/ViewerLink.tsx';
+import { useStudio } from '../studio/context.tsx';
+import { DestinationForm } from './DestinationForm.tsx';
+import { DestinationList } from './DestinationList.tsx';
+import { CommandResult, useOutputsCommand } from './OutputPage.tsx';
+import './outputs-settings.css';
+
+export function StreamPage() {
+  const studio = useStudio();
+  const state = useOutputs(studio.outputs).host;
+  const { message, attempt } = useOutputsCommand();
+  if (!state) return <p>Asking the host for its outputs…</p>;
+  const api = studio.outputs.api;
+  const origin = state.localOrigin;
+  const enable = (destination: Destination, enabled: boolean) =>
+    void attempt(
+      () =>
+        api.saveDestination({
+          id: destination.id,
+          name: destination.name,
+          service: destination.service as Exclude<Destination['service'], 'local-origin'>,
+          serverUrl: destination.serverUrl,
+          enabled,
+          adaptiveBitrate: destination.adaptiveBitrate,
+        }),
+      enabled ? `${destination.name} joins Go Live` : `${destination.name} stays out of Go Live`,
+    );
+
+  return (
+    <div className="settings-sections stream-page">
+      <p className="field-hint">Changes on this page apply at once.</p>
+      <section aria-labelledby="host-heading">
+        <h3 id="host-heading">Host on this computer</h3>
+        <p className="field-hint">
+          Tally's own origin server runs inside the studio: viewers open a link in any browser, no account needed. It serves this computer
+          only, unless you let your network in (its API then needs its token).
+        </p>
+        <div className="host-controls">
+          {origin.state === 'running' || origin.state === 'starting' ? (
+            <button
+              type="button"
+              disabled={origin.state === 'starting'}
+              onClick={() => void attempt(() => api.stopLocalOrigin(), 'Stopped hosting')}
+            >
+              Stop hosting
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void attempt(() => api.startLocalOrigin({ lan: origin.lan }), 'Hosting on this computer')}
+            >
+              Host on this computer
+            </button>
+          )}
+          <label>
+            <input
+              type="checkbox"
+              checked={origin.lan}
+              onChange={(event) =>
+                void attempt(
+                  () => api.startLocalOrigin({ lan: event.target.checked }),
+                  event.target.checked ? 'Serving your network' : 'Serving this computer only',
+                )
+              }
+            />{' '}
+            Let devices on my network watch
+          </label>
+          <span className="field-hint" aria-label="Local origin state">
+            {origin.state === 'running'
+              ? 'Running'
+              : origin.state === 'starting'
+                ? 'Starting…'
+                : origin.state === 'failed'
+                  ? `Failed: ${origin.error}`
+                  : 'Stopped'}
+          </span>
+        </div>
+        {origin.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} qr />}
+        {origin.playback && (
+          <p className="field-hint playback-urls">
+            For players: HLS {origin.playback.hls} · HTTP-FLV {origin.playback.flv} · RTMP {origin.playback.rtmp}
+          </p>
+        )}
+      </section>
+      <section aria-labelledby="destinations-heading">
+        <h3 id="destinations-heading">Destinations</h3>
+        <DestinationList
+          destinations={state.destinations}
+          onStart={(id) => void attempt(() => api.startDestination(id), 'Started')}
+          onStop={(id) => void attempt(() => api.stopDestination(id), 'Stopped')}
+          onRemove={(id) => void attempt(() => api.removeDestination(id), 'Removed')}
+          onEnable={enable}
+        />
+        <DestinationForm onSave={(input) => api.saveDestination(input)} />
+      </section>
+      <CommandResult message={message} />
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * A new user's first stream with the mouse, in the web studio with Chromium's fake camera and
+ * microphone: the wizard with "this computer" as where to go live; a camera, a text overlay and
+ * beauty; Go Live; a viewer opens the link and the video plays; a recording lands in the Library
+ * dock and goes back into the scene; End Stream. Screenshots of the main window live and of
+ * Settings → Stream are kept as artifacts.
+ */
+import { describe, expect, it } from 'vitest';
+import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
+import { closeSettings, controls, expectViewerPlays, openSettings } from './support/outputs-panel.ts';
+import { saveScreenshot, storedCollection } from './support/studio-ui.ts';
+import { useWebStudio } from './support/web-studio.ts';
+
+describe("a new user's first stream, with the mouse", () => {
+  const studio = useWebStudio(ENGINE_CHROMIUM_ARGS);
+
+  it('goes through the wizard to the local origin, sets up a scene, goes live, and a viewer watches', async () => {
+    const page = await studio.browser().newPage({ viewport: { width: 1280, height: 720 } });
+    page.setDefaultTimeout(60_000);
+    await page.goto(studio.url());
+
+    const wizard = page.getByRole('dialog', { name: 'Welcome to Tally' });
+    await wizard.getByRole('button', { name: 'Allow camera and microphone' }).click();
+    await wizard.getByLabel('Camera preview').waitFor();
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    await wizard.getByText(/Proposed from your camera/).waitFor();
+    await wizard.getByRole('combobox', { name: 'Output resolution' }).selectOption('640x360');
+    await wizard.getByRole('button', { name: 'Next' }).click();
+    const thisComputer = wizard.getByRole('radio', { name: /^This computer/ });
+    expect(await thisComputer.isChecked()).toBe(true);
+    await wizard.getByRole('button', { name: 'Finish' }).click();
+
+    // Choosing this computer hosts the local origin as the studio starts: the link is there before going live.
+    const viewerLink = controls(page).getByRole('link', { name: 'Viewer link' });
+    await viewerLink.waitFor();
+    const viewerUrl = (await viewerLink.getAttribute('href'))!;
+    expect(viewerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\/studio$/);
+
+    const sources = page.getByRole('region', { name: 'Sources' });
+    await sources.getByRole('button', { name: 'Add Source' }).click();
+    await page.getByRole('menuitem', { name: 'Camera' }).click();
+    const cameraDialog = page.getByRole('dialog', { name: 'Add Camera' });
+    await cameraDialog.getByRole('combobox', { name: 'Resolution' }).selectOption('640x360');
+    await cameraDialog.getByRole('button', { name: 'OK' }).click();
+    await cameraDialog.waitFor({ state: 'detached' });
+    await sources.getByRole('button', { name: 'Add Source' }).click();
+    await page.getByRole('menuitem', { name: 'Text', exact: true }).click();
+    const textDialog = page.getByRole('dialog', { name: 'Add Text' });
+    await textDialog.getByRole('textbox', { name: 'Text', exact: true }).fill('Live from Tally');
+    await textDialog.getByRole('button', { name: 'OK' }).click();
+    await textDialog.waitFor({ state: 'detached' });
+    await sources.getByRole('button', { name: 'Camera', exact: true }).click();
+    await sources.getByRole('button', { name: 'Source filters' }).click();
+    const filters = page.getByRole('dialog', { name: 'Filters for “Camera”' });
+    await filters.getByRole('button', { name: 'Add filter' }).click();
+    await page.getByRole('menuitem', { name: 'Beauty' }).click();
+    await filters.getByRole('slider', { name: 'Smoothing' }).fill('0.6');
+    await page.keyboard.press('Escape');
+    await filters.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => storedCollection(studio.dataDir)?.sources.find((source) => source.settings.kind === 'camera')?.filters.length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+
+    // One click.
+    await controls(page).getByRole('button', { name: 'Go Live' }).click();
+    await controls(page)
+      .getByRole('button', { name: /^End Stream/ })
+      .waitFor();
+    await expectViewerPlays(viewerUrl);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('table', { name: 'Stats' })
+            .getByRole('row', { name: /^Local origin/ })
+            .innerText(),
+        { timeout: 20_000 },
+      )
+      .toMatch(/live · \d+ kbps · \d+ dropped/);
+    await saveScreenshot(page, 'main-window-live');
+
+    // Settings → Stream: hosting on this computer, with the link, Copy and a QR code.
+    const settings = await openSettings(page, 'Stream');
+    expect(await settings.getByRole('link', { name: 'Viewer link' }).getAttribute('href')).toBe(viewerUrl);
+    await settings.getByRole('img', { name: 'QR code of the viewer link' }).waitFor();
+    await saveScreenshot(page, 'settings-stream');
+    await closeSettings(page);
+
+    // A recording joins the Library dock, and "Add to scene" puts it back in the scene.
+    await controls(page).getByRole('button', { name: 'Start Recording' }).click();
+    const recorded = page.getByRole('table', { name: 'Stats' }).getByRole('row', { name: /^Recorded/ });
+    await expect.poll(async () => /00:0[3-9]|00:[1-5]\d/.test(await recorded.innerText().catch(() => '')), { timeout: 60_000 }).toBe(true);
+    await controls(page)
+      .getByRole('button', { name: /^Stop Recording/ })
+      .click();
+    await controls(page).getByRole('status', { name: 'Last saved file' }).waitFor();
+    const library = page.getByRole('region', { name: 'Library' });
+    const items = library.getByRole('list', { name: 'Library items' }).getByRole('listitem');
+    await expect.poll(() => items.count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await items.first().getByRole('button').first().click();
+    await library.getByRole('region', { name: 'Item details' }).getByRole('button', { name: 'Add to scene' }).click();
+    await expect
+      .poll(() => storedCollection(studio.dataDir)?.sources.filter((source) => source.settings.kind === 'media').length, {
+        timeout: 30_000,
+      })
+      .toBe(1);
+
+    await controls(page)
+      .getByRole('button', { name: /^End Stream/ })
+      .click();
+    await controls(page).getByRole('button', { name: 'Go Live' }).waitFor();
+    await page.close();
+  }, 300_000);
+});
