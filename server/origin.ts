@@ -9,10 +9,12 @@
  */
 import { isLoopbackHost } from '../common/loopback.ts';
 import { AdmissionPolicy } from './auth/admission-policy.ts';
+import { PlaybackTokens } from './auth/playback-tokens.ts';
 import { AdminAuth, StreamAccess, type StreamCredentials } from './auth/stream-access.ts';
 import { Webhooks } from './auth/webhooks.ts';
 import { healthRoutes } from './api/health.ts';
 import { metricsRoutes } from './api/metrics.ts';
+import { playbackTokensRoutes } from './api/playback-tokens.ts';
 import { streamsRoutes } from './api/streams.ts';
 import { resolveOriginConfig, type OriginSettings } from './config.ts';
 import { hlsRoutes } from './hls/hls-routes.ts';
@@ -75,7 +77,8 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
       if (config.hls.enabled) hls.attach(stream);
       return stream;
     });
-    const admission = new AdmissionPolicy({ access, webhooks, stream: (name) => hub.get(name) });
+    const tokens = new PlaybackTokens(store, { current: config.playbackTokens.secret, previous: config.playbackTokens.previousSecret });
+    const admission = new AdmissionPolicy({ access, webhooks, tokens, stream: (name) => hub.get(name) });
     const hls = new HlsService(config.hls, log, admission);
     resources.unshift({ close: () => hls.dispose() });
 
@@ -113,6 +116,7 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
         log,
       }),
     );
+    http.register(playbackTokensRoutes({ access, admin, tokens, urls, log }));
     http.register(
       httpFlvRoutes({
         admission,
