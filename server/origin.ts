@@ -73,7 +73,12 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
     const admin = new AdminAuth(store, config.adminToken);
     const webhooks = new Webhooks(config.webhooks, log, version);
     const hub = new StreamHub((name) => {
-      const stream = new LiveStream(name, { maxGopCacheBytes: limits.maxGopCacheBytes, maxMetadataBytes: limits.maxMetadataBytes, log });
+      const stream = new LiveStream(name, {
+        maxGopCacheBytes: limits.maxGopCacheBytes,
+        maxMetadataBytes: limits.maxMetadataBytes,
+        framesPerWrite: limits.framesPerWrite,
+        log,
+      });
       if (config.hls.enabled) hls.attach(stream);
       return stream;
     });

@@ -62,6 +62,12 @@ export interface LiveStreamOptions {
    * encoded bytes, largest fields first; other data messages over it are not relayed. Default 64 KiB.
    */
   maxMetadataBytes?: number;
+  /**
+   * Video frames a batch gathers before viewers write it (audio rides along): 1 writes each
+   * frame as it comes; 2 (the origin's default) halves the writes per viewer for at most one
+   * frame of delay. Default 1.
+   */
+  framesPerWrite?: number;
   /** Where dropped metadata and clock jumps are reported. */
   log?: Logger;
   now?: () => number;
@@ -93,6 +99,7 @@ export class LiveStream {
   readonly name: string;
   private readonly maxGopCacheBytes: number;
   private readonly maxMetadataBytes: number;
+  private readonly framesPerWrite: number;
   private readonly log: Logger;
   private readonly now: () => number;
   private currentPublisher: Publisher | null = null;
@@ -102,8 +109,10 @@ export class LiveStream {
   /** The packets of the current batch, in order, and their wire forms joined (made on first use, once per batch). */
   private batch: MediaPacket[] = [];
   private readonly batchWire = new Map<WireForm, Uint8Array>();
-  /** The batch holds more than audio (video, configuration, data): it goes out at the end of the read. */
+  /** The batch holds configuration or data: it goes out at the end of the read. */
   private batchUrgent = false;
+  /** Video frames in the batch. */
+  private batchFrames = 0;
   private audioHoldTimer: NodeJS.Timeout | undefined;
   /** Tracks and metadata of the current (or last) publisher. */
   video: VideoTrack | undefined;
@@ -139,6 +148,7 @@ export class LiveStream {
     this.name = name;
     this.maxGopCacheBytes = options.maxGopCacheBytes ?? 32 * 1024 * 1024;
     this.maxMetadataBytes = options.maxMetadataBytes ?? 64 * 1024;
+    this.framesPerWrite = options.framesPerWrite ?? 1;
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? Date.now;
     this.timeline = new Timeline(this.now);
@@ -308,7 +318,8 @@ export class LiveStream {
       packet = data;
     }
     this.cache(packet);
-    if (kind !== 'audio' || packet.config) this.batchUrgent = true;
+    if (packet.config || kind === 'data') this.batchUrgent = true;
+    else if (kind === 'video') this.batchFrames++;
     this.batch.push(packet);
     for (const reader of this.readers) reader.push(packet);
   }
@@ -329,11 +340,11 @@ export class LiveStream {
    */
   endOfRead(): void {
     // No timer when nobody waits to write: an idle stream costs no wake-ups.
-    if (this.batchUrgent || !this.video || this.pendingReaders.length === 0) {
+    if (this.batchUrgent || this.batchFrames >= this.framesPerWrite || !this.video || this.pendingReaders.length === 0) {
       this.flush();
       return;
     }
-    this.audioHoldTimer ??= setTimeout(() => this.flush(), AUDIO_HOLD_MS);
+    this.audioHoldTimer ??= setTimeout(() => this.flush(), AUDIO_HOLD_MS * this.framesPerWrite);
   }
 
   /**
@@ -423,6 +434,7 @@ export class LiveStream {
    */
   flush(): void {
     this.batchUrgent = false;
+    this.batchFrames = 0;
     if (this.audioHoldTimer) {
       clearTimeout(this.audioHoldTimer);
       this.audioHoldTimer = undefined;

@@ -69,8 +69,9 @@ describe('inputs from the field', () => {
     work = mkdtempSync(join(tmpdir(), 'tally-field-'));
     inFlv = await fieldClip();
     tags = flvTags(inFlv);
-    origin = await startOriginProcess(keyOf('main'), [...STREAMS.flatMap((name) => ['--stream', `${name}:${keyOf(name)}`])], {
+    origin = await startOriginProcess(keyOf('main'), [], {
       TALLY_ADMIN_TOKEN: TOKEN,
+      TALLY_STREAMS: STREAMS.map((name) => `${name}:${keyOf(name)}`).join(' '),
     });
   });
 

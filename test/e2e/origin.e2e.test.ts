@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobe, publishTestPattern, summary, waitFor, type Publisher } from './support/media.ts';
 import { publishFixture } from '../../server/testing.ts';
-import { startOriginProcess, type OriginProcess } from './support/origin.ts';
-import { startNode, tempDataDir } from './support/processes.ts';
+import { readFileSync } from 'node:fs';
+import { startOriginBin, startOriginProcess, type OriginProcess } from './support/origin.ts';
+import { tempDataDir } from './support/processes.ts';
 
 const KEY = 'e2e-stream-key-0123456789';
 const TOKEN = 'e2e-admin-token-0123456789';
@@ -26,11 +27,15 @@ describe('Tally Origin with ffmpeg and ffprobe as peers', () => {
     await origin?.stop();
   });
 
-  it('prints its URLs on their own lines, and no stream key', () => {
+  it('prints its URLs on their own lines, and no stream key; its secrets are not on its command line (ps)', () => {
     expect(origin.process.stdoutLines).toContain(`RTMP: ${rtmp}`);
     expect(rtmp).toMatch(/^rtmp:\/\/127\.0\.0\.1:\d+\/live$/);
     expect(origin.process.stdoutLines.join('\n')).not.toContain(KEY);
     expect(origin.process.stderr()).not.toContain(KEY);
+    const commandLine = readFileSync(`/proc/${origin.process.child.pid}/cmdline`, 'utf8');
+    expect(commandLine).toContain('dist/origin/cli.js');
+    expect(commandLine).not.toContain(KEY);
+    expect(commandLine).not.toContain(TOKEN);
   });
 
   it('ffprobe reads h264 1280x720 and aac back over HTTP-FLV, RTMP play and HLS', async () => {
@@ -86,8 +91,8 @@ describe('a fresh origin', () => {
   it('creates the stream "main", prints its key and an admin token once, and the printed key publishes', async () => {
     const data = tempDataDir();
     try {
-      const args = ['server/cli.ts', '--rtmp-port', '0', '--http-port', '0', '--data-dir', data.dir];
-      const first = await startNode(args, /^HTTP: (http:\/\/\S+)$/);
+      const args = ['--rtmp-port', '0', '--http-port', '0', '--data-dir', data.dir];
+      const first = await startOriginBin(args);
       const keyLine = first.stdoutLines.find((line) => line.startsWith('Stream "main" created.'));
       const key = /shown only this once: (\S+)$/.exec(keyLine ?? '')?.[1];
       const token = /^Admin API token .* shown only this once: (\S+)$/m.exec(first.stdoutLines.join('\n'))?.[1];
@@ -105,7 +110,7 @@ describe('a fresh origin', () => {
       await first.stop();
       expect(first.stderr()).not.toContain(key);
 
-      const second = await startNode(args, /^HTTP: (http:\/\/\S+)$/);
+      const second = await startOriginBin(args);
       expect(second.stdoutLines.filter((line) => !/^(RTMP|HTTP): /.test(line))).toEqual([]);
       await second.stop();
     } finally {

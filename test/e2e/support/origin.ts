@@ -1,5 +1,14 @@
-/** Starts `npm run origin` (server/cli.ts) as a child process on free ports, with a fresh data directory. */
-import { startNode, tempDataDir, type Started } from './processes.ts';
+/**
+ * Starts Tally Origin as a venue runs it: the built bin (`dist/origin/cli.js`, rebuilt when
+ * stale), executed so its shebang's Node flags apply, on free ports, with a fresh data
+ * directory and its secrets in the environment (never on the command line).
+ */
+import { join } from 'node:path';
+import { ensureBuilt } from '../../../scripts/build-steps.ts';
+import { projectRoot, startNode, tempDataDir, type Started } from './processes.ts';
+
+/** The origin's bin. */
+export const ORIGIN_BIN = join(projectRoot, 'dist', 'origin', 'cli.js');
 
 /** A running origin process. */
 export interface OriginProcess {
@@ -13,14 +22,22 @@ export interface OriginProcess {
   stop(): Promise<void>;
 }
 
-/** Starts an origin with stream `main` publishable with `key`; `args` adds flags. */
+/** Starts the built origin bin with `args` and waits for its `HTTP:` line. */
+export async function startOriginBin(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
+  await ensureBuilt(['origin']);
+  return startNode(args, /^HTTP: (http:\/\/\S+)$/, { env, executable: ORIGIN_BIN });
+}
+
+/**
+ * Starts an origin with stream `main` publishable with `key` (more streams may come in
+ * `env.TALLY_STREAMS`); `args` adds flags.
+ */
 export async function startOriginProcess(key: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<OriginProcess> {
   const data = tempDataDir();
-  const started = await startNode(
-    ['server/cli.ts', '--rtmp-port', '0', '--http-port', '0', '--data-dir', data.dir, '--stream', `main:${key}`, ...args],
-    /^HTTP: (http:\/\/\S+)$/,
-    { env },
-  );
+  const started = await startOriginBin(['--rtmp-port', '0', '--http-port', '0', '--data-dir', data.dir, ...args], {
+    ...env,
+    TALLY_STREAMS: `main:${key} ${env.TALLY_STREAMS ?? ''}`,
+  });
   const rtmpLine = started.stdoutLines.find((line) => line.startsWith('RTMP: '));
   if (!rtmpLine) throw new Error(`the origin printed no RTMP line before HTTP:\n${started.stdoutLines.join('\n')}`);
   return {

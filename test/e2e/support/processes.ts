@@ -17,9 +17,16 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Spawns `node <args>` in the project root and resolves when stdout prints a line matching `ready`. */
-export function startNode(args: string[], ready: RegExp, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Started> {
-  const child = spawn(process.execPath, args, {
+/**
+ * Spawns `node <args>` in the project root (or `executable <args>`, for a script run by its
+ * shebang) and resolves when stdout prints a line matching `ready`.
+ */
+export function startNode(
+  args: string[],
+  ready: RegExp,
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; executable?: string } = {},
+): Promise<Started> {
+  const child = spawn(options.executable ?? process.execPath, args, {
     cwd: projectRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
