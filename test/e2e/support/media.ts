@@ -15,15 +15,31 @@ export interface Publisher {
 }
 
 /**
- * Publishes testsrc2 and a sine tone as H.264 (libx264, keyframe every 60 frames, cheap
+ * Publishes testsrc2 and a sine tone as H.264 (libx264, keyframe every `gopFrames` (60) frames, cheap
  * settings for a 2-core machine) + AAC at real-time pace, for `seconds` or until stopped.
  */
-export function publishTestPattern(url: string, options: { seconds?: number; size?: string; fps?: number } = {}): Publisher {
+export function publishTestPattern(
+  url: string,
+  options: { seconds?: number; size?: string; fps?: number; gopFrames?: number } = {},
+): Publisher {
   const args = ['-hide_banner', '-loglevel', 'error', '-re'];
   args.push('-f', 'lavfi', '-i', `testsrc2=size=${options.size ?? '1280x720'}:rate=${options.fps ?? 30}`);
   args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
   if (options.seconds) args.push('-t', String(options.seconds));
-  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '60', '-pix_fmt', 'yuv420p', '-b:v', '1500k');
+  args.push(
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-g',
+    String(options.gopFrames ?? 60),
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v',
+    '1500k',
+  );
   args.push('-c:a', 'aac', '-b:a', '96k', '-f', 'flv', url);
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
