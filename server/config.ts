@@ -77,6 +77,24 @@ export const originConfigSchema = z
       secret: true,
       help: 'API token (16+ characters); otherwise one is generated once, printed once and stored hashed',
     }),
+    tls: z
+      .object({
+        certFile: z.string().min(1).optional().register(optionMeta, {
+          flag: 'tls-cert',
+          value: 'FILE',
+          help: 'PEM certificate chain: HTTPS (HTTP/2) and RTMPS; reloaded on SIGHUP',
+        }),
+        keyFile: z.string().min(1).optional().register(optionMeta, { flag: 'tls-key', value: 'FILE', help: 'its PEM private key' }),
+        rtmpsPort: port
+          .default(1936)
+          .register(optionMeta, { flag: 'rtmps-port', value: 'N', help: 'RTMPS port, with a certificate (0 = any free port)' }),
+      })
+      .strict()
+      .refine(
+        (tls) => (tls.certFile === undefined) === (tls.keyFile === undefined),
+        'a certificate needs its key, and a key its certificate',
+      )
+      .prefault({}),
     shutdownGraceMs: z
       .number()
       .int()

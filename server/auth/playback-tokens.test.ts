@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RtmpClient, RtmpStatusError } from '../protocols/rtmp/client.ts';
+import { RtmpClient, type RtmpStatusError } from '../protocols/rtmp/client.ts';
 import { FlvTagType } from '../../common/media/flv.ts';
 import { fixtureTags, sendTags, startTestOrigin, until, TEST_ADMIN_TOKEN, TEST_KEY, type TestOrigin } from '../testing.ts';
 import { PlaybackTokens, withPlaybackToken } from './playback-tokens.ts';
@@ -90,7 +90,7 @@ describe('a stream that requires signed playback links', () => {
 
   afterAll(async () => {
     publishing = false;
-    publisher?.close();
+    await publisher?.close();
     await origin?.close();
   });
 
@@ -115,7 +115,7 @@ describe('a stream that requires signed playback links', () => {
     expect(stdout.trim().split('\n').sort()).toEqual(['aac', 'h264']);
     const viewer = await RtmpClient.connect(origin.urls.rtmp);
     await viewer.play(urls.rtmp!.slice(urls.rtmp!.lastIndexOf('/') + 1));
-    viewer.close();
+    await viewer.close();
   });
 
   it('refuses missing, expired, tampered and wrong-stream tokens on every path (403, RTMP NetStream.Play.Failed), and logs none', async () => {
@@ -145,7 +145,7 @@ describe('a stream that requires signed playback links', () => {
       const viewer = await RtmpClient.connect(origin.urls.rtmp);
       const refusal = await viewer.play(`main${query}`).catch((error: unknown) => error);
       expect((refusal as RtmpStatusError).code).toBe('NetStream.Play.Failed');
-      viewer.close();
+      await viewer.close();
     }
     const log = JSON.stringify(origin.lines);
     for (const token of [valid, expired, tampered, other, signature]) expect(log).not.toContain(token);
