@@ -66,10 +66,10 @@ export interface Probe {
 }
 
 /** Runs ffprobe on a URL or file, reading `packets` packets when asked. */
-export async function ffprobe(input: string, options: { packets?: number; timeoutMs?: number } = {}): Promise<Probe> {
+export async function ffprobe(input: string, options: { packets?: number; timeoutMs?: number; extraArgs?: string[] } = {}): Promise<Probe> {
   const args = ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,sample_rate', '-of', 'json'];
   if (options.packets) args.push('-show_entries', 'packet=codec_type,flags,pts_time', '-read_intervals', `%+#${options.packets}`);
-  args.push('-rw_timeout', '10000000', input);
+  args.push('-rw_timeout', '10000000', ...(options.extraArgs ?? []), input);
   const { stdout } = await execFileAsync('ffprobe', args, { timeout: options.timeoutMs ?? 20_000 });
   return JSON.parse(stdout) as Probe;
 }
