@@ -13,6 +13,16 @@ export default defineConfig({
       },
       {
         test: {
+          // electron-builder for real (a deb, the asar, the feed): slow, so one file, run once.
+          name: 'packaging',
+          include: ['test/packaging/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',

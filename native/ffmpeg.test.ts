@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FfmpegNotFoundError, resolveFfmpeg } from './ffmpeg.ts';
+import { commonInstallDirs, FfmpegNotFoundError, resolveFfmpeg } from './ffmpeg.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tally-ffmpeg-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -36,8 +36,33 @@ describe('resolving the ffmpeg binary (real ffmpeg from PATH)', () => {
     );
   });
 
+  it("a Finder-started app with launchd's bare PATH still finds a Homebrew-style install folder", async () => {
+    const onPath = await resolveFfmpeg();
+    const brewBin = join(scratch, 'opt-homebrew-bin');
+    mkdirSync(brewBin);
+    symlinkSync(onPath.path, join(brewBin, 'ffmpeg'));
+    const found = await resolveFfmpeg({ env: { PATH: join(scratch, 'bare-path') }, installDirs: [join(scratch, 'missing'), brewBin] });
+    expect(found).toMatchObject({ source: 'install-folder', path: join(brewBin, 'ffmpeg'), version: onPath.version });
+  });
+
+  it('knows the usual install folders of each OS', () => {
+    expect(commonInstallDirs('darwin')).toEqual(['/opt/homebrew/bin', '/usr/local/bin', '/opt/local/bin']);
+    expect(commonInstallDirs('linux')).toContain('/usr/local/bin');
+    const windows = commonInstallDirs('win32', {
+      ProgramData: 'C:\\ProgramData',
+      USERPROFILE: 'C:\\Users\\ana',
+      LOCALAPPDATA: 'C:\\Users\\ana\\AppData\\Local',
+    });
+    expect(windows).toEqual([
+      'C:\\ProgramData\\chocolatey\\bin',
+      'C:\\Users\\ana\\scoop\\shims',
+      'C:\\Users\\ana\\AppData\\Local\\Microsoft\\WinGet\\Links',
+      'C:\\ffmpeg\\bin',
+    ]);
+  });
+
   it('with nothing anywhere, says how to install it', async () => {
-    const error = await resolveFfmpeg({ env: { PATH: join(scratch, 'empty') } }).catch((e: unknown) => e);
+    const error = await resolveFfmpeg({ env: { PATH: join(scratch, 'empty') }, installDirs: [] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FfmpegNotFoundError);
     expect((error as Error).message).toMatch(/apt install ffmpeg.*TALLY_FFMPEG/);
   });

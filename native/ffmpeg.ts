@@ -1,16 +1,18 @@
 /**
  * Finds the ffmpeg binary Tally runs for AAC, transcoding, probing and thumbnails. Order:
- * a configured path (`TALLY_FFMPEG`), a copy bundled with Tally, then PATH. The binary is
- * run once (`-version`) so a broken or wrong file is reported here, not mid-stream.
+ * a configured path (`TALLY_FFMPEG`), a copy bundled with Tally, PATH, then the usual
+ * install folders (a macOS app started from Finder or the Dock gets launchd's bare PATH,
+ * `/usr/bin:/bin:/usr/sbin:/sbin`, so Homebrew's `/opt/homebrew/bin` is never on it). The
+ * binary is run once (`-version`) so a broken or wrong file is reported here, not mid-stream.
  */
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, win32 } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-export type FfmpegSource = 'configured' | 'bundled' | 'path';
+export type FfmpegSource = 'configured' | 'bundled' | 'path' | 'install-folder';
 
 /** A usable ffmpeg (or ffprobe) binary. */
 export interface ResolvedBinary {
@@ -32,7 +34,33 @@ export interface ResolveFfmpegOptions {
   env?: NodeJS.ProcessEnv;
   /** Folders that may hold a bundled copy (`resources/ffmpeg/<platform>-<arch>` in a checkout, the packaged resources dir in an app). */
   bundledDirs?: readonly string[];
+  /** Folders package managers install into, tried after PATH. Default `commonInstallDirs(platform, env)`. */
+  installDirs?: readonly string[];
   platform?: NodeJS.Platform;
+}
+
+/**
+ * Where package managers put ffmpeg, per OS: Homebrew (Apple silicon, then Intel), MacPorts;
+ * /usr/local and Snap on Linux; Chocolatey, Scoop, WinGet links and a hand-unpacked
+ * `C:\ffmpeg\bin` on Windows.
+ */
+export function commonInstallDirs(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string[] {
+  switch (platform) {
+    case 'darwin':
+      return ['/opt/homebrew/bin', '/usr/local/bin', '/opt/local/bin'];
+    case 'win32': {
+      const dirs = [
+        env.ProgramData && win32.join(env.ProgramData, 'chocolatey', 'bin'),
+        env.USERPROFILE && win32.join(env.USERPROFILE, 'scoop', 'shims'),
+        env.LOCALAPPDATA && win32.join(env.LOCALAPPDATA, 'Microsoft', 'WinGet', 'Links'),
+        env.ProgramFiles && win32.join(env.ProgramFiles, 'ffmpeg', 'bin'),
+        'C:\\ffmpeg\\bin',
+      ];
+      return dirs.filter((dir): dir is string => typeof dir === 'string' && dir.length > 0);
+    }
+    default:
+      return ['/usr/local/bin', '/usr/bin', '/snap/bin', '/var/lib/flatpak/exports/bin'];
+  }
 }
 
 /** Resolves ffmpeg (or ffprobe): configured path, then bundled copy, then PATH. */
@@ -60,18 +88,24 @@ export async function resolveFfmpeg(options: ResolveFfmpegOptions = {}): Promise
     if (version) return { path: candidate, version, source: 'bundled' };
   }
 
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+  const pathDirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
+  const installDirs = (options.installDirs ?? commonInstallDirs(platform, env)).filter((dir) => !pathDirs.includes(dir));
+  const searched: Array<[string, FfmpegSource]> = [
+    ...pathDirs.map((dir): [string, FfmpegSource] => [dir, 'path']),
+    ...installDirs.map((dir): [string, FfmpegSource] => [dir, 'install-folder']),
+  ];
+  for (const [dir, source] of searched) {
     const candidate = join(dir, exe);
     if (!(await isExecutable(candidate))) continue;
     tried.push(candidate);
     const version = await probeVersion(candidate);
-    if (version) return { path: candidate, version, source: 'path' };
+    if (version) return { path: candidate, version, source };
   }
 
   throw new FfmpegNotFoundError(
     `${tool} was not found. Install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg) ` +
       `or set ${tool === 'ffmpeg' ? 'TALLY_FFMPEG' : 'TALLY_FFPROBE'} to its path.` +
-      (tried.length ? ` Tried: ${tried.join(', ')}` : ' PATH holds no candidate.'),
+      (tried.length ? ` Tried: ${tried.join(', ')}` : ` Neither PATH nor ${installDirs.join(', ')} holds one.`),
   );
 }
 

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { MEDIA_PORT_CHANNEL, MEDIA_PORT_REQUEST_CHANNEL } from '../common/host/bridge.ts';
+import { channelManifestOf } from '../common/host/channel-manifest.ts';
 import { listEntries } from '../common/host/contract-kit.ts';
-import { hostContract } from '../common/host/contract.ts';
+import { hostContract, type HostContract } from '../common/host/contract.ts';
 import { buildBridge, type IpcRendererLike } from './bridge.ts';
 
 /** A stand-in for ipcRenderer (no Electron binary here). */
@@ -20,7 +21,11 @@ class FakeIpcRenderer extends EventEmitter {
 
 describe('the preload bridge (fake ipcRenderer, no Electron binary)', () => {
   it('exposes exactly one function per contract entry, and nothing else', () => {
-    const bridge = buildBridge(hostContract, new FakeIpcRenderer() as unknown as IpcRendererLike, () => {});
+    const bridge = buildBridge<HostContract>(
+      channelManifestOf(hostContract),
+      new FakeIpcRenderer() as unknown as IpcRendererLike,
+      () => {},
+    );
     const exposed = Object.entries(bridge.api).flatMap(([service, entries]) => Object.keys(entries).map((name) => `${service}.${name}`));
     expect(exposed).toEqual(listEntries(hostContract).map((entry) => `${entry.service}.${entry.name}`));
     for (const entries of Object.values(bridge.api)) for (const fn of Object.values(entries)) expect(typeof fn).toBe('function');
@@ -29,14 +34,14 @@ describe('the preload bridge (fake ipcRenderer, no Electron binary)', () => {
 
   it('a call invokes its own channel with its arguments', async () => {
     const ipc = new FakeIpcRenderer();
-    const bridge = buildBridge(hostContract, ipc as unknown as IpcRendererLike, () => {});
+    const bridge = buildBridge<HostContract>(channelManifestOf(hostContract), ipc as unknown as IpcRendererLike, () => {});
     await bridge.api.app.getInfo();
     expect(ipc.invoked).toEqual([['tally:app.getInfo', []]]);
   });
 
   it('an event listener receives payloads until unsubscribed', () => {
     const ipc = new FakeIpcRenderer();
-    const bridge = buildBridge(hostContract, ipc as unknown as IpcRendererLike, () => {});
+    const bridge = buildBridge<HostContract>(channelManifestOf(hostContract), ipc as unknown as IpcRendererLike, () => {});
     const seen: unknown[] = [];
     const stop = bridge.api.app.onDidUpdateStats((payload) => seen.push(payload));
     ipc.emit('tally:app.onDidUpdateStats', {}, { cpuPercent: 1 });
@@ -49,7 +54,9 @@ describe('the preload bridge (fake ipcRenderer, no Electron binary)', () => {
   it('requests a media port and forwards the one main sends to the page', () => {
     const ipc = new FakeIpcRenderer();
     const forwarded: Array<[string, readonly unknown[]]> = [];
-    const bridge = buildBridge(hostContract, ipc as unknown as IpcRendererLike, (message, ports) => forwarded.push([message, ports]));
+    const bridge = buildBridge<HostContract>(channelManifestOf(hostContract), ipc as unknown as IpcRendererLike, (message, ports) =>
+      forwarded.push([message, ports]),
+    );
     bridge.requestMediaPort();
     expect(ipc.sent).toEqual([MEDIA_PORT_REQUEST_CHANNEL]);
     const port = { fake: 'port' };

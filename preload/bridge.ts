@@ -1,9 +1,11 @@
 /**
- * Builds `window.tally` from the contract: one function per entry, each bound to its own
- * channel, plus the media port request. No raw `ipcRenderer` ever reaches the page.
+ * Builds `window.tally` from the channel manifest: one function per contract entry, each
+ * bound to its own channel, plus the media port request. No raw `ipcRenderer` ever reaches
+ * the page, and nothing here imports a schema: the preload stays a few kilobytes.
  */
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
-import { listEntries, type ContractSpec } from '../common/host/contract-kit.ts';
+import type { ChannelManifest } from '../common/host/channel-manifest.ts';
+import type { ContractSpec } from '../common/host/contract-kit.ts';
 import { MEDIA_PORT_CHANNEL, MEDIA_PORT_REQUEST_CHANNEL, type ContractBridge, type PreloadBridge } from '../common/host/bridge.ts';
 import type { CallOutcome } from '../common/host/outcome.ts';
 
@@ -12,12 +14,16 @@ export type IpcRendererLike = Pick<IpcRenderer, 'invoke' | 'on' | 'removeListene
 /** Hands a MessagePort to the page (window.postMessage with transfer). */
 export type PostPortToPage = (message: string, ports: readonly MessagePort[]) => void;
 
-export function buildBridge<C extends ContractSpec>(contract: C, ipc: IpcRendererLike, postPortToPage: PostPortToPage): PreloadBridge<C> {
+export function buildBridge<C extends ContractSpec>(
+  manifest: ChannelManifest,
+  ipc: IpcRendererLike,
+  postPortToPage: PostPortToPage,
+): PreloadBridge<C> {
   const api: Record<string, Record<string, unknown>> = {};
-  for (const entry of listEntries(contract)) {
+  for (const entry of manifest) {
     const service = (api[entry.service] ??= {});
     service[entry.name] =
-      entry.spec.kind === 'call'
+      entry.kind === 'call'
         ? (...args: unknown[]) => ipc.invoke(entry.channel, ...args) as Promise<CallOutcome>
         : (listener: (payload: unknown) => void) => {
             if (typeof listener !== 'function') throw new TypeError(`${entry.service}.${entry.name} needs a listener function`);

@@ -80,6 +80,7 @@ describe('one description of the configuration', () => {
   it('fills every default from the schema, and derives the help from it: every flag, its default and variable', () => {
     const { options } = parseOriginArgs([], {}, '/srv');
     expect(options).toEqual({ ...originDefaults(), dataDir: '/srv/.tally-data' });
+    expect(parseOriginArgs(['--updates-dir', 'feeds'], {}, '/srv').options.updatesDir).toBe('/srv/feeds');
     const help = originHelp();
     for (const { meta } of optionFields()) if (meta.flag) expect(help).toContain(`--${meta.flag}`);
     expect(help).toMatch(/--rtmp-port N\s+RTMP port \(0 = any free port\) \(default 1935\)/);

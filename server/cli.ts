@@ -19,7 +19,12 @@ export function parseOriginArgs(
   cwd = process.cwd(),
 ): { options: OriginConfig; help: boolean; warnings: string[] } {
   const { settings, help, secretFlags } = parseOriginCommandLine(argv, env);
-  const options = resolveOriginConfig({ ...settings, dataDir: resolve(cwd, (settings.dataDir as string | undefined) ?? '.tally-data') });
+  const updatesDir = settings.updatesDir as string | undefined;
+  const options = resolveOriginConfig({
+    ...settings,
+    dataDir: resolve(cwd, (settings.dataDir as string | undefined) ?? '.tally-data'),
+    ...(updatesDir ? { updatesDir: resolve(cwd, updatesDir) } : {}),
+  });
   const warnings = secretFlags.length
     ? [
         `${[...new Set(secretFlags)].join(', ')} on the command line can be read by every user of this machine (ps) and lands in shell history; ` +

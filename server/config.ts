@@ -102,6 +102,11 @@ export const originConfigSchema = z
       .max(60_000)
       .default(2000)
       .register(optionMeta, { flag: 'shutdown-grace-ms', value: 'N', help: 'how long ended HLS playlists stay served on shutdown' }),
+    updatesDir: z.string().min(1).optional().register(optionMeta, {
+      flag: 'updates-dir',
+      value: 'DIR',
+      help: 'serve Tally update feeds (latest/, beta/, alpha/ from npm run release) at /updates/',
+    }),
     logLevel: z
       .enum(['debug', 'info', 'warn', 'error'])
       .default('info')

@@ -17,15 +17,15 @@ export interface Logger {
 
 const SECRET_FIELDS = ['key', 'streamKey', 'token', 'adminToken', 'authorization', 'secret', 'tcUrl'];
 
-/** A pino logger called `name` on stderr at `level` (the studio host's logger is made here too). */
-export function createPinoLogger(name: string, level = 'info'): Logger {
+/** A pino logger called `name` at `level`, on stderr unless given another destination (the studio host's logger is made here too). */
+export function createPinoLogger(name: string, level = 'info', destination: pino.DestinationStream = pino.destination(2)): Logger {
   return pino(
     {
       name,
       level,
       redact: { paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]), censor: '[secret]' },
     },
-    pino.destination(2),
+    destination,
   );
 }
 

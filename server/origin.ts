@@ -28,6 +28,7 @@ import { TlsCertificates } from './protocols/tls-certificates.ts';
 import { LiveStream } from './stream/live-stream.ts';
 import { StreamHub } from './stream/stream-hub.ts';
 import { OriginStore } from './store/origin-store.ts';
+import { updateFeedRoutes } from './updates/update-feed.ts';
 
 /**
  * What `startOrigin` accepts: the fields of the configuration schema (`config.ts`; only
@@ -147,6 +148,7 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
     );
     http.register(hlsRoutes(hls));
     http.register(playerRoutes({ exists: (name) => access.exists(name) }));
+    if (config.updatesDir) http.register(updateFeedRoutes(config.updatesDir, log.child({ service: 'updates' })));
     const httpPort = await http.listen(host, config.httpPort);
     urls.http = `${certificates ? 'https' : 'http'}://${urlHost(host)}:${httpPort}/`;
     resources.unshift({ close: () => http.close() });

@@ -28,4 +28,6 @@ export interface PreloadBridge<C extends ContractSpec> {
   readonly api: ContractBridge<C>;
   /** Asks main for a fresh media MessagePort, delivered as a window message tagged `MEDIA_PORT_CHANNEL`. */
   requestMediaPort(): void;
+  /** The path on disk of a file dropped onto the page (Electron's `webUtils.getPathForFile`), so the library imports it in place. */
+  pathForFile?(file: File): string;
 }

@@ -6,9 +6,10 @@
 import { z } from 'zod';
 import { Id, SceneCollection } from '../scene/schema.ts';
 import { call, event } from './contract-kit.ts';
+import { libraryService } from './library-contract.ts';
 
-/** Where the ffmpeg binary came from: `TALLY_FFMPEG`, a copy bundled with Tally, or PATH. */
-export const FfmpegSource = z.enum(['configured', 'bundled', 'path']);
+/** Where the ffmpeg binary came from: `TALLY_FFMPEG`, a copy bundled with Tally, PATH, or a usual install folder (Homebrew...). */
+export const FfmpegSource = z.enum(['configured', 'bundled', 'path', 'install-folder']);
 
 /** The ffmpeg binary the host resolved, or why none was found. */
 export const FfmpegInfo = z.discriminatedUnion('found', [
@@ -65,6 +66,39 @@ export const ScreenSource = z.object({
 });
 export type ScreenSource = z.infer<typeof ScreenSource>;
 
+/** The studio asks its picker which screen or window a `getDisplayMedia()` call may capture. */
+export const ScreenChoiceRequest = z.object({
+  /** Pass back to `capture.answerScreenChoice`. */
+  requestId: z.string().max(100),
+  sources: z.array(ScreenSource),
+});
+export type ScreenChoiceRequest = z.infer<typeof ScreenChoiceRequest>;
+
+/** An update channel: `latest` (stable releases), `beta`, or `alpha` (every build for testers). */
+export const UpdateChannel = z.enum(['latest', 'beta', 'alpha']);
+export type UpdateChannel = z.infer<typeof UpdateChannel>;
+
+/** Where the updater is, for Settings. `refused` means the feed failed Tally's checks (signature, downgrade). */
+export const UpdateState = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('idle') }),
+  z.object({ kind: z.literal('checking') }),
+  z.object({ kind: z.literal('up-to-date'), version: z.string() }),
+  z.object({ kind: z.literal('available'), version: z.string() }),
+  z.object({
+    kind: z.literal('downloading'),
+    version: z.string(),
+    /** 0..100. */
+    percent: z.number().min(0).max(100),
+    bytesPerSecond: z.number().nonnegative(),
+  }),
+  z.object({ kind: z.literal('downloaded'), version: z.string() }),
+  z.object({ kind: z.literal('refused'), message: z.string() }),
+  z.object({ kind: z.literal('error'), message: z.string() }),
+  /** No updater here (the web studio, a checkout): the message says why. */
+  z.object({ kind: z.literal('unsupported'), message: z.string() }),
+]);
+export type UpdateState = z.infer<typeof UpdateState>;
+
 /** A stored scene collection, listed without its body. */
 export const SceneCollectionSummary = z.object({ id: Id, name: z.string(), updatedAtMs: z.number().int().nonnegative() });
 export type SceneCollectionSummary = z.infer<typeof SceneCollectionSummary>;
@@ -89,7 +123,26 @@ export const hostContract = {
   capture: {
     /** Screens and windows to capture; empty where the host has none to offer (the web host: use getDisplayMedia). */
     listScreenSources: call(z.tuple([]), z.array(ScreenSource)),
+    /** A `getDisplayMedia()` call waits for the user's pick (Electron). */
+    onDidRequestScreenChoice: event(ScreenChoiceRequest),
+    /** The picker's answer: a source id that was offered, or null to share nothing. False when the request is gone. */
+    answerScreenChoice: call(z.tuple([z.string().max(100), z.string().max(500).nullable()]), z.boolean()),
   },
+  updates: {
+    /** The channel this install follows. */
+    getChannel: call(z.tuple([]), UpdateChannel),
+    /** Follows another channel from the next check on; stored in settings. */
+    setChannel: call(z.tuple([UpdateChannel]), UpdateChannel),
+    /** Checks the feed now; resolves with the state the check ended in. */
+    check: call(z.tuple([]), UpdateState),
+    getState: call(z.tuple([]), UpdateState),
+    /** Quits and installs a downloaded update. */
+    installAndRestart: call(z.tuple([]), z.boolean()),
+    /** Checking, progress of the download, refusals and errors. */
+    onDidChangeState: event(UpdateState),
+  },
+  /** The content library (see library-contract.ts). */
+  library: libraryService,
 } as const;
 
 export type HostContract = typeof hostContract;

@@ -1,92 +1,145 @@
 /**
- * The Electron entry: app lifecycle, the single-instance lock, the tally:// protocol, the
- * studio window, and the host services mounted on IPC. Everything with logic lives in the
- * modules it imports, which are tested without Electron; this file only wires them.
+ * The Electron entry: the boot order (data folder, log file, single-instance lock), Tally's
+ * menu, the tally:// protocol, permissions and screen capture, the host services mounted on
+ * IPC, the updater, and the studio window with crash recovery. Everything with logic lives
+ * in the modules it imports, which are tested without Electron; this file only wires them.
  */
-import { app, BrowserWindow, desktopCapturer, ipcMain, MessageChannelMain, protocol, session } from 'electron';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { app, BrowserWindow, desktopCapturer, dialog, ipcMain, Menu, MessageChannelMain, protocol, session, shell } from 'electron';
+import electronUpdater from 'electron-updater';
+import { load } from 'js-yaml';
 import { bundledFfmpegDir } from '../../native/ffmpeg.ts';
-import { resolveDataDir } from '../services/data-dir.ts';
 import { startHost, type Host } from '../services/host.ts';
-import { createLogger } from '../services/logger.ts';
+import { createFileLogger, type Logger } from '../services/logger.ts';
+import { parsePublicKey, PUBLIC_KEY_FILE } from '../services/updates/signed-feed.ts';
 import { serveAppRequest } from './app-protocol.ts';
+import { bootStudio } from './boot.ts';
 import { mountHostIpc } from './ipc.ts';
+import { studioMenuTemplate } from './menu.ts';
+import { recoverStudioRenderer } from './renderer-recovery.ts';
+import { electronLibraryShell, withLibraryFiles } from './library-shell.ts';
 import { desktopCapturerProvider, displayMediaHandler } from './screen-sources.ts';
-import { APP_ENTRY_URL, APP_SCHEME, hardenWebContents, isPermissionAllowed, secureWebPreferences } from './security.ts';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  hardenWebContents,
+  permissionCheckHandler,
+  permissionRequestHandler,
+  secureWebPreferences,
+} from './security.ts';
+import { electronUpdateController } from './updater.ts';
 
-const log = createLogger('tally-electron');
 const bundleDir = import.meta.dirname; // dist/electron
 const rendererDir = join(bundleDir, '..', 'renderer');
 
+// Before `ready`, as Electron requires for privileged schemes.
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.setPath('userData', resolveDataDir());
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
-  app.on('second-instance', () => {
+bootStudio({
+  app,
+  dialog,
+  createLog: (file) => createFileLogger('tally-electron', file),
+  start: startStudio,
+  focusRunningStudio: () => {
     const [window] = BrowserWindow.getAllWindows();
     if (window?.isMinimized()) window.restore();
     window?.focus();
-  });
-  void app.whenReady().then(startStudio, (error: unknown) => {
-    log.error({ err: error }, 'Electron failed to start');
-    app.exit(1);
-  });
-}
+  },
+});
 
-async function startStudio(): Promise<void> {
-  protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
-  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
-    callback(isPermissionAllowed(permission, contents.getURL())),
+async function startStudio(log: Logger, logFile: string): Promise<void> {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      studioMenuTemplate({
+        platform: process.platform,
+        development: !app.isPackaged,
+        showLogs: () => void shell.openPath(dirname(logFile)),
+      }),
+    ),
   );
-  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-    isPermissionAllowed(permission, requestingOrigin),
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  // Library files are answered once the host has started; until then the protocol serves the app only.
+  let host: Host | undefined = undefined;
+  protocol.handle(
+    APP_SCHEME,
+    withLibraryFiles(
+      () => host?.library ?? null,
+      (request) => serveAppRequest(rendererDir, request),
+    ),
   );
-  session.defaultSession.setDisplayMediaRequestHandler(displayMediaHandler(desktopCapturer));
+  session.defaultSession.setPermissionRequestHandler(permissionRequestHandler);
+  session.defaultSession.setPermissionCheckHandler(permissionCheckHandler);
 
-  let host: Host;
-  try {
-    host = await startHost({
-      version: app.getVersion(),
-      runtime: 'electron',
-      dataDir: app.getPath('userData'),
-      log,
-      screenSources: desktopCapturerProvider(desktopCapturer),
-      ffmpeg: { bundledDirs: [bundledFfmpegDir(process.resourcesPath), bundledFfmpegDir(join(app.getAppPath(), 'resources'))] },
-    });
-  } catch (error) {
-    log.error({ err: error }, 'the host could not start');
-    app.exit(1);
-    return;
-  }
+  const updates = createUpdates(log);
+  const started = await startHost({
+    version: app.getVersion(),
+    runtime: 'electron',
+    dataDir: app.getPath('userData'),
+    log,
+    screenSources: desktopCapturerProvider(desktopCapturer),
+    libraryShell: electronLibraryShell({
+      shell,
+      dialog,
+      window: () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null,
+    }),
+    ffmpeg: { bundledDirs: [bundledFfmpegDir(process.resourcesPath), bundledFfmpegDir(join(app.getAppPath(), 'resources'))] },
+    ...(updates ? { updates } : {}),
+  });
+  host = started;
+  session.defaultSession.setDisplayMediaRequestHandler(
+    displayMediaHandler({ capturer: desktopCapturer, choose: (sources) => started.screenChoice.ask(sources), log }),
+  );
 
   const ipc = mountHostIpc({
     ipcMain,
-    router: host.router,
-    events: host.events,
-    media: host.media,
+    router: started.router,
+    events: started.events,
+    media: started.media,
     createChannel: () => new MessageChannelMain(),
     studioContents: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
     log,
   });
   app.on('will-quit', () => {
     ipc.dispose();
-    host.dispose();
+    updates?.dispose();
+    started.dispose();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createStudioWindow();
+    if (BrowserWindow.getAllWindows().length === 0) createStudioWindow(log);
   });
-  createStudioWindow();
+  createStudioWindow(log);
+  if (updates) setTimeout(() => void updates.check(), 10_000).unref();
 }
 
-function createStudioWindow(): BrowserWindow {
+/** The updater of a packaged app (or of any run given TALLY_UPDATE_URL), or undefined with the reason logged. */
+function createUpdates(log: Logger) {
+  const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+  try {
+    const configured = app.isPackaged
+      ? (load(readFileSync(join(process.resourcesPath, 'app-update.yml'), 'utf8')) as { url?: string } | undefined)?.url
+      : undefined;
+    const feedBaseUrl = process.env.TALLY_UPDATE_URL ?? configured;
+    if (!feedBaseUrl) return undefined;
+    return electronUpdateController({
+      updater: electronUpdater.autoUpdater,
+      publicKey: parsePublicKey(readFileSync(join(resources, PUBLIC_KEY_FILE), 'utf8')),
+      feedBaseUrl,
+      currentVersion: app.getVersion(),
+      log: log.child({ service: 'updates' }),
+    });
+  } catch (error) {
+    log.error({ err: error }, 'updates are off: the feed address or the update-signing key could not be read');
+    return undefined;
+  }
+}
+
+function createStudioWindow(log: Logger): BrowserWindow {
   const window = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -96,6 +149,11 @@ function createStudioWindow(): BrowserWindow {
     backgroundColor: '#15171c',
     show: false,
     webPreferences: secureWebPreferences(join(bundleDir, 'preload.cjs')),
+  });
+  recoverStudioRenderer(window.webContents, {
+    log,
+    reload: () => void window.loadURL(APP_ENTRY_URL),
+    notify: ({ title, detail }) => void dialog.showMessageBox(window, { type: 'warning', message: title, detail }),
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(APP_ENTRY_URL);

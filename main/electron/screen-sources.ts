@@ -1,12 +1,19 @@
 /**
  * Screen capture in Electron: desktopCapturer lists screens and windows for the host contract
- * (`capture.listScreenSources()`), and a display-media handler lets the renderer's plain
- * `getDisplayMedia()` work too, by offering the first screen. Typed narrowly so both run in
- * unit tests without Electron.
+ * (`capture.listScreenSources()`), and the display-media handler answers the studio page's
+ * `getDisplayMedia()` with the screen or window the user picks in the studio's picker. Other
+ * origins and subframes get nothing. Typed narrowly so both run in unit tests without Electron.
+ *
+ * Electron 45 (docs/api/session.md, setDisplayMediaRequestHandler): the request carries
+ * `securityOrigin` and `frame` (null once the frame navigated or was destroyed); calling
+ * back with `null` refuses; `audio: 'loopback'` captures system audio "currently only
+ * supported on Windows".
  */
 import type { DesktopCapturer, DesktopCapturerSource, DisplayMediaRequestHandlerHandlerRequest, Streams } from 'electron';
 import type { ScreenSource } from '../../common/host/contract.ts';
 import type { ScreenSourceProvider } from '../services/host.ts';
+import type { Logger } from '../services/logger.ts';
+import { isAppUrl, isTrustedFrame } from './security.ts';
 
 /** The part of desktopCapturer used here. */
 export type SourceLister = Pick<DesktopCapturer, 'getSources'>;
@@ -28,20 +35,42 @@ function toScreenSource(source: DesktopCapturerSource): ScreenSource {
   return { id: source.id, name: source.name, kind: source.id.startsWith('screen:') ? 'screen' : 'window', thumbnailDataUrl: thumbnail };
 }
 
-/**
- * The handler for `session.setDisplayMediaRequestHandler`: grants the first screen (with
- * system audio where the platform has loopback capture), or nothing when there is no screen.
- */
-export function displayMediaHandler(capturer: SourceLister, platform: NodeJS.Platform = process.platform) {
-  return (request: Pick<DisplayMediaRequestHandlerHandlerRequest, 'audioRequested'>, callback: (streams: Streams) => void): void => {
-    capturer.getSources({ types: ['screen'], thumbnailSize: { width: 0, height: 0 } }).then(
-      ([screen]) => {
-        if (!screen) return callback({});
-        // Loopback audio exists on Windows and (via a helper) macOS; Linux has none to give.
-        const audio = request.audioRequested && platform === 'win32' ? 'loopback' : undefined;
-        callback(audio ? { video: screen, audio } : { video: screen });
-      },
-      () => callback({}),
-    );
+export type DisplayMediaRequest = Pick<DisplayMediaRequestHandlerHandlerRequest, 'audioRequested' | 'securityOrigin'> & {
+  frame: { url: string; parent: unknown } | null;
+};
+
+export interface DisplayMediaHandlerOptions {
+  capturer: SourceLister;
+  /** Asks the user (the studio's picker) which source to share; null refuses. */
+  choose(sources: ScreenSource[]): Promise<string | null>;
+  log: Logger;
+  platform?: NodeJS.Platform;
+}
+
+/** The handler for `session.setDisplayMediaRequestHandler`. */
+export function displayMediaHandler(options: DisplayMediaHandlerOptions) {
+  const platform = options.platform ?? process.platform;
+  return (request: DisplayMediaRequest, callback: (streams: Streams | null) => void): void => {
+    if (!isAppUrl(request.securityOrigin) || !isTrustedFrame(request.frame)) {
+      options.log.warn(
+        { origin: request.securityOrigin, frame: request.frame?.url ?? null },
+        'getDisplayMedia from outside the studio refused',
+      );
+      callback(null);
+      return;
+    }
+    const ask = async (): Promise<Streams | null> => {
+      const sources = await options.capturer.getSources({ types: ['screen', 'window'], thumbnailSize: THUMBNAIL });
+      const chosen = await options.choose(sources.map(toScreenSource));
+      const source = sources.find((candidate) => candidate.id === chosen);
+      if (!source) return null;
+      // System audio (loopback) exists only on Windows; elsewhere the page mixes its own audio sources.
+      const audio = request.audioRequested && platform === 'win32' ? ('loopback' as const) : undefined;
+      return audio ? { video: source, audio } : { video: source };
+    };
+    ask().then(callback, (error: unknown) => {
+      options.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'screen sources could not be listed');
+      callback(null);
+    });
   };
 }

@@ -4,6 +4,8 @@ import {
   hardenWebContents,
   isPermissionAllowed,
   isTrustedFrame,
+  permissionCheckHandler,
+  permissionRequestHandler,
   secureWebPreferences,
   type HardenableContents,
 } from './security.ts';
@@ -44,6 +46,25 @@ describe('Electron security settings (checked without the Electron binary)', () 
     expect(isPermissionAllowed('media', 'https://evil.example/')).toBe(false);
     expect(isPermissionAllowed('geolocation', APP_ORIGIN)).toBe(false);
     expect(isPermissionAllowed('openExternal', APP_ORIGIN)).toBe(false);
+  });
+
+  it('judges a permission request by its requestingUrl, not the WebContents URL (fake session handler calls)', () => {
+    const studioContents = { getURL: () => `${APP_ORIGIN}/index.html` };
+    const ask = (permission: string, details: { requestingUrl: string; isMainFrame: boolean }) => {
+      let granted: boolean | undefined;
+      permissionRequestHandler(studioContents, permission, (answer) => (granted = answer), details);
+      return granted;
+    };
+    expect(ask('media', { requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true })).toBe(true);
+    // The page is the studio, but the request comes from an embedded frame of another origin.
+    expect(ask('media', { requestingUrl: 'https://evil.example/frame.html', isMainFrame: false })).toBe(false);
+    expect(ask('media', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
+    expect(ask('display-capture', { requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: false })).toBe(false);
+    expect(ask('geolocation', { requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true })).toBe(false);
+
+    expect(permissionCheckHandler(studioContents, 'media', APP_ORIGIN, { requestingUrl: `${APP_ORIGIN}/`, isMainFrame: true })).toBe(true);
+    expect(permissionCheckHandler(studioContents, 'media', 'https://evil.example', { isMainFrame: true })).toBe(false);
+    expect(permissionCheckHandler(null, 'media', APP_ORIGIN, { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
   });
 
   it('denies window.open, navigation away from the app and webviews', () => {

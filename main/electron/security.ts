@@ -50,6 +50,37 @@ export function isPermissionAllowed(permission: string, requestingUrl: string): 
   return ALLOWED_PERMISSIONS.has(permission) && isAppUrl(requestingUrl);
 }
 
+/** What Electron passes about the frame that asks (PermissionRequest / PermissionCheckHandlerHandlerDetails). */
+export interface PermissionDetails {
+  /** The last URL the requesting frame loaded. */
+  requestingUrl?: string;
+  isMainFrame: boolean;
+}
+
+/**
+ * `session.setPermissionRequestHandler`: judges the frame that asks by the request's own
+ * `details.requestingUrl`, never by the WebContents' URL (an iframe or a page mid-navigation
+ * would borrow the studio's URL), and only the studio's main frame gets anything.
+ */
+export function permissionRequestHandler(
+  _contents: unknown,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: PermissionDetails,
+): void {
+  callback(details.isMainFrame && isPermissionAllowed(permission, details.requestingUrl ?? ''));
+}
+
+/** `session.setPermissionCheckHandler`: the same rule for the checks most web APIs make first. */
+export function permissionCheckHandler(
+  _contents: unknown,
+  permission: string,
+  requestingOrigin: string,
+  details: PermissionDetails,
+): boolean {
+  return details.isMainFrame && isPermissionAllowed(permission, details.requestingUrl ?? requestingOrigin);
+}
+
 /** The events `hardenWebContents` subscribes to, typed narrowly for tests. */
 export type HardenableContents = Pick<WebContents, 'setWindowOpenHandler' | 'on'>;
 

@@ -1,7 +1,8 @@
 /**
- * `npm run studio:web -- [--host 127.0.0.1] [--port N] [--data-dir DIR]`: starts the host
- * services and the web studio, prints `Studio: URL` on its own stdout line, and shuts down
- * cleanly on SIGINT/SIGTERM.
+ * `npm run studio:web -- [--host 127.0.0.1] [--port N] [--data-dir DIR] [--token T] [--no-token]
+ * [--tls-cert FILE --tls-key FILE]`: starts the host services and the web studio, prints
+ * `Studio: URL` (carrying the access token) on its own stdout line, and shuts down cleanly on
+ * SIGINT/SIGTERM. `--no-token` is for tests on loopback; beyond loopback TLS is required.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,12 +35,17 @@ export async function runWebStudioCli(argv: readonly string[], env: NodeJS.Proce
       port: { type: 'string', default: env.TALLY_STUDIO_PORT ?? '5180' },
       'data-dir': { type: 'string' },
       token: { type: 'string' },
-      'require-token': { type: 'boolean', default: false },
+      'no-token': { type: 'boolean', default: false },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
     strict: true,
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  if (!values['tls-cert'] !== !values['tls-key']) throw new Error('--tls-cert and --tls-key go together');
+  const tls =
+    values['tls-cert'] && values['tls-key'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) } : undefined;
   const log = createLogger('tally-studio');
   const dataDir = values['data-dir'] ?? resolveDataDir(env);
   const host = await startHost({
@@ -56,12 +62,11 @@ export async function runWebStudioCli(argv: readonly string[], env: NodeJS.Proce
       rendererDir: join(projectRoot, 'dist', 'renderer'),
       hostServices: host,
       log,
-      requireToken: values['require-token'],
+      requireToken: !values['no-token'],
+      ...(tls ? { tls } : {}),
       ...((values.token ?? env.TALLY_STUDIO_TOKEN) ? { token: values.token ?? env.TALLY_STUDIO_TOKEN } : {}),
     });
     process.stdout.write(`Studio: ${studio.url}\n`);
-    if (studio.requiresToken)
-      process.stdout.write('This address is reachable beyond this machine: the URL above carries its access token; keep it private.\n');
     return {
       url: studio.url,
       async close() {

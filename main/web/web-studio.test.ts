@@ -1,5 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as tlsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { encodeMediaFrame, decodeMediaFrame, MediaKind } from '../../common/host
 import { WEB_CONTROL_PATH, WEB_MEDIA_PATH, type HostMessage } from '../../common/host/web-wire.ts';
 import { startHost, type Host } from '../services/host.ts';
 import { silentLogger } from '../services/logger.ts';
-import { startWebStudio, type WebStudio } from './web-studio.ts';
+import { startWebStudio, UnsafeListenerError, type WebStudio } from './web-studio.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tally-web-'));
 const rendererDir = join(scratch, 'renderer');
@@ -23,7 +24,7 @@ let origin: string;
 
 beforeAll(async () => {
   host = await startHost({ version: '9.9.9', runtime: 'web', dataDir: join(scratch, 'data'), log: silentLogger, statsIntervalMs: 50 });
-  studio = await startWebStudio({ rendererDir, hostServices: host, log: silentLogger });
+  studio = await startWebStudio({ rendererDir, hostServices: host, log: silentLogger, requireToken: false });
   origin = new URL(studio.url).origin;
 });
 afterAll(async () => {
@@ -73,7 +74,7 @@ function closeOf(ws: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 }
 
-describe('the web host over real sockets', () => {
+describe('the web host over real sockets (token off, as tests run it with --no-token)', () => {
   it('serves the renderer with the studio CSP', async () => {
     const response = await rawGet('/');
     expect(response.status).toBe(200);
@@ -167,11 +168,11 @@ describe('the web host over real sockets', () => {
   });
 });
 
-describe('the web host with a token (as on a non-loopback address)', () => {
+describe('the web host with its token (the default, on loopback too)', () => {
   let guarded: WebStudio;
   let guardedOrigin: string;
   beforeAll(async () => {
-    guarded = await startWebStudio({ rendererDir, hostServices: host, log: silentLogger, requireToken: true, token: 'tok-123' });
+    guarded = await startWebStudio({ rendererDir, hostServices: host, log: silentLogger, token: 'tok-123' });
     guardedOrigin = new URL(guarded.url).origin;
   });
   afterAll(() => guarded.close());
@@ -209,5 +210,52 @@ describe('the web host with a token (as on a non-loopback address)', () => {
       ws.once('error', reject);
     });
     ws.close();
+  });
+});
+
+describe('where the web host agrees to listen', () => {
+  it('generates a token on loopback when none is given, and the printed URL carries it', async () => {
+    const local = await startWebStudio({ rendererDir, hostServices: host, log: silentLogger });
+    try {
+      expect(local.requiresToken).toBe(true);
+      expect(local.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
+      expect((await fetch(new URL(local.url).origin + '/')).status).toBe(401);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('refuses to listen beyond loopback without TLS, and never beyond loopback without a token', async () => {
+    // Refused before anything binds, so no address but loopback is ever opened here.
+    for (const address of ['0.0.0.0', '::', '192.0.2.10'])
+      await expect(startWebStudio({ host: address, rendererDir, hostServices: host, log: silentLogger })).rejects.toThrow(
+        /without TLS.*--tls-cert/,
+      );
+    const tls = { cert: 'unused', key: 'unused' };
+    await expect(
+      startWebStudio({ host: '0.0.0.0', rendererDir, hostServices: host, log: silentLogger, tls, requireToken: false }),
+    ).rejects.toBeInstanceOf(UnsafeListenerError);
+  });
+
+  it('serves HTTPS with the token when given a certificate (a self-signed test certificate on 127.0.0.1)', async () => {
+    const cert = readFileSync(join(import.meta.dirname, 'testdata', 'loopback-test.crt'));
+    const key = readFileSync(join(import.meta.dirname, 'testdata', 'loopback-test.key'));
+    const secure = await startWebStudio({ rendererDir, hostServices: host, log: silentLogger, tls: { cert, key }, token: 'tls-tok' });
+    try {
+      expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/\?token=tls-tok$/);
+      const url = new URL(secure.url);
+      const answer = await new Promise<{ status: number; cookie: string }>((resolve, reject) => {
+        const req = tlsRequest({ host: url.hostname, port: url.port, path: url.pathname + url.search, ca: cert }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, cookie: String(res.headers['set-cookie'] ?? '') });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer.status).toBe(303);
+      expect(answer.cookie).toMatch(/HttpOnly; SameSite=Strict; Path=\/; Secure/);
+    } finally {
+      await secure.close();
+    }
   });
 });

@@ -3,11 +3,15 @@
  * so the whole studio runs in any Chromium. Control is JSON on one socket; media is binary
  * frames on another, so a burst of video never delays a call.
  *
- * Security: on loopback it checks Host (DNS rebinding) and Origin (cross-site sockets); on
- * any other address it also requires a token, exchanged once for an HttpOnly cookie.
+ * Security: it checks Host (DNS rebinding) and Origin (cross-site sockets), and requires a
+ * token, exchanged once for an HttpOnly cookie, on loopback too: any local user could
+ * otherwise drive the studio. Only tests turn the token off (`--no-token`, loopback only).
+ * Beyond loopback it listens only with TLS, so neither the token nor the cookie crosses a
+ * network in clear text.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -22,6 +26,7 @@ import {
 } from '../../common/host/web-wire.ts';
 import { decodeMediaFrame, encodeMediaFrame, MAX_MEDIA_PAYLOAD_BYTES, MEDIA_HEADER_BYTES } from '../../common/host/media-frame.ts';
 import type { Host } from '../services/host.ts';
+import { handleLibraryHttp, isLibraryPath } from '../services/library/http.ts';
 import type { Logger } from '../services/logger.ts';
 import type { MediaPeer } from '../services/media-hub.ts';
 import { serveStatic } from './static-files.ts';
@@ -35,8 +40,13 @@ export interface WebStudioOptions {
   rendererDir: string;
   hostServices: Host;
   log: Logger;
-  /** Require a token even on loopback (a shared machine). Always on beyond loopback. */
+  /**
+   * Require the access token. Default true, on loopback too; `false` (tests, `--no-token`)
+   * is accepted only on a loopback address.
+   */
   requireToken?: boolean;
+  /** PEM certificate and key: serve HTTPS/WSS. Required to listen beyond loopback. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** The token to require; generated when not given. */
   token?: string;
 }
@@ -44,7 +54,7 @@ export interface WebStudioOptions {
 export interface WebStudio {
   /** The URL to open; carries `?token=` when a token is required. */
   readonly url: string;
-  /** Whether this listener requires the token (it is reachable beyond loopback). */
+  /** Whether this listener requires the token (true unless turned off for tests). */
   readonly requiresToken: boolean;
   close(): Promise<void>;
 }
@@ -53,9 +63,22 @@ const SESSION_COOKIE = 'tally_studio';
 /** Control sockets that stop reading get their events dropped past this backlog. */
 const MAX_EVENT_BACKLOG_BYTES = 4 * 1024 * 1024;
 
+/** A listener the web host refuses to open (beyond loopback without TLS, or without a token). */
+export class UnsafeListenerError extends Error {
+  override readonly name = 'UnsafeListenerError';
+}
+
 export async function startWebStudio(options: WebStudioOptions): Promise<WebStudio> {
   const listenHost = options.host ?? '127.0.0.1';
-  const requiresToken = options.requireToken === true || !isLoopbackHost(listenHost);
+  const loopback = isLoopbackHost(listenHost);
+  if (!loopback && !options.tls)
+    throw new UnsafeListenerError(
+      `refusing to serve the studio on ${listenHost} without TLS: the access token would cross the network in clear text. ` +
+        'Give --tls-cert and --tls-key, or listen on 127.0.0.1.',
+    );
+  if (!loopback && options.requireToken === false)
+    throw new UnsafeListenerError(`refusing to serve the studio on ${listenHost} without a token: --no-token is for loopback only`);
+  const requiresToken = options.requireToken !== false;
   const token = requiresToken ? (options.token ?? randomBytes(24).toString('base64url')) : null;
   const { hostServices, log } = options;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MEDIA_HEADER_BYTES + MAX_MEDIA_PAYLOAD_BYTES });
@@ -69,7 +92,7 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
   };
 
   const hostHeaderAllowed = (req: IncomingMessage): boolean => {
-    if (!isLoopbackHost(listenHost)) return true; // the token, not the name, protects a public listener
+    if (!loopback) return true; // the token, not the name, protects a public listener
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     const names = new Set(
       [listenHost, 'localhost', '127.0.0.1', '[::1]'].map(
@@ -85,24 +108,26 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
     return cookie !== undefined && safeEqual(cookie, token);
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handleHttp(req, res).catch((error: unknown) => {
       log.error({ err: error, url: redactUrl(req.url) }, 'web studio request failed');
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
-  });
+  };
+  const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(onRequest);
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostHeaderAllowed(req)) {
       res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong Host header');
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const libraryRequest = isLibraryPath(url.pathname);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !libraryRequest) {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://x');
     const offered = url.searchParams.get('token');
     if (token && offered !== null) {
       if (!safeEqual(offered, token)) {
@@ -111,13 +136,17 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
       }
       res.writeHead(303, {
         location: url.pathname,
-        'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/${options.tls ? '; Secure' : ''}`,
       });
       res.end();
       return;
     }
     if (!hasSession(req)) {
       res.writeHead(401, { 'content-type': 'text/plain' }).end('open the URL with its token that the studio printed');
+      return;
+    }
+    if (libraryRequest) {
+      await handleLibraryHttp(hostServices.library, req, res, { sameOrigin: sameOrigin(req), headers: securityHeaders });
       return;
     }
     await serveStatic(options.rendererDir, req, res, securityHeaders);
@@ -148,7 +177,7 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
   });
   actualPort = (server.address() as AddressInfo).port;
   const displayHost = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
-  const url = `http://${displayHost}:${actualPort}/${token ? `?token=${token}` : ''}`;
+  const url = `${options.tls ? 'https' : 'http'}://${displayHost}:${actualPort}/${token ? `?token=${token}` : ''}`;
 
   return {
     url,

@@ -20,6 +20,8 @@ export interface StudioHost {
   readonly media: MediaChannel;
   /** Connection state of the control channel (always `open` in Electron). */
   onConnectionChange(listener: (state: ConnectionState) => void): () => void;
+  /** Where a dropped file is on the host's disk (Electron); null in a browser, where it must be uploaded. */
+  pathForFile(file: File): string | null;
 }
 
 /** Connects to whichever host serves this page. */
@@ -56,6 +58,7 @@ function connectElectronHost(bridge: PreloadBridge<HostContract>): StudioHost {
       listener('open');
       return () => {};
     },
+    pathForFile: (file) => bridge.pathForFile?.(file) || null,
   };
 }
 
@@ -70,5 +73,6 @@ function connectWebHost(): StudioHost {
       listener(transport.state);
       return transport.onStateChange(listener);
     },
+    pathForFile: () => null,
   };
 }

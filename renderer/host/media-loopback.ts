@@ -14,7 +14,7 @@ export interface LoopbackResult {
 
 const LOOPBACK_TRACK = 0xfffe;
 
-export async function runMediaLoopback(media: MediaChannel, bytes: number, timeoutMs = 10_000): Promise<LoopbackResult> {
+export async function runMediaLoopback(media: MediaChannel, bytes: number, timeoutMs = 30_000): Promise<LoopbackResult> {
   await media.ready;
   const sent = new Uint8Array(bytes);
   // getRandomValues fills at most 64 KiB per call.

@@ -2,18 +2,24 @@
  * The studio shell: host information, a status bar, and diagnostics. Later issues add the
  * scene editor, mixer and outputs around it.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, HostStats } from '../../common/host/contract.ts';
+import type { StudioEngine } from '../engine/index.ts';
 import type { ConnectionState, StudioHost } from '../host/index.ts';
 import { runMediaLoopback } from '../host/media-loopback.ts';
+import { ScreenChoiceDialog } from './capture/ScreenChoiceDialog.tsx';
 import { formatBytes } from './format.ts';
+import { LibraryPanel } from './library/LibraryPanel.tsx';
 import { StudioPanel } from './StudioPanel.tsx';
+import { UpdateSettings } from './updates/UpdateSettings.tsx';
 
 export function App({ host }: { host: StudioHost }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [infoError, setInfoError] = useState<string | null>(null);
   const [stats, setStats] = useState<HostStats | null>(null);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [studio, setStudio] = useState<{ engine: StudioEngine | null; preview: HTMLElement | null }>({ engine: null, preview: null });
+  const onEngine = useCallback((engine: StudioEngine | null, preview: HTMLElement | null) => setStudio({ engine, preview }), []);
 
   useEffect(() => host.onConnectionChange(setConnection), [host]);
   useEffect(() => {
@@ -37,14 +43,17 @@ export function App({ host }: { host: StudioHost }) {
         <h1>Tally Studio</h1>
       </header>
       <main className="shell-main">
-        <StudioPanel host={host} />
+        <StudioPanel host={host} onEngine={onEngine} />
+        <LibraryPanel host={host} engine={studio.engine} preview={studio.preview} />
         <section aria-labelledby="host-heading" className="panel">
           <h2 id="host-heading">Host</h2>
           {infoError && <p role="alert">Could not read host information: {infoError}</p>}
           {info ? <HostInfo info={info} /> : !infoError && <p>Connecting to the host…</p>}
         </section>
         <Diagnostics host={host} />
+        <UpdateSettings host={host} />
       </main>
+      <ScreenChoiceDialog host={host} />
       <footer className="status-bar" aria-label="Status">
         <span>Host: {connection === 'open' ? 'connected' : connection}</span>
         {stats && (

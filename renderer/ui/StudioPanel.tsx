@@ -12,8 +12,14 @@ import { starterCollection } from './starter-collection.ts';
 
 const OUTPUT = { width: 1280, height: 720, fps: 30 };
 
-/** The engine's panel in the studio shell. */
-export function StudioPanel({ host }: { host: StudioHost }) {
+/** The engine's panel in the studio shell. `onEngine` hears the engine and its preview element once they exist (the library's "Add to scene"). */
+export function StudioPanel({
+  host,
+  onEngine,
+}: {
+  host: StudioHost;
+  onEngine?: (engine: StudioEngine | null, preview: HTMLElement | null) => void;
+}) {
   const programRef = useRef<HTMLDivElement>(null);
   const meterRef = useRef<HTMLCanvasElement>(null);
   const [engine, setEngine] = useState<StudioEngine | null>(null);
@@ -44,6 +50,8 @@ export function StudioPanel({ host }: { host: StudioHost }) {
       (created?.canvas as HTMLCanvasElement | undefined)?.remove();
     };
   }, [host]);
+
+  useEffect(() => onEngine?.(engine, programRef.current), [engine, onEngine]);
 
   useEffect(() => {
     if (!engine) return;

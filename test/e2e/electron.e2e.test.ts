@@ -1,5 +1,7 @@
-import { _electron as electron } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { _electron as electron, type ElectronApplication } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findElectronBinary } from '../../scripts/electron-binary.ts';
 import { build } from '../../scripts/build-steps.ts';
 import { projectRoot, tempDataDir } from './support/processes.ts';
@@ -9,16 +11,25 @@ const binary = findElectronBinary();
 // Runs wherever Electron's binary exists (developer machines, a CI with network); skipped here.
 describe.skipIf(!binary.found)('the Electron studio (needs the Electron binary)', () => {
   const data = tempDataDir();
+  beforeAll(() => build(['renderer', 'electron']));
   afterAll(() => data.remove());
 
-  it('opens a sandboxed window whose page shows app.getInfo() through the preload and passes a media round trip', async () => {
-    await build(['renderer', 'electron']);
+  /** Starts the studio with this file's data folder, runs `use`, and always closes it. */
+  async function withStudio(use: (app: ElectronApplication) => Promise<void>): Promise<void> {
     const app = await electron.launch({
       executablePath: binary.found ? binary.path : '',
       args: [projectRoot, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
       env: { ...process.env, TALLY_DATA_DIR: data.dir },
     });
     try {
+      await use(app);
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('opens a sandboxed window whose page shows app.getInfo() through the preload and passes a media round trip', () =>
+    withStudio(async (app) => {
       const page = await app.firstWindow();
       await expect.poll(() => page.getByLabel('Host information').innerText(), { timeout: 20_000 }).toContain('Electron');
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
@@ -27,8 +38,26 @@ describe.skipIf(!binary.found)('the Electron studio (needs the Electron binary)'
       await expect
         .poll(() => page.getByRole('status', { name: 'Media channel result' }).innerText(), { timeout: 15_000 })
         .toMatch(/round trip intact/);
-    } finally {
-      await app.close();
-    }
-  });
+    }));
+
+  it("boots with the data folder as userData, logs to its logs/ folder, and shows Tally's own menu", () =>
+    withStudio(async (app) => {
+      await app.firstWindow();
+      expect(await app.evaluate(({ app: electronApp }) => electronApp.getPath('userData'))).toBe(data.dir);
+      const labels = await app.evaluate(({ Menu }) =>
+        (Menu.getApplicationMenu()?.items ?? []).flatMap((item) => [item.label, ...(item.submenu?.items ?? []).map((sub) => sub.label)]),
+      );
+      expect(labels).toContain('Show Logs Folder');
+      await expect.poll(() => existsSync(join(data.dir, 'logs', 'main.log'))).toBe(true);
+    }));
+
+  it('goes live to the local origin and ends the stream ("Go Live" / "End Stream")', () =>
+    withStudio(async (app) => {
+      const page = await app.firstWindow();
+      await page.getByRole('button', { name: 'Go Live' }).click({ timeout: 30_000 });
+      const end = page.getByRole('button', { name: 'End Stream' });
+      await expect.poll(() => end.isVisible(), { timeout: 30_000 }).toBe(true);
+      await end.click();
+      await expect.poll(() => page.getByRole('button', { name: 'Go Live' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    }));
 });

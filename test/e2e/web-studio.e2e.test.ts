@@ -31,7 +31,7 @@ describe('the web studio in Chromium', () => {
     await page.goto(studio.url());
     await page.getByRole('button', { name: 'Test media channel' }).click();
     await expect
-      .poll(() => page.getByRole('status', { name: 'Media channel result' }).innerText(), { timeout: 15_000 })
+      .poll(() => page.getByRole('status', { name: 'Media channel result' }).innerText(), { timeout: 45_000 })
       .toMatch(/^Media channel: 1\.0 MiB round trip intact in \d+ ms$/);
   });
 });

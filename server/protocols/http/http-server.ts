@@ -3,7 +3,7 @@
  * `@fastify/cors`), `nosniff` on every answer, a plain-text 404, and one log line for a
  * request that fails. Resources register themselves as route files (`api/streams.ts`,
  * `api/metrics.ts`, `api/health.ts`, `protocols/http/http-flv.ts`, `protocols/http/player-page.ts`,
- * `hls/hls-routes.ts`); a later feed (`/updates/<channel>/`) is one more file.
+ * `hls/hls-routes.ts`, `updates/update-feed.ts`).
  */
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';

@@ -1,6 +1,6 @@
 /** For a test file: the real web studio process (`npm run studio:web`) and a Chromium to open it in. */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { launchChromium } from './browser.ts';
 import { startNode, tempDataDir, type Started } from './processes.ts';
 
@@ -12,7 +12,11 @@ export interface WebStudioUnderTest {
   readonly dataDir: string;
 }
 
-/** Starts the web studio on a free loopback port before the file's tests, and stops it after. */
+/**
+ * Starts the web studio on a free loopback port before the file's tests, and stops it after.
+ * Pages a test opens are closed when it ends, so the next test's page does not share Chromium's
+ * two cores with engines left running by earlier ones.
+ */
 export function useWebStudio(chromiumArgs: string[] = []): WebStudioUnderTest {
   const data = tempDataDir();
   let studio: Started | undefined;
@@ -23,6 +27,13 @@ export function useWebStudio(chromiumArgs: string[] = []): WebStudioUnderTest {
       /^Studio: (http:\/\/\S+)$/,
     );
     browser = await launchChromium(chromiumArgs);
+  });
+  let openBefore = new Set<BrowserContext>();
+  beforeEach(() => {
+    openBefore = new Set(browser?.contexts());
+  });
+  afterEach(async () => {
+    for (const context of browser?.contexts() ?? []) if (!openBefore.has(context)) await context.close();
   });
   afterAll(async () => {
     await browser?.close();
