@@ -180,15 +180,14 @@ export class HlsMuxer implements StreamReader {
       discontinuity: segment.discontinuity,
       mapUri: segment.initName,
     }));
-    const ll = this.options.lowLatency && this.partTargetMs !== null;
-    if (!ll)
-      return renderMediaPlaylist({
-        targetDurationS,
-        mediaSequence: this.segments[0]!.msn,
-        discontinuitySequence: this.discontinuitySequence,
-        segments: listed,
-        ended: this.ended,
-      });
+    const plain = {
+      targetDurationS,
+      mediaSequence: this.segments[0]!.msn,
+      discontinuitySequence: this.discontinuitySequence,
+      segments: listed,
+      ended: this.ended,
+    };
+    if (!this.options.lowLatency || this.partTargetMs === null) return renderMediaPlaylist(plain);
     // Parts are listed for the last three target durations (6.2.2), and for the segment being cut.
     let fromEndMs = 0;
     for (let i = this.segments.length - 1; i >= 0 && fromEndMs < 3 * targetDurationS * 1000; i--) {
@@ -217,14 +216,10 @@ export class HlsMuxer implements StreamReader {
       }
     }
     return renderMediaPlaylist({
-      targetDurationS,
-      mediaSequence: this.segments[0]!.msn,
-      discontinuitySequence: this.discontinuitySequence,
-      segments: listed,
-      ended: this.ended,
+      ...plain,
       lowLatency: {
-        partTargetMs: this.partTargetMs!,
-        partHoldBackMs: 3 * this.partTargetMs!,
+        partTargetMs: this.partTargetMs,
+        partHoldBackMs: 3 * this.partTargetMs,
         canSkipUntilMs,
         preloadHintUri: building ? partName(this.epoch, building.msn, building.parts.length) : undefined,
         skippedSegments,
