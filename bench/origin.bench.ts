@@ -28,7 +28,7 @@ import { execFileSync, execSync, fork, type ChildProcess } from 'node:child_proc
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuSeconds, memoryMiB, nginxAvailable, startServer, type ServerKind } from './origin/servers.ts';
+import { cpuSeconds, memoryMiB, nginxAvailable, startServer, type RunningServer, type ServerKind } from './origin/servers.ts';
 
 const WINDOW_S = Number(process.env.BENCH_SECONDS ?? 15);
 const PHASES = (process.env.BENCH_PHASES ?? 'idle,load,soak').split(',');
@@ -130,7 +130,15 @@ interface Result {
   loadClientCpuPercent: number;
 }
 
-async function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: number, clip: string): Promise<Result> {
+/**
+ * Starts `kind` with the clip publishing to it and a keyframe cached, runs `body`, then stops
+ * the server and every child `body` registered in `children`.
+ */
+async function withPublishedServer<T>(
+  kind: ServerKind,
+  clip: string,
+  body: (server: RunningServer, publisher: ChildProcess, children: ChildProcess[]) => Promise<T>,
+): Promise<T> {
   const server = await startServer(kind);
   const children: ChildProcess[] = [];
   try {
@@ -140,6 +148,16 @@ async function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: numb
     children.push(publisher);
     await nextMessage(publisher, 'publishing', 15_000);
     await sleep(2500); // a keyframe is cached; the stream is live everywhere
+    return await body(server, publisher, children);
+  } finally {
+    await sleep(200);
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await server.stop();
+  }
+}
+
+function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: number, clip: string): Promise<Result> {
+  return withPublishedServer(kind, clip, async (server, publisher, children) => {
     const url = protocol === 'rtmp' ? server.playUrls.rtmp : server.playUrls.flv!;
     const load = fork(join(import.meta.dirname, 'origin', 'load-client.ts'), [protocol, url, String(viewers)], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -189,11 +207,7 @@ async function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: numb
       mbpsOut: (result.bytes * 8) / seconds / 1e6,
       loadClientCpuPercent: (100 * (result.cpuSeconds - loadCpuStart)) / seconds,
     };
-  } finally {
-    await sleep(200);
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-    await server.stop();
-  }
+  });
 }
 
 /** RSS of a server with nothing connected: the median of three samples after it has settled. */
@@ -224,16 +238,8 @@ interface SoakResult {
 }
 
 /** One server under churn for `SOAK_S` seconds: RSS every 10 s once warm. */
-async function soak(kind: ServerKind, clip: string): Promise<SoakResult> {
-  const server = await startServer(kind);
-  const children: ChildProcess[] = [];
-  try {
-    const publisher = fork(join(import.meta.dirname, 'origin', 'publisher.ts'), [clip, server.publishUrl], {
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    children.push(publisher);
-    await nextMessage(publisher, 'publishing', 15_000);
-    await sleep(2500);
+function soak(kind: ServerKind, clip: string): Promise<SoakResult> {
+  return withPublishedServer(kind, clip, async (server, publisher, children) => {
     const load = fork(
       join(import.meta.dirname, 'origin', 'load-client.ts'),
       ['rtmp', server.playUrls.rtmp, String(SOAK_VIEWERS), String(SOAK_CHURN)],
@@ -266,11 +272,7 @@ async function soak(kind: ServerKind, clip: string): Promise<SoakResult> {
       joined,
       left,
     };
-  } finally {
-    await sleep(200);
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-    await server.stop();
-  }
+  });
 }
 
 /** Least-squares slope of y over x. */

@@ -141,22 +141,28 @@ describe('batched writes', () => {
     }
   }
 
+  /** A stream with `framesPerWrite`, primed with configuration and a first frame of each track, and a batching reader. */
+  function primed(framesPerWrite: number) {
+    const stream = new LiveStream('main', { framesPerWrite });
+    stream.claim(publisher('a'));
+    const tags = fixtureTags();
+    const kinds = { [FlvTagType.audio]: 'audio', [FlvTagType.video]: 'video', [FlvTagType.script]: 'data' } as const;
+    const audio = tags.filter((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 1);
+    const video = tags.filter((tag) => tag.type === FlvTagType.video && tag.payload[1] === 1);
+    // Configuration and a first frame of each track first, so the stream knows it has video and has lined its tracks up.
+    for (const tag of tags.slice(0, 4)) stream.ingest(kinds[tag.type as 8 | 9 | 18], tag.timestamp, tag.payload);
+    stream.ingest('audio', audio[0]!.timestamp, audio[0]!.payload);
+    stream.endOfRead();
+    const reader = new BatchingReader(stream);
+    stream.addReader(reader);
+    reader.writes = [];
+    return { stream, reader, audio, video };
+  }
+
   it('writes video at the end of each read, and lets audio ride with the next video frame (40 ms at most)', () => {
     vi.useFakeTimers();
     try {
-      const stream = new LiveStream('main', { framesPerWrite: 1 });
-      stream.claim(publisher('a'));
-      const tags = fixtureTags();
-      const kinds = { [FlvTagType.audio]: 'audio', [FlvTagType.video]: 'video', [FlvTagType.script]: 'data' } as const;
-      const audio = tags.filter((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 1);
-      const video = tags.filter((tag) => tag.type === FlvTagType.video && tag.payload[1] === 1);
-      // Configuration and a first frame of each track first, so the stream knows it has video and has lined its tracks up.
-      for (const tag of tags.slice(0, 4)) stream.ingest(kinds[tag.type as 8 | 9 | 18], tag.timestamp, tag.payload);
-      stream.ingest('audio', audio[0]!.timestamp, audio[0]!.payload);
-      stream.endOfRead();
-      const reader = new BatchingReader(stream);
-      stream.addReader(reader);
-      reader.writes = [];
+      const { stream, reader, audio, video } = primed(1);
       stream.ingest('video', video[0]!.timestamp, video[0]!.payload);
       stream.endOfRead();
       expect(reader.writes).toEqual([['video']]);
@@ -176,35 +182,11 @@ describe('batched writes', () => {
       vi.useRealTimers();
     }
   });
-});
 
-describe('merged writes', () => {
   it('with two frames per write, gathers two video frames and the audio between them into one write (80 ms at most)', () => {
     vi.useFakeTimers();
     try {
-      const stream = new LiveStream('main', { framesPerWrite: 2 });
-      stream.claim(publisher('a'));
-      const tags = fixtureTags();
-      const kinds = { [FlvTagType.audio]: 'audio', [FlvTagType.video]: 'video', [FlvTagType.script]: 'data' } as const;
-      const audio = tags.filter((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 1);
-      const video = tags.filter((tag) => tag.type === FlvTagType.video && tag.payload[1] === 1);
-      for (const tag of tags.slice(0, 4)) stream.ingest(kinds[tag.type as 8 | 9 | 18], tag.timestamp, tag.payload);
-      stream.ingest('audio', audio[0]!.timestamp, audio[0]!.payload);
-      stream.endOfRead();
-      const writes: string[][] = [];
-      const reader = new (class extends RecordingReader {
-        collected: MediaPacket[] = [];
-        override push(packet: MediaPacket) {
-          if (this.collected.length === 0) stream.markPending(this);
-          this.collected.push(packet);
-        }
-        flush() {
-          writes.push(this.collected.map((packet) => packet.kind));
-          this.collected = [];
-        }
-      })();
-      stream.addReader(reader);
-      writes.length = 0;
+      const { stream, reader, audio, video } = primed(2);
       for (const [kind, tag] of [
         ['video', video[1]],
         ['audio', audio[1]],
@@ -213,12 +195,12 @@ describe('merged writes', () => {
         stream.ingest(kind, tag!.timestamp, tag!.payload);
         stream.endOfRead();
       }
-      expect(writes).toEqual([['video', 'audio', 'video']]);
+      expect(reader.writes).toEqual([['video', 'audio', 'video']]);
       stream.ingest('video', video[3]!.timestamp, video[3]!.payload);
       stream.endOfRead();
-      expect(writes).toHaveLength(1);
+      expect(reader.writes).toHaveLength(1);
       vi.advanceTimersByTime(80);
-      expect(writes.at(-1)).toEqual(['video']);
+      expect(reader.writes.at(-1)).toEqual(['video']);
     } finally {
       vi.useRealTimers();
     }
