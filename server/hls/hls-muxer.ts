@@ -221,7 +221,9 @@ export class HlsMuxer implements StreamReader {
         partTargetMs: this.partTargetMs,
         partHoldBackMs: 3 * this.partTargetMs,
         canSkipUntilMs,
-        preloadHintUri: building ? partName(this.epoch, building.msn, building.parts.length) : undefined,
+        // Also while no segment is being cut (the publisher is away, or waits for a keyframe): a live LL playlist always
+        // ends with a hint, and hls.js (1.7) takes a last segment with nothing after it for the next one's stub.
+        preloadHintUri: building ? partName(this.epoch, building.msn, building.parts.length) : partName(this.epoch, this.nextMsn, 0),
         skippedSegments,
       },
     });

@@ -158,6 +158,25 @@ describe('LL-HLS parts', () => {
     for (const segment of last.segments)
       segment.parts.forEach((part, index) => expect(part.uri).toMatch(new RegExp(`-${segment.msn}-${index}\\.m4s$`)));
   });
+  it('while the publisher is away the live playlist still ends with a hint, for the first part after the reconnect', async () => {
+    // hls.js 1.7 takes a last segment with no tag after it for the next segment's stub, and then calls the reload that
+    // brings the real next segment a media sequence mismatch (a fatal levelParsingError on a one-level stream).
+    const s = setup({ reconnectWindowMs: 60_000 });
+    publishChecked(s, { seconds: 3, fps: 30, gopFrames: 30 });
+    s.stream.release(s.stream.publisher!);
+    const away = parseMediaPlaylist(s.muxer.playlist()!);
+    expect(away.ended).toBe(false);
+    expect(checkLowLatencyPlaylist(away)).toEqual([]);
+    const hint = away.preloadHints[0]!.URI!;
+    expect(hint).toMatch(new RegExp(`-${away.segments.at(-1)!.msn + 1}-0\\.m4s$`));
+    expect(s.muxer.partState(hint)).toBe('pending');
+    const held = s.muxer.holds.hold(() => s.muxer.partState(hint) !== 'pending', 60_000)!;
+    const { versions } = publishChecked(s, { seconds: 2, fps: 30, gopFrames: 30, startMs: 5000, id: 'b' });
+    expect(await held).toBe(true);
+    const first = versions.at(-1)!.segments.find((segment) => segment.discontinuity)!;
+    expect(first.parts[0]!.uri).toBe(hint);
+    expect(s.muxer.file(hint)!.bytes.length).toBeGreaterThan(0);
+  });
 });
 
 describe('LL-HLS blocking reloads, hints and delta updates', () => {
