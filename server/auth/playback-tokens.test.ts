@@ -113,6 +113,8 @@ describe('a stream that requires signed playback links', () => {
       timeout: 20_000,
     });
     expect(stdout.trim().split('\n').sort()).toEqual(['aac', 'h264']);
+    expect((await fetch(urls.flv!, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(urls.hls!, { method: 'HEAD' })).status).toBe(200);
     const viewer = await RtmpClient.connect(origin.urls.rtmp);
     await viewer.play(urls.rtmp!.slice(urls.rtmp!.lastIndexOf('/') + 1));
     await viewer.close();
@@ -142,6 +144,9 @@ describe('a stream that requires signed playback links', () => {
         ]).toEqual([path, 403]);
       const flv = await fetch(`${origin.urls.http}live/main.flv${query}`);
       expect(flv.status).toBe(403);
+      // A HEAD (the player page's liveness probe) tells a stream's liveness only to a valid link either.
+      expect((await fetch(`${origin.urls.http}live/main.flv${query}`, { method: 'HEAD' })).status).toBe(403);
+      expect((await fetch(`${origin.urls.http}live/main/index.m3u8${query}`, { method: 'HEAD' })).status).toBe(403);
       const viewer = await RtmpClient.connect(origin.urls.rtmp);
       const refusal = await viewer.play(`main${query}`).catch((error: unknown) => error);
       expect((refusal as RtmpStatusError).code).toBe('NetStream.Play.Failed');

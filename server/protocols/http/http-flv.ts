@@ -29,9 +29,17 @@ export function httpFlvRoutes(deps: HttpFlvDeps): FastifyPluginAsync {
   let sessions = 0;
   return async (app) => {
     app.head<{ Params: { name: string } }>('/live/:name.flv', async (request, reply) => {
-      const live = URL_STREAM_NAME.test(request.params.name) && deps.peek(request.params.name)?.live === true;
+      const { name } = request.params;
+      // Liveness is playback information too: a stream that requires a signed link tells it only to a valid one.
+      const refusal = URL_STREAM_NAME.test(name)
+        ? deps.admission.checkPlayback(
+            { name, query: queryOf(request.url) },
+            { sessionId: 'flv-head', remoteAddress: request.socket.remoteAddress ?? '', protocol: 'flv' },
+          )
+        : null;
+      const live = !refusal && URL_STREAM_NAME.test(name) && deps.peek(name)?.live === true;
       return reply
-        .code(live ? 200 : 404)
+        .code(refusal ? httpStatusOf(refusal.kind) : live ? 200 : 404)
         .headers({ 'content-type': live ? 'video/x-flv' : 'text/plain; charset=utf-8', 'cache-control': 'no-cache', ...MEDIA_CORS })
         .send();
     });
