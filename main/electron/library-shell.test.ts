@@ -90,7 +90,11 @@ describe('the library in Electron (shell and dialog faked: no Electron binary he
       const lost = await makeImage(join(home, 'Pictures', 'lost.png'), '32x18', 'white');
       setAnswer({ canceled: false, filePaths: [kept, lost] });
       const started = await t.api.importWithDialog({ folders: false });
-      const [keptId, lostId] = (await t.jobEnd(started!.jobId)).itemIds;
+      await t.jobEnd(started!.jobId);
+      // Files import concurrently, so the job's ids come in the order they finished: find each by name.
+      const items = (await t.api.list({})).items;
+      const keptId = items.find((item) => item.fileName === 'kept.png')?.id;
+      const lostId = items.find((item) => item.fileName === 'lost.png')?.id;
       rmSync(lost);
       await t.api.delete([keptId!, lostId!]);
       expect(existsSync(kept)).toBe(false);
