@@ -134,7 +134,8 @@ async function measure(browser: Browser, name: string, clip: string): Promise<Re
     const state = await viewer.state();
     process.stdout.write(` (${state.samples.length} samples)\n`);
     if (state.error) throw new Error(`hls.js: ${state.error}`);
-    if (state.samples.length < SECONDS) throw new Error(`only ${state.samples.length} latency samples: the SEI markers did not reach the page`);
+    if (state.samples.length < SECONDS)
+      throw new Error(`only ${state.samples.length} latency samples: the SEI markers did not reach the page`);
     await viewer.page.close();
     return {
       label: setup.label,

@@ -10,7 +10,16 @@
     video.muted = true;
     video.playsInline = true;
     document.body.appendChild(video);
-    const state = { samples: [], pdtSamples: [], targetLatencyS: null, stallsBefore: 0, stalls: 0, firstFrameMs: null, error: null, sampling: false };
+    const state = {
+      samples: [],
+      pdtSamples: [],
+      targetLatencyS: null,
+      stallsBefore: 0,
+      stalls: 0,
+      firstFrameMs: null,
+      error: null,
+      sampling: false,
+    };
     window.bench = state;
     const clickedMs = performance.now();
     // Presentation time (s) and send time (ms since the epoch) of marked frames, in order.

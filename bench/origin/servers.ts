@@ -140,12 +140,16 @@ rtmp {
     chunk_size 4096;
     application live {
       live on;
-${hls ? `      hls on;
+${
+  hls
+    ? `      hls on;
       hls_path ${dir}/hls;
       hls_fragment 1s;
       hls_playlist_length 4s;
       hls_cleanup on;
-` : ''}    }
+`
+    : ''
+}    }
   }
 }
 ${
