@@ -144,7 +144,7 @@ describe('a stream that requires signed playback links', () => {
         ]).toEqual([path, 403]);
       const flv = await fetch(`${origin.urls.http}live/main.flv${query}`);
       expect(flv.status).toBe(403);
-      // A HEAD (the player page's liveness probe) tells a stream's liveness only to a valid link either.
+      // Nor does a HEAD (the player page's liveness probe): liveness is for valid links only.
       expect((await fetch(`${origin.urls.http}live/main.flv${query}`, { method: 'HEAD' })).status).toBe(403);
       expect((await fetch(`${origin.urls.http}live/main/index.m3u8${query}`, { method: 'HEAD' })).status).toBe(403);
       const viewer = await RtmpClient.connect(origin.urls.rtmp);
@@ -152,6 +152,12 @@ describe('a stream that requires signed playback links', () => {
       expect((refusal as RtmpStatusError).code).toBe('NetStream.Play.Failed');
       await viewer.close();
     }
+    // A stream that requires links and is not live says 403 too, not 404, to a request without a valid one.
+    expect((await api('streams/other/playback-policy', { requireToken: true }, 'PUT')).status).toBe(200);
+    for (const path of ['other/index.m3u8', 'other.flv'])
+      for (const method of ['GET', 'HEAD'])
+        expect([path, method, (await fetch(`${origin.urls.http}live/${path}`, { method })).status]).toEqual([path, method, 403]);
+    expect((await fetch(`${origin.urls.http}live/other.flv?token=${other}`, { method: 'HEAD' })).status).toBe(404);
     const log = JSON.stringify(origin.lines);
     for (const token of [valid, expired, tampered, other, signature]) expect(log).not.toContain(token);
     expect(log).toContain('playback token expired');

@@ -133,11 +133,14 @@ export class HlsService {
   async serve(request: HlsRequest): Promise<HlsAnswer | null> {
     const { name, file } = request;
     if (!FILE_PATTERN.test(file)) return null;
+    // The token first: whether a stream is live is for its viewers to know.
+    const denied = this.checkEveryRequest(request);
+    if (denied) return textAnswer(httpStatusOf(denied), 'playback denied\n');
     const muxer = this.muxers.get(name)?.muxer;
     const isPlaylist = file === 'index.m3u8';
     if (!muxer || (isPlaylist ? muxer.playlist() === null : muxer.partState(file) === 'never'))
       return textAnswer(404, isPlaylist ? 'stream is not live\n' : 'segment not found\n');
-    const refusal = this.checkEveryRequest(request) ?? (await this.admit(request));
+    const refusal = await this.admit(request);
     if (refusal) return textAnswer(httpStatusOf(refusal), 'playback denied\n');
     const answer = isPlaylist ? await this.playlistAnswer(muxer, request) : await this.fileAnswer(muxer, request);
     if (answer.status === 200 && answer.body) {
