@@ -24,10 +24,9 @@
  * BENCH_SERVERS (default tally,node-media-server,nginx-rtmp), BENCH_PROTOCOLS (default
  * rtmp,flv), BENCH_PARSED_VIEWERS (default 25), and the soak's above.
  */
-import { execFileSync, execSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execSync, fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { ensureClip, nextMessage } from './origin/clip.ts';
 import { cpuSeconds, memoryMiB, nginxAvailable, startServer, type RunningServer, type ServerKind } from './origin/servers.ts';
 
 const WINDOW_S = Number(process.env.BENCH_SECONDS ?? 15);
@@ -47,58 +46,7 @@ if (servers.includes('nginx-rtmp') && !nginxAvailable()) {
   servers = servers.filter((kind) => kind !== 'nginx-rtmp');
 }
 
-/** The 10 s clip, encoded once: 1280x720, 30 fps, H.264 at 2.4 Mbps (keyframe every 2 s, no B-frames) + AAC 128 kbps. */
-function ensureClip(): string {
-  const dir = join(tmpdir(), 'tally-bench');
-  mkdirSync(dir, { recursive: true });
-  const clip = join(dir, 'clip-720p30-2500k-v1.flv');
-  if (existsSync(clip)) return clip;
-  console.log(`encoding the benchmark clip once: ${clip}`);
-  execFileSync('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-y'],
-    ...['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '10'],
-    ...[
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-b:v',
-      '2400k',
-      '-maxrate',
-      '2400k',
-      '-bufsize',
-      '2400k',
-      '-g',
-      '60',
-      '-keyint_min',
-      '60',
-      '-sc_threshold',
-      '0',
-      '-bf',
-      '0',
-      '-pix_fmt',
-      'yuv420p',
-    ],
-    ...['-c:a', 'aac', '-b:a', '128k', '-f', 'flv', clip],
-  ]);
-  return clip;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function nextMessage<T extends { type: string }>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${type}" from ${child.spawnfile} within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: T) => {
-      if (message.type !== type) return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(message);
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`)));
-  });
-}
 
 interface LoadStats {
   type: 'stats';
@@ -286,7 +234,8 @@ function slope(points: [number, number][]): number {
   return num / den;
 }
 
-const clip = ensureClip();
+// 1280x720, 30 fps, H.264 at 2.4 Mbps (keyframe every 2 s).
+const clip = ensureClip({ width: 1280, height: 720, videoKbps: 2400, gopFrames: 60 });
 console.log(`origin benchmark: phases ${PHASES.join(', ')}; servers ${servers.join(', ')}`);
 const verdicts: string[] = [];
 const ratio = (value: number, of: number) => (Number.isFinite(value / of) ? (value / of).toFixed(2) : 'n/a');

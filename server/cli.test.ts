@@ -118,7 +118,9 @@ describe('one description of the configuration', () => {
       expect(() => parseOriginArgs(['--secrets-file', file], {})).toThrow(/readable by others \(mode 0644\): chmod 600/);
       writeFileSync(file, JSON.stringify({ rtmpPort: 1 }), { mode: 0o600 });
       chmodSync(file, 0o600);
-      expect(() => parseOriginArgs(['--secrets-file', file], {})).toThrow(/only adminToken, streams and webhooks\.secret belong there/);
+      expect(() => parseOriginArgs(['--secrets-file', file], {})).toThrow(
+        /only adminToken, streams, webhooks\.secret and playbackTokens belong there/,
+      );
 
       const flagged = parseOriginArgs(['--admin-token', 'flag-token-0123456789', '--stream', 'd:key-d-0123456789abc'], {});
       expect(flagged.warnings.join('\n')).toMatch(/--stream, --admin-token on the command line can be read by every user/);

@@ -4,7 +4,7 @@
  *
  * Prints secrets created at this start once (a fresh origin's `main` key, a generated admin
  * token), then `RTMP: rtmp://HOST:PORT/live` and `HTTP: http://HOST:PORT/` on their own stdout
- * lines; logs go to stderr. SIGTERM/SIGINT shut down gracefully (HLS playlists end).
+ * lines; logs go to stderr. SIGTERM/SIGINT shut down gracefully (HLS playlists end); SIGHUP reloads the TLS certificate.
  */
 import { resolve } from 'node:path';
 import { originHelp, parseOriginCommandLine, resolveOriginConfig, type OriginConfig } from './config.ts';
@@ -52,7 +52,7 @@ export async function runOriginCli(argv: readonly string[], env: NodeJS.ProcessE
   }
   if (origin.generatedAdminToken)
     out.push(`Admin API token (Authorization: Bearer ...), shown only this once: ${origin.generatedAdminToken}`);
-  out.push(`RTMP: ${origin.urls.rtmp}`, `HTTP: ${origin.urls.http}`);
+  out.push(`RTMP: ${origin.urls.rtmp}`, ...(origin.urls.rtmps ? [`RTMPS: ${origin.urls.rtmps}`] : []), `HTTP: ${origin.urls.http}`);
   process.stdout.write(out.join('\n') + '\n');
   return origin;
 }
@@ -77,6 +77,8 @@ export function main(): void {
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
+      // SIGHUP: a renewed certificate, for new connections; live streams carry on.
+      process.on('SIGHUP', () => origin.reloadCertificates());
     },
     (error: unknown) => {
       console.error(`tally origin: ${error instanceof Error ? error.message : String(error)}`);

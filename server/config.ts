@@ -77,6 +77,24 @@ export const originConfigSchema = z
       secret: true,
       help: 'API token (16+ characters); otherwise one is generated once, printed once and stored hashed',
     }),
+    tls: z
+      .object({
+        certFile: z.string().min(1).optional().register(optionMeta, {
+          flag: 'tls-cert',
+          value: 'FILE',
+          help: 'PEM certificate chain: HTTPS (HTTP/2) and RTMPS; reloaded on SIGHUP',
+        }),
+        keyFile: z.string().min(1).optional().register(optionMeta, { flag: 'tls-key', value: 'FILE', help: 'its PEM private key' }),
+        rtmpsPort: port
+          .default(1936)
+          .register(optionMeta, { flag: 'rtmps-port', value: 'N', help: 'RTMPS port, with a certificate (0 = any free port)' }),
+      })
+      .strict()
+      .refine(
+        (tls) => (tls.certFile === undefined) === (tls.keyFile === undefined),
+        'a certificate needs its key, and a key its certificate',
+      )
+      .prefault({}),
     shutdownGraceMs: z
       .number()
       .int()
@@ -101,11 +119,24 @@ export const originConfigSchema = z
           .int()
           .min(500)
           .max(30_000)
-          .default(2000)
+          .default(1000)
           .register(optionMeta, { flag: 'hls-segment-ms', value: 'N', help: 'HLS segment duration: cut at the first keyframe after it' }),
-        windowSegments: z.number().int().min(2).max(60).default(6),
+        windowSegments: z.number().int().min(2).max(60).default(12),
         reconnectWindowMs: z.number().int().min(0).max(600_000).default(10_000),
         maxSegmentDurationMs: z.number().int().min(1000).max(60_000).default(10_000),
+        lowLatency: z
+          .boolean()
+          .default(true)
+          .register(optionMeta, { flag: 'no-ll-hls', negates: true, help: 'plain HLS: no parts, blocking reloads or delta updates' }),
+        partDurationMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(2000)
+          .default(200)
+          .register(optionMeta, { flag: 'hls-part-ms', value: 'N', help: 'LL-HLS part duration aimed at' }),
+        /** Blocking reloads and hinted part requests held at once, over every stream; more get 503. */
+        maxHeldRequests: positiveInt.default(10_000),
       })
       .strict()
       .prefault({}),
@@ -131,6 +162,23 @@ export const originConfigSchema = z
           .max(60_000)
           .default(3000)
           .register(optionMeta, { flag: 'webhook-timeout-ms', value: 'N', help: 'webhook timeout' }),
+      })
+      .strict()
+      .prefault({}),
+    playbackTokens: z
+      .object({
+        secret: z.string().min(32).optional().register(optionMeta, {
+          flag: 'playback-secret',
+          value: 'SECRET',
+          env: 'TALLY_PLAYBACK_SECRET',
+          secret: true,
+          help: 'HMAC-SHA256 key that signs playback tokens (32+ characters; origins behind one CDN share it); otherwise one is generated and stored',
+        }),
+        previousSecret: z.string().min(32).optional().register(optionMeta, {
+          env: 'TALLY_PLAYBACK_PREVIOUS_SECRET',
+          secret: true,
+          help: 'the key before it, still accepted during a rotation',
+        }),
       })
       .strict()
       .prefault({}),
@@ -181,6 +229,7 @@ const secretsFileSchema = z
     adminToken: z.string().optional(),
     streams: z.array(z.unknown()).optional(),
     webhooks: z.object({ secret: z.string().optional() }).strict().optional(),
+    playbackTokens: z.object({ secret: z.string().optional(), previousSecret: z.string().optional() }).strict().optional(),
   })
   .strict();
 
@@ -299,7 +348,7 @@ export function parseOriginCommandLine(argv: readonly string[], env: NodeJS.Proc
     const checked = secretsFileSchema.safeParse(secrets);
     if (!checked.success)
       throw new Error(
-        `secrets file ${secretsFile}: only adminToken, streams and webhooks.secret belong there (${checked.error.issues[0]!.message})`,
+        `secrets file ${secretsFile}: only adminToken, streams, webhooks.secret and playbackTokens belong there (${checked.error.issues[0]!.message})`,
       );
     layers.push(secrets);
   }
@@ -374,6 +423,7 @@ function readJsonFile(file: string, what: string): Record<string, unknown> {
   const webhooks = parsed.webhooks;
   const holdsSecrets =
     parsed.adminToken !== undefined ||
+    parsed.playbackTokens !== undefined ||
     (Array.isArray(parsed.streams) && parsed.streams.length > 0) ||
     (isRecord(webhooks) && webhooks.secret !== undefined);
   const mode = statSync(file).mode & 0o777;

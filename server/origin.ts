@@ -9,10 +9,12 @@
  */
 import { isLoopbackHost } from '../common/loopback.ts';
 import { AdmissionPolicy } from './auth/admission-policy.ts';
+import { PlaybackTokens } from './auth/playback-tokens.ts';
 import { AdminAuth, StreamAccess, type StreamCredentials } from './auth/stream-access.ts';
 import { Webhooks } from './auth/webhooks.ts';
 import { healthRoutes } from './api/health.ts';
 import { metricsRoutes } from './api/metrics.ts';
+import { playbackTokensRoutes } from './api/playback-tokens.ts';
 import { streamsRoutes } from './api/streams.ts';
 import { resolveOriginConfig, type OriginSettings } from './config.ts';
 import { hlsRoutes } from './hls/hls-routes.ts';
@@ -22,6 +24,7 @@ import { httpFlvRoutes } from './protocols/http/http-flv.ts';
 import { OriginHttpServer } from './protocols/http/http-server.ts';
 import { playerRoutes } from './protocols/http/player-page.ts';
 import { RtmpListener } from './protocols/rtmp/listener.ts';
+import { TlsCertificates } from './protocols/tls-certificates.ts';
 import { LiveStream } from './stream/live-stream.ts';
 import { StreamHub } from './stream/stream-hub.ts';
 import { OriginStore } from './store/origin-store.ts';
@@ -41,11 +44,14 @@ export type OriginOptions = OriginSettings & {
 /** A running origin. */
 export interface Origin {
   /** `rtmp://HOST:PORT/live` and `http://HOST:PORT/`. */
-  urls: { rtmp: string; http: string };
+  /** `rtmps://HOST:PORT/live` with a certificate; `http` is then `https://HOST:PORT/`. */
+  urls: { rtmp: string; http: string; rtmps?: string };
   /** Streams whose keys were generated at this start: show them once. */
   createdStreams: StreamCredentials[];
   /** The admin token generated at this start: show it once. */
   generatedAdminToken: string | undefined;
+  /** Reads the certificate and key again for new TLS connections (SIGHUP); false when they do not load. */
+  reloadCertificates(): boolean;
   /** Shuts down gracefully: ends HLS playlists, disconnects everyone, closes listeners and the store. */
   close(): Promise<void>;
 }
@@ -81,17 +87,29 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
       if (config.hls.enabled) hls.attach(stream);
       return stream;
     });
-    const admission = new AdmissionPolicy({ access, webhooks, stream: (name) => hub.get(name) });
+    const tokens = new PlaybackTokens(store, { current: config.playbackTokens.secret, previous: config.playbackTokens.previousSecret });
+    const admission = new AdmissionPolicy({ access, webhooks, tokens, stream: (name) => hub.get(name) });
     const hls = new HlsService(config.hls, log, admission);
     resources.unshift({ close: () => hls.dispose() });
 
-    const rtmp = new RtmpListener({ host, port: config.rtmpPort, app, maxConnections: limits.maxConnections, limits, log, admission });
+    const { certFile, keyFile } = config.tls;
+    const certificates = certFile && keyFile ? new TlsCertificates(certFile, keyFile, log) : undefined;
+    const rtmpOptions = { host, port: config.rtmpPort, app, maxConnections: limits.maxConnections, limits, log, admission };
+    const rtmp = new RtmpListener(rtmpOptions);
     const rtmpPort = await rtmp.listen();
     resources.unshift({ close: () => rtmp.close('origin shutting down') });
-    const urls = { rtmp: `rtmp://${urlHost(host)}:${rtmpPort}/${app}`, http: '' };
+    const urls: Origin['urls'] = { rtmp: `rtmp://${urlHost(host)}:${rtmpPort}/${app}`, http: '' };
+    // RTMPS beside plain RTMP: the same sessions over TLS.
+    const rtmps = certificates && new RtmpListener({ ...rtmpOptions, port: config.tls.rtmpsPort, tls: certificates.current });
+    if (rtmps && certificates) {
+      urls.rtmps = `rtmps://${urlHost(host)}:${await rtmps.listen()}/${app}`;
+      resources.unshift({ close: () => rtmps.close('origin shutting down') });
+      certificates.serve(rtmps);
+    }
 
     let draining = false;
-    const http = new OriginHttpServer(log);
+    const http = new OriginHttpServer(log, certificates?.current);
+    if (certificates) certificates.serve(http.secureListener);
     http.register(healthRoutes(() => draining));
     http.register(
       metricsRoutes({
@@ -119,6 +137,7 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
         log,
       }),
     );
+    http.register(playbackTokensRoutes({ access, admin, tokens, urls, log }));
     http.register(
       httpFlvRoutes({
         admission,
@@ -131,7 +150,7 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
     http.register(playerRoutes({ exists: (name) => access.exists(name) }));
     if (config.updatesDir) http.register(updateFeedRoutes(config.updatesDir, log.child({ service: 'updates' })));
     const httpPort = await http.listen(host, config.httpPort);
-    urls.http = `http://${urlHost(host)}:${httpPort}/`;
+    urls.http = `${certificates ? 'https' : 'http'}://${urlHost(host)}:${httpPort}/`;
     resources.unshift({ close: () => http.close() });
 
     log.info({ rtmp: urls.rtmp, http: urls.http, dataDir: config.dataDir, hls: config.hls.enabled }, 'origin started');
@@ -140,11 +159,12 @@ export async function startOrigin(options: OriginOptions): Promise<Origin> {
       urls,
       createdStreams,
       generatedAdminToken: admin.generatedToken,
+      reloadCertificates: () => certificates?.reload() ?? false,
       close: () =>
         (closing ??= (async () => {
           draining = true;
           log.info({}, 'origin shutting down');
-          await rtmp.close('origin shutting down');
+          await Promise.all([rtmp.close('origin shutting down'), rtmps?.close('origin shutting down')]);
           hls.endAll();
           hub.closeAll('origin shutting down');
           // Players fetch the ended playlists while HTTP still answers.

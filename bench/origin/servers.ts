@@ -23,7 +23,7 @@ export interface RunningServer {
   /** Where the publisher sends. */
   publishUrl: string;
   /** Where viewers read, by protocol (absent when the server has no such output). */
-  playUrls: { rtmp: string; flv?: string };
+  playUrls: { rtmp: string; flv?: string; hls?: string };
   stop(): Promise<void>;
 }
 
@@ -77,8 +77,15 @@ export function nginxAvailable(): boolean {
   return existsSync(NGINX_RTMP_MODULE) && existsSync('/usr/sbin/nginx');
 }
 
+/**
+ * HLS output, for the latency benchmark: Tally's LL-HLS or plain HLS (its defaults otherwise),
+ * nginx-rtmp's HLS with its shortest sensible fragment (1 s, a GOP) served by nginx's own HTTP.
+ * Without it, HLS is off on every server, as in the load benchmark.
+ */
+export type HlsMode = 'll' | 'plain';
+
 /** Starts one server. */
-export async function startServer(kind: ServerKind): Promise<RunningServer> {
+export async function startServer(kind: ServerKind, hls?: HlsMode): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   const rtmpPort = await freePort();
   const httpPort = await freePort();
@@ -90,7 +97,8 @@ export async function startServer(kind: ServerKind): Promise<RunningServer> {
   if (kind === 'tally' || kind === 'tally-ts') {
     const args = [
       ...['--rtmp-port', String(rtmpPort), '--http-port', String(httpPort), '--data-dir', dir],
-      ...['--no-hls', '--shutdown-grace-ms', '0', '--log-level', 'warn'],
+      ...(hls === undefined ? ['--no-hls'] : hls === 'plain' ? ['--no-ll-hls'] : []),
+      ...['--shutdown-grace-ms', '0', '--log-level', 'warn'],
     ];
     // Secrets from the environment, as the README says to run it.
     const env = { ...process.env, TALLY_STREAMS: `bench:${KEY}`, TALLY_ADMIN_TOKEN: 'bench-admin-token-0123456789' };
@@ -102,6 +110,7 @@ export async function startServer(kind: ServerKind): Promise<RunningServer> {
         : spawn(process.execPath, ['server/cli.ts', ...args], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', serverLog] });
     publishUrl = `rtmp://127.0.0.1:${rtmpPort}/live/${KEY}`;
     playUrls = { rtmp: `rtmp://127.0.0.1:${rtmpPort}/live/bench`, flv: `http://127.0.0.1:${httpPort}/live/bench.flv` };
+    if (hls) playUrls.hls = `http://127.0.0.1:${httpPort}/live/bench/index.m3u8`;
   } else if (kind === 'node-media-server') {
     // NMS v4 as its own bin would run it, minus its debug logging (Tally runs at warn too).
     const script = `
@@ -129,20 +138,53 @@ rtmp {
   server {
     listen 127.0.0.1:${rtmpPort};
     chunk_size 4096;
-    application live { live on; }
+    application live {
+      live on;
+${
+  hls
+    ? `      hls on;
+      hls_path ${dir}/hls;
+      hls_fragment 1s;
+      hls_playlist_length 4s;
+      hls_cleanup on;
+`
+    : ''
+}    }
   }
 }
-`,
+${
+  hls
+    ? `http {
+  access_log off;
+  client_body_temp_path ${dir}/client-body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${httpPort};
+    location /hls/ {
+      alias ${dir}/hls/;
+      types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
+      add_header Cache-Control no-cache;
+      add_header Access-Control-Allow-Origin *;
+    }
+  }
+}
+`
+    : ''
+}`,
     );
     child = spawn('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], {
       stdio: ['ignore', 'ignore', serverLog],
     });
     publishUrl = `rtmp://127.0.0.1:${rtmpPort}/live/bench`;
     playUrls = { rtmp: `rtmp://127.0.0.1:${rtmpPort}/live/bench` };
+    if (hls) playUrls.hls = `http://127.0.0.1:${httpPort}/hls/bench.m3u8`;
   }
   await waitForPort(rtmpPort, child, join(dir, 'server.log'));
   // Tally and node-media-server open HTTP after RTMP: ready once both answer.
-  if (playUrls.flv) await waitForPort(httpPort, child, join(dir, 'server.log'));
+  if (playUrls.flv || playUrls.hls) await waitForPort(httpPort, child, join(dir, 'server.log'));
   return { name: kind, pid: child.pid!, publishUrl, playUrls, stop: stopper(child, dir) };
 }
 

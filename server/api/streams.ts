@@ -6,7 +6,7 @@
  * - `GET /api/v1/streams/NAME`, `DELETE /api/v1/streams/NAME` (disconnects its publisher and viewers).
  * - `POST /api/v1/streams/NAME/rotate-key` `{"disconnect": true?}`: a new key, shown once.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import * as z from 'zod';
 import { STREAM_NAME_PATTERN, type AdminAuth, type StreamAccess } from '../auth/stream-access.ts';
 import type { Logger } from '../log.ts';
@@ -29,6 +29,8 @@ export interface StreamSummary {
   droppedFrames: number;
   bytesIn: number;
   bytesOut: Record<ReaderProtocol, number>;
+  /** Viewers need a signed playback token (`/api/v1/streams/NAME/playback-tokens`). */
+  requirePlaybackToken: boolean;
   urls: { publish: string; rtmp: string; flv: string; hls: string; player: string };
 }
 
@@ -66,28 +68,36 @@ function invalid(error: z.ZodError): { error: string } {
 
 type Named = { Params: { name: string } };
 
+/**
+ * The admin API's common ground, for a route file: the admin token, `no-store`, JSON bodies
+ * whatever their content type, and zod failures as 400 `{"error"}`.
+ */
+export function adminJsonApi(app: FastifyInstance, admin: AdminAuth): void {
+  app.addHook('onRequest', adminGuard(admin));
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.header('cache-control', 'no-store');
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJson(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, _request, reply) => {
+    if (error instanceof z.ZodError) return reply.code(400).send(invalid(error));
+    const status = error.statusCode ?? 500;
+    if (status >= 500) throw error;
+    return reply.code(status).send({ error: status === 413 ? 'request body over 16 KiB' : error.message });
+  });
+}
+
 /** The `/api/v1/streams` resource. */
 export function streamsRoutes(deps: StreamsApiDeps): FastifyPluginAsync {
   const view = new StreamsView(deps);
   return async (app) => {
-    app.addHook('onRequest', adminGuard(deps.admin));
-    app.addHook('onSend', async (_request, reply) => {
-      void reply.header('cache-control', 'no-store');
-    });
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-      try {
-        done(null, parseJson(body as string));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    });
-    app.setErrorHandler(async (error: Error & { statusCode?: number }, _request, reply) => {
-      if (error instanceof z.ZodError) return reply.code(400).send(invalid(error));
-      const status = error.statusCode ?? 500;
-      if (status >= 500) throw error;
-      return reply.code(status).send({ error: status === 413 ? 'request body over 16 KiB' : error.message });
-    });
+    adminJsonApi(app, deps.admin);
 
     app.get('/api/v1/streams', async () => ({ streams: deps.access.list().map((stored) => view.summary(stored)) }));
 
@@ -136,12 +146,12 @@ class StreamsView {
   }
 
   /** The stored stream called `name`, if any. */
-  stored(name: string): { name: string; createdAtMs: number; keyRotatedAtMs: number } | undefined {
+  stored(name: string): ReturnType<StreamAccess['list']>[number] | undefined {
     if (!STREAM_NAME_PATTERN.test(name)) return undefined;
     return this.deps.access.list().find((stream) => stream.name === name);
   }
 
-  summary(stored: { name: string; createdAtMs: number; keyRotatedAtMs: number }): StreamSummary {
+  summary(stored: ReturnType<StreamAccess['list']>[number]): StreamSummary {
     const { name } = stored;
     const stream = this.deps.stream(name);
     const publisher = stream?.publisher ?? null;
@@ -188,6 +198,7 @@ class StreamsView {
       droppedFrames: stream?.stats.droppedFrames ?? 0,
       bytesIn: stream?.stats.bytesIn ?? 0,
       bytesOut: { ...(stream?.stats.bytesOut ?? { rtmp: 0, flv: 0, hls: 0 }) },
+      requirePlaybackToken: stored.requirePlaybackToken,
       urls: {
         publish: `${this.deps.urls.rtmp}/KEY`,
         rtmp: `${this.deps.urls.rtmp}/${name}`,

@@ -63,9 +63,21 @@ export class StreamAccess {
     return STREAM_NAME_PATTERN.test(name) && this.store.getStream(name) !== undefined;
   }
 
+  /** Whether viewers of `name` need a signed playback token. */
+  requiresPlaybackToken(name: string): boolean {
+    return STREAM_NAME_PATTERN.test(name) && this.store.getStream(name)?.requirePlaybackToken === true;
+  }
+
+  /** Sets whether viewers of `name` need a signed playback token; false when there is no such stream. */
+  setRequirePlaybackToken(name: string, required: boolean): boolean {
+    return this.store.setRequirePlaybackToken(name, required);
+  }
+
   /** All stream names with their creation times. */
-  list(): { name: string; createdAtMs: number; keyRotatedAtMs: number }[] {
-    return this.store.listStreams().map(({ name, createdAtMs, keyRotatedAtMs }) => ({ name, createdAtMs, keyRotatedAtMs }));
+  list(): { name: string; createdAtMs: number; keyRotatedAtMs: number; requirePlaybackToken: boolean }[] {
+    return this.store
+      .listStreams()
+      .map(({ name, createdAtMs, keyRotatedAtMs, requirePlaybackToken }) => ({ name, createdAtMs, keyRotatedAtMs, requirePlaybackToken }));
   }
 
   /** Creates a stream with a new key (returned once), or null when the name is taken. */

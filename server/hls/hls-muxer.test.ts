@@ -18,7 +18,15 @@ function setup(options: Partial<ConstructorParameters<typeof HlsMuxer>[1]> = {})
   const stream = new LiveStream('main');
   const muxer = new HlsMuxer(
     stream,
-    { segmentDurationMs: 300, maxSegmentDurationMs: 10_000, windowSegments: 6, reconnectWindowMs: 1000, ...options },
+    {
+      segmentDurationMs: 300,
+      maxSegmentDurationMs: 10_000,
+      windowSegments: 6,
+      reconnectWindowMs: 1000,
+      lowLatency: false,
+      partDurationMs: 200,
+      ...options,
+    },
     silentLogger,
   );
   stream.addReader(muxer);

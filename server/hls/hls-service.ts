@@ -3,12 +3,29 @@
  * playlists, init and media segments, and viewers. HLS has no connection to count, so a
  * viewer is a client (address + user agent) that fetched within the last few segment
  * durations; its first request asks `on_play`, and it counts as stopped (`on_stop`) once it
- * has been quiet for that long.
+ * has been quiet for that long. A signed link's token is checked on every request (playlists,
+ * parts, segments) and carried into the URIs of the playlist it asked for.
+ *
+ * Low-Latency HLS (draft-pantos-hls-rfc8216bis 6.2.5, 6.2.6): a playlist request with
+ * `_HLS_msn`/`_HLS_part` is held until that segment or part exists, a hinted part until it is
+ * cut, each for at most three target durations (then 503); one that asks too far ahead gets
+ * 400 at once. `_HLS_skip=YES` gets a delta update. Caching: parts and segments are immutable
+ * (their names never repeat); a blocking or delta playlist names what it answers in its URL,
+ * so a CDN may keep it for a while; the plain playlist for a second.
  */
 import type { Logger } from '../log.ts';
+import { withPlaybackToken } from '../auth/playback-tokens.ts';
 import { httpStatusOf, type RefusalKind, type StreamAdmission } from '../stream/admission.ts';
 import type { LiveStream } from '../stream/live-stream.ts';
 import { HlsMuxer, type HlsOptions } from './hls-muxer.ts';
+import { parseDeliveryDirectives } from './ll-hls-directives.ts';
+import { HoldBudget } from './ll-hls-holds.ts';
+
+/** HLS settings of the origin. */
+export interface HlsServiceOptions extends HlsOptions {
+  /** Blocking reloads and hinted part requests held at once, over every stream. */
+  maxHeldRequests: number;
+}
 
 interface HlsViewer {
   sessionId: string;
@@ -39,22 +56,31 @@ export interface HlsAnswer {
 
 const CORS = { 'access-control-allow-origin': '*' };
 
-const FILE_PATTERN = /^(?:index\.m3u8|init-[0-9a-f]+-\d+\.mp4|seg-[0-9a-f]+-\d+\.m4s)$/;
+const FILE_PATTERN = /^(?:index\.m3u8|init-[0-9a-f]+-\d+\.mp4|seg-[0-9a-f]+-\d+\.m4s|part-[0-9a-f]+-\d+-\d+\.m4s)$/;
+
+const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
+
+/** A plain-text answer that no cache keeps. */
+function textAnswer(status: number, body: string): HlsAnswer {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...CORS }, body };
+}
 
 /** The HLS side of an origin. */
 export class HlsService {
-  private readonly options: HlsOptions;
+  private readonly options: HlsServiceOptions;
   private readonly log: Logger;
-  private readonly admission: Pick<StreamAdmission, 'admitPlayer' | 'playerLeft'>;
+  private readonly admission: Pick<StreamAdmission, 'admitPlayer' | 'checkPlayback' | 'playerLeft'>;
+  private readonly holdBudget: HoldBudget;
   private readonly muxers = new Map<string, { muxer: HlsMuxer; stream: LiveStream }>();
   private readonly viewers = new Map<string, Map<string, HlsViewer>>();
   private readonly sweepTimer: NodeJS.Timeout;
   private nextViewerId = 1;
 
-  constructor(options: HlsOptions, log: Logger, admission: Pick<StreamAdmission, 'admitPlayer' | 'playerLeft'>) {
+  constructor(options: HlsServiceOptions, log: Logger, admission: Pick<StreamAdmission, 'admitPlayer' | 'checkPlayback' | 'playerLeft'>) {
     this.options = options;
     this.log = log;
     this.admission = admission;
+    this.holdBudget = new HoldBudget(options.maxHeldRequests);
     this.sweepTimer = setInterval(() => this.sweep(Date.now()), 1000);
     this.sweepTimer.unref();
   }
@@ -66,7 +92,7 @@ export class HlsService {
 
   /** Starts packaging `stream`. */
   attach(stream: LiveStream): void {
-    const muxer = new HlsMuxer(stream, this.options, this.log);
+    const muxer = new HlsMuxer(stream, this.options, this.log, Date.now, this.holdBudget);
     this.muxers.set(stream.name, { muxer, stream });
     stream.addReader(muxer);
   }
@@ -77,6 +103,7 @@ export class HlsService {
     if (!entry) return;
     entry.stream.removeReader(entry.muxer);
     entry.muxer.end();
+    entry.muxer.holds.release();
     this.muxers.delete(name);
     for (const viewer of this.viewers.get(name)?.values() ?? []) this.leave(name, viewer, Date.now());
     this.viewers.delete(name);
@@ -97,39 +124,89 @@ export class HlsService {
     for (const { muxer } of this.muxers.values()) muxer.end();
   }
 
+  /** Requests held open now (blocking reloads, hinted parts), over every stream. */
+  get heldRequests(): number {
+    return this.holdBudget.held;
+  }
+
   /** Answers `GET /live/NAME/FILE`; null when FILE is not an HLS file name. */
   async serve(request: HlsRequest): Promise<HlsAnswer | null> {
     const { name, file } = request;
     if (!FILE_PATTERN.test(file)) return null;
+    // The token first: whether a stream is live is for its viewers to know.
+    const denied = this.checkEveryRequest(request);
+    if (denied) return textAnswer(httpStatusOf(denied), 'playback denied\n');
     const muxer = this.muxers.get(name)?.muxer;
     const isPlaylist = file === 'index.m3u8';
-    const found = isPlaylist ? muxer?.playlist() : muxer?.file(file);
-    if (!muxer || found === undefined || found === null)
-      return {
-        status: 404,
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', ...CORS },
-        body: isPlaylist ? 'stream is not live\n' : 'segment not found\n',
-      };
+    if (!muxer || (isPlaylist ? muxer.playlist() === null : muxer.partState(file) === 'never'))
+      return textAnswer(404, isPlaylist ? 'stream is not live\n' : 'segment not found\n');
     const refusal = await this.admit(request);
-    if (refusal)
-      return {
-        status: httpStatusOf(refusal),
-        headers: { 'content-type': 'text/plain; charset=utf-8', ...CORS },
-        body: 'playback denied\n',
-      };
-    const bytes = typeof found === 'string' ? Buffer.from(found) : found.bytes;
-    this.countBytes(request, bytes.length);
+    if (refusal) return textAnswer(httpStatusOf(refusal), 'playback denied\n');
+    const answer = isPlaylist ? await this.playlistAnswer(muxer, request) : await this.fileAnswer(muxer, request);
+    if (answer.status === 200 && answer.body) {
+      this.countBytes(request, answer.body.length);
+      if (request.method === 'HEAD') answer.body = undefined;
+    }
+    return answer;
+  }
+
+  /** The longest a request is held: three target durations (6.2.5.2), then 503. */
+  private holdTimeoutMs(muxer: HlsMuxer): number {
+    return 3 * 1000 * (muxer.targetDurationSeconds ?? Math.ceil(this.options.segmentDurationMs / 1000));
+  }
+
+  private async playlistAnswer(muxer: HlsMuxer, request: HlsRequest): Promise<HlsAnswer> {
+    const directives = this.options.lowLatency ? parseDeliveryDirectives(request.query) : { skip: false };
+    if ('error' in directives) return textAnswer(400, `${directives.error}\n`);
+    const { msn, part } = directives;
+    // Directives are ignored once the playlist has ended (6.2.5.1, 6.2.5.2).
+    if (msn !== undefined && !muxer.hasEnded) {
+      if (muxer.tooFarAhead(msn, part)) return textAnswer(400, '_HLS_msn/_HLS_part too far ahead of the playlist\n');
+      const held = muxer.holds.hold(() => muxer.reached(msn, part), this.holdTimeoutMs(muxer));
+      if (!held) return textAnswer(503, 'too many requests held\n');
+      if (!(await held)) return textAnswer(503, 'the playlist did not reach that part in time\n');
+    }
+    const text = muxer.playlist(directives.skip);
+    if (text === null) return textAnswer(404, 'stream is not live\n');
+    const token = request.query.get('token');
+    // A blocking or delta answer is what its URL asks for, so caches may keep it; the plain playlist changes every part.
+    const cacheSeconds = msn !== undefined || directives.skip ? 6 * (muxer.targetDurationSeconds ?? 1) : 1;
+    return {
+      status: 200,
+      headers: { 'content-type': PLAYLIST_TYPE, 'cache-control': `public, max-age=${cacheSeconds}`, ...CORS },
+      body: Buffer.from(token ? withPlaybackToken(text, token) : text),
+    };
+  }
+
+  private async fileAnswer(muxer: HlsMuxer, request: HlsRequest): Promise<HlsAnswer> {
+    if (muxer.partState(request.file) === 'pending') {
+      // A hinted part (6.2.6): answered once it is cut, with all its bytes at once.
+      const held = muxer.holds.hold(() => muxer.partState(request.file) !== 'pending', this.holdTimeoutMs(muxer));
+      if (!held) return textAnswer(503, 'too many requests held\n');
+      await held;
+    }
+    const found = muxer.file(request.file);
+    if (!found) return textAnswer(404, 'segment not found\n');
     return {
       status: 200,
       headers: {
-        'content-type': typeof found === 'string' ? 'application/vnd.apple.mpegurl' : found.contentType,
-        'content-length': bytes.length,
-        // Segment names never repeat (per-start epoch + sequence), so caches may keep them; the playlist changes.
-        'cache-control': isPlaylist ? 'no-cache' : 'public, max-age=3600, immutable',
+        'content-type': found.contentType,
+        'content-length': found.bytes.length,
+        // Segment and part names never repeat (per-start epoch + sequence), so caches may keep them.
+        'cache-control': 'public, max-age=31536000, immutable',
         ...CORS,
       },
-      body: request.method === 'HEAD' ? undefined : bytes,
+      body: found.bytes,
     };
+  }
+
+  /** What every request must pass, however often the client came before (a signed link's token). */
+  private checkEveryRequest(request: HlsRequest): RefusalKind | null {
+    const refusal = this.admission.checkPlayback(
+      { name: request.name, query: request.query },
+      { sessionId: 'hls', remoteAddress: request.remoteAddress, protocol: 'hls' },
+    );
+    return refusal?.kind ?? null;
   }
 
   private viewerKey(request: HlsRequest): string {
@@ -192,5 +269,6 @@ export class HlsService {
   dispose(): void {
     clearInterval(this.sweepTimer);
     this.endAll();
+    for (const { muxer } of this.muxers.values()) muxer.holds.release();
   }
 }

@@ -10,8 +10,16 @@
  * 4.3.2.6 PROGRAM-DATE-TIME as ISO 8601. Across reloads (6.2.1, 6.2.2, 6.3.4.. as a client
  * relies on them): the target duration never changes; the media sequence never goes back; a
  * segment keeps its URI, duration, map and discontinuity sequence number; an ended playlist
- * does not change.
+ * does not change. The Low-Latency HLS tags are parsed here too (parts, PART-INF,
+ * SERVER-CONTROL, PRELOAD-HINT, SKIP) and checked by `ll-hls-rules.ts`.
  */
+
+/** A partial segment as listed (EXT-X-PART). */
+export interface ListedPart {
+  uri: string;
+  durationS: number;
+  independent: boolean;
+}
 
 /** A segment as listed. */
 export interface ListedSegment {
@@ -25,6 +33,8 @@ export interface ListedSegment {
   /** The EXT-X-MAP URI in effect. */
   map: string | undefined;
   programDateTime: string | undefined;
+  /** Its EXT-X-PART tags. */
+  parts: ListedPart[];
 }
 
 /** A parsed media playlist. */
@@ -36,6 +46,16 @@ export interface ParsedMediaPlaylist {
   independentSegments: boolean;
   ended: boolean;
   segments: ListedSegment[];
+  /** EXT-X-PART tags after the last segment: the segment being cut. */
+  pendingParts: ListedPart[];
+  /** EXT-X-PART-INF PART-TARGET. */
+  partTargetS: number | undefined;
+  /** EXT-X-SERVER-CONTROL's attributes. */
+  serverControl: Record<string, string> | undefined;
+  /** EXT-X-PRELOAD-HINT tags' attributes. */
+  preloadHints: Record<string, string>[];
+  /** EXT-X-SKIP SKIPPED-SEGMENTS (a delta update), 0 otherwise. */
+  skippedSegments: number;
   /** Rules broken within this one text. */
   problems: string[];
 }
@@ -54,12 +74,20 @@ export function parseMediaPlaylist(text: string): ParsedMediaPlaylist {
     independentSegments: false,
     ended: false,
     segments: [],
+    pendingParts: [],
+    partTargetS: undefined,
+    serverControl: undefined,
+    preloadHints: [],
+    skippedSegments: 0,
     problems,
   };
   if (lines[0] !== '#EXTM3U') problems.push('4.3.1.1: the first line is not #EXTM3U');
   let versions = 0;
   let targets = 0;
-  let pending: { durationS?: number; discontinuity: boolean; programDateTime?: string } = { discontinuity: false };
+  let pending: { durationS?: number; discontinuity: boolean; programDateTime?: string; parts: ListedPart[] } = {
+    discontinuity: false,
+    parts: [],
+  };
   let map: string | undefined;
   let msn: number | undefined;
   let dsn: number | undefined;
@@ -91,6 +119,25 @@ export function parseMediaPlaylist(text: string): ParsedMediaPlaylist {
       case '#EXT-X-ENDLIST':
         parsed.ended = true;
         break;
+      case '#EXT-X-PART-INF':
+        parsed.partTargetS = Number(attributes(value)['PART-TARGET']);
+        break;
+      case '#EXT-X-SERVER-CONTROL':
+        parsed.serverControl = attributes(value);
+        break;
+      case '#EXT-X-PRELOAD-HINT':
+        parsed.preloadHints.push(attributes(value));
+        break;
+      case '#EXT-X-SKIP':
+        parsed.skippedSegments = Number(attributes(value)['SKIPPED-SEGMENTS']);
+        if (parsed.segments.length > 0) problems.push('4.4.5.2: EXT-X-SKIP after a segment');
+        break;
+      case '#EXT-X-PART': {
+        const part = attributes(value);
+        if (!part.URI || !Number.isFinite(Number(part.DURATION))) problems.push(`4.4.4.9: EXT-X-PART without URI or DURATION: ${line}`);
+        pending.parts.push({ uri: part.URI ?? '', durationS: Number(part.DURATION), independent: part.INDEPENDENT === 'YES' });
+        break;
+      }
       case '#EXT-X-MAP': {
         const uri = /URI="([^"]+)"/.exec(value)?.[1];
         if (!uri) problems.push(`4.3.2.5: EXT-X-MAP without a URI: ${line}`);
@@ -112,7 +159,7 @@ export function parseMediaPlaylist(text: string): ParsedMediaPlaylist {
       }
       case '':
         if (pending.durationS === undefined) problems.push(`4.3.2.1: URI ${line} without EXTINF`);
-        msn = msn === undefined ? parsed.mediaSequence : msn + 1;
+        msn = msn === undefined ? parsed.mediaSequence + parsed.skippedSegments : msn + 1;
         dsn = (dsn ?? parsed.discontinuitySequence) + (pending.discontinuity ? 1 : 0);
         parsed.segments.push({
           msn,
@@ -122,13 +169,15 @@ export function parseMediaPlaylist(text: string): ParsedMediaPlaylist {
           dsn,
           map,
           programDateTime: pending.programDateTime,
+          parts: pending.parts,
         });
-        pending = { discontinuity: false };
+        pending = { discontinuity: false, parts: [] };
         break;
       default:
       // Tags this origin does not write (LL-HLS ones, later) are checked by their own tests.
     }
   }
+  parsed.pendingParts = pending.parts;
   if (versions !== 1) problems.push(`4.3.1.2: ${versions} EXT-X-VERSION tags`);
   if (targets !== 1) problems.push(`4.3.3.1: ${targets} EXT-X-TARGETDURATION tags`);
   if (parsed.segments.some((segment) => segment.map !== undefined) && (parsed.version ?? 0) < 6)
@@ -138,6 +187,13 @@ export function parseMediaPlaylist(text: string): ParsedMediaPlaylist {
     if (Math.round(segment.durationS) > target)
       problems.push(`4.3.3.1: segment ${segment.msn} lasts ${segment.durationS} s, over the target duration of ${target} s`);
   return parsed;
+}
+
+/** An attribute list (RFC 8216 4.2): `NAME=VALUE,NAME="quoted, string"`, quotes removed. */
+export function attributes(value: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const match of value.matchAll(/([A-Z0-9-]+)=("[^"]*"|[^,]*)/g)) found[match[1]!] = match[2]!.replace(/^"|"$/g, '');
+  return found;
 }
 
 function splitTag(line: string): [string, string] {

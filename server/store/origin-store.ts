@@ -15,6 +15,8 @@ export interface StoredStream {
   keySha256: Buffer;
   createdAtMs: number;
   keyRotatedAtMs: number;
+  /** Viewers need a signed playback token. */
+  requirePlaybackToken: boolean;
 }
 
 interface StreamRow {
@@ -22,6 +24,7 @@ interface StreamRow {
   key_sha256: Buffer;
   created_at: number;
   key_rotated_at: number;
+  require_playback_token: number;
 }
 
 const toStream = (row: StreamRow): StoredStream => ({
@@ -29,6 +32,7 @@ const toStream = (row: StreamRow): StoredStream => ({
   keySha256: row.key_sha256,
   createdAtMs: row.created_at,
   keyRotatedAtMs: row.key_rotated_at,
+  requirePlaybackToken: row.require_playback_token === 1,
 });
 
 /** The folder of the origin's migrations. */
@@ -84,6 +88,11 @@ export class OriginStore {
       this.db.prepare('UPDATE streams SET key_sha256 = ?, key_rotated_at = ? WHERE name = ?').run(hashSecret(key), nowMs, name).changes ===
       1
     );
+  }
+
+  /** Sets whether viewers of a stream need a signed playback token; false when there is no such stream. */
+  setRequirePlaybackToken(name: string, required: boolean): boolean {
+    return this.db.prepare('UPDATE streams SET require_playback_token = ? WHERE name = ?').run(required ? 1 : 0, name).changes === 1;
   }
 
   deleteStream(name: string): boolean {

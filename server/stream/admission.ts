@@ -61,6 +61,11 @@ export interface StreamAdmission {
   admitPublisher(key: string, publisher: Publisher, context: SessionContext): Promise<Admission>;
   /** Checks a play request (the `on_play` webhook decides last). */
   admitPlayer(request: PlayRequest, context: SessionContext): Promise<Admission>;
+  /**
+   * The checks a viewer passes on every request, not only its first (a signed link's token):
+   * null when it passes. `admitPlayer` makes them too; HLS, whose viewer is many requests, asks each time.
+   */
+  checkPlayback(request: PlayRequest, context: SessionContext): Refusal | null;
   /** A publish session ended (its stream is already released). */
   publisherLeft(name: string, context: SessionContext, summary: SessionSummary): void;
   /** A play session ended. */

@@ -29,9 +29,17 @@ export function httpFlvRoutes(deps: HttpFlvDeps): FastifyPluginAsync {
   let sessions = 0;
   return async (app) => {
     app.head<{ Params: { name: string } }>('/live/:name.flv', async (request, reply) => {
-      const live = URL_STREAM_NAME.test(request.params.name) && deps.peek(request.params.name)?.live === true;
+      const { name } = request.params;
+      // Liveness is playback information too: a stream that requires a signed link tells it only to a valid one.
+      const refusal = URL_STREAM_NAME.test(name)
+        ? deps.admission.checkPlayback(
+            { name, query: queryOf(request.url) },
+            { sessionId: 'flv-head', remoteAddress: request.socket.remoteAddress ?? '', protocol: 'flv' },
+          )
+        : null;
+      const live = !refusal && URL_STREAM_NAME.test(name) && deps.peek(name)?.live === true;
       return reply
-        .code(live ? 200 : 404)
+        .code(refusal ? httpStatusOf(refusal.kind) : live ? 200 : 404)
         .headers({ 'content-type': live ? 'video/x-flv' : 'text/plain; charset=utf-8', 'cache-control': 'no-cache', ...MEDIA_CORS })
         .send();
     });
@@ -54,6 +62,8 @@ export function httpFlvRoutes(deps: HttpFlvDeps): FastifyPluginAsync {
       if (!stream.live || request.raw.destroyed) return notLive(reply, 'stream is not live');
       reply.hijack();
       const response = reply.raw;
+      // Over HTTP/2 (HTTPS) the answer is one stream of the connection, with no connection header nor cork.
+      const http2Stream = (response as unknown as { stream?: { writableLength: number } }).stream;
       // A live FLV body has no length and ends when the stream does: plain bytes, then close. (Node 24 writes
       // a corked chunked body as one syscall per piece; unchunked it is one writev per batch.)
       response.useChunkedEncodingByDefault = false;
@@ -61,7 +71,7 @@ export function httpFlvRoutes(deps: HttpFlvDeps): FastifyPluginAsync {
         ...(reply.getHeaders() as Record<string, string>),
         'content-type': 'video/x-flv',
         'cache-control': 'no-cache, no-store',
-        connection: 'close',
+        ...(http2Stream ? {} : { connection: 'close' }),
         ...MEDIA_CORS,
       });
       const startedAtMs = Date.now();
@@ -93,11 +103,11 @@ export function httpFlvRoutes(deps: HttpFlvDeps): FastifyPluginAsync {
           sharedForm: () => 'flv',
           write,
           writeMany: (chunks) => {
-            response.cork();
+            response.cork?.();
             for (const chunk of chunks) write(chunk);
-            response.uncork();
+            response.uncork?.();
           },
-          queuedBytes: () => response.writableLength,
+          queuedBytes: () => http2Stream?.writableLength ?? response.writableLength,
           publishStarted: () => {},
           publishStopped: () => reader.detach('publisher left', false),
           close: (reason, slow) => finish(reason, slow ? 'warn' : 'info', slow),

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifySer
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../log.ts';
+import type { CertificatePair, SecureListener } from '../tls-certificates.ts';
 
 const require = createRequire(import.meta.url);
 type Compilers = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
@@ -42,14 +43,19 @@ export class OriginHttpServer {
   /** Routes register on it before `listen`. */
   readonly app: FastifyInstance;
 
-  constructor(log: Logger) {
-    this.app = Fastify({
+  /** With `tls`, HTTPS with HTTP/2 for clients that offer it (ALPN) and HTTP/1.1 for the rest. */
+  constructor(log: Logger, tls?: CertificatePair) {
+    const options = {
       logger: false,
       // Long-lived answers (HTTP-FLV) end when the origin closes, not when they would finish.
       forceCloseConnections: true,
       bodyLimit: 16 * 1024,
       schemaController: { compilersFactory: lazyCompilers },
-    });
+    } as const;
+    // Routes see the same request and reply API over HTTP/2 (fastify's compatibility layer), so one type serves both.
+    this.app = (tls
+      ? Fastify({ ...options, http2: true, https: { allowHTTP1: true, ...tls } })
+      : Fastify(options)) as unknown as FastifyInstance;
     void this.app.register(cors, {
       // Media is for any page's player (hls.js and mpegts.js fetch it); the API and metrics are not.
       delegator: (request, callback) =>
@@ -79,6 +85,11 @@ export class OriginHttpServer {
         .type('text/plain; charset=utf-8')
         .send(`${status >= 500 ? 'internal error' : error.message}\n`);
     });
+  }
+
+  /** The TLS listener, to reload its certificate (HTTPS only). */
+  get secureListener(): SecureListener {
+    return this.app.server as unknown as SecureListener;
   }
 
   /** Adds a route file. */

@@ -4,6 +4,8 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { nodeHandshakeCrypto } from '../../../net/rtmp/handshake-crypto.ts';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import type { CertificatePair } from '../tls-certificates.ts';
 import type { Logger } from '../../log.ts';
 import { RtmpConnection, type RtmpLimits } from './conn.ts';
 import type { StreamAdmission } from '../../stream/admission.ts';
@@ -17,6 +19,8 @@ export interface RtmpListenerOptions {
   limits: RtmpLimits;
   log: Logger;
   admission: StreamAdmission;
+  /** RTMPS: the certificate and key to accept TLS with. */
+  tls?: CertificatePair;
 }
 
 /** An RTMP server socket and its connections. */
@@ -29,7 +33,16 @@ export class RtmpListener {
 
   constructor(options: RtmpListenerOptions) {
     this.options = options;
-    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server = options.tls
+      ? createTlsServer({ ...options.tls, noDelay: true }, (socket) => this.accept(socket))
+      : createServer({ noDelay: true }, (socket) => this.accept(socket));
+    // A failed TLS handshake ends that socket only.
+    this.server.on('tlsClientError', (error: Error, socket: Socket) => {
+      options.log.warn(
+        { remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`, err: error.message },
+        'rtmps handshake failed',
+      );
+    });
     this.server.maxConnections = options.maxConnections;
     this.server.on('drop', (info) => {
       options.log.warn(
@@ -37,6 +50,11 @@ export class RtmpListener {
         'rtmp connection refused',
       );
     });
+  }
+
+  /** RTMPS: a new certificate for new connections (open ones keep theirs). */
+  setSecureContext(pair: CertificatePair): void {
+    (this.server as TlsServer).setSecureContext(pair);
   }
 
   /** Open connections (publishers, players, and ones still starting). */

@@ -15,15 +15,31 @@ export interface Publisher {
 }
 
 /**
- * Publishes testsrc2 and a sine tone as H.264 (libx264, keyframe every 60 frames, cheap
+ * Publishes testsrc2 and a sine tone as H.264 (libx264, keyframe every `gopFrames` (60) frames, cheap
  * settings for a 2-core machine) + AAC at real-time pace, for `seconds` or until stopped.
  */
-export function publishTestPattern(url: string, options: { seconds?: number; size?: string; fps?: number } = {}): Publisher {
+export function publishTestPattern(
+  url: string,
+  options: { seconds?: number; size?: string; fps?: number; gopFrames?: number } = {},
+): Publisher {
   const args = ['-hide_banner', '-loglevel', 'error', '-re'];
   args.push('-f', 'lavfi', '-i', `testsrc2=size=${options.size ?? '1280x720'}:rate=${options.fps ?? 30}`);
   args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
   if (options.seconds) args.push('-t', String(options.seconds));
-  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '60', '-pix_fmt', 'yuv420p', '-b:v', '1500k');
+  args.push(
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-g',
+    String(options.gopFrames ?? 60),
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v',
+    '1500k',
+  );
   args.push('-c:a', 'aac', '-b:a', '96k', '-f', 'flv', url);
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -52,13 +68,13 @@ export interface Probe {
 /** Runs ffprobe on a URL or file, reading `packets` packets when asked. */
 export async function ffprobe(
   input: string,
-  options: { packets?: number; timeoutMs?: number; analyzeDurationUs?: number } = {},
+  options: { packets?: number; timeoutMs?: number; analyzeDurationUs?: number; extraArgs?: string[] } = {},
 ): Promise<Probe> {
   const args = ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,sample_rate', '-of', 'json'];
   // A live stream's sequence headers come first: a short analysis finds both tracks without waiting for 5 s of media.
   if (options.analyzeDurationUs) args.push('-analyzeduration', String(options.analyzeDurationUs));
   if (options.packets) args.push('-show_entries', 'packet=codec_type,flags,pts_time', '-read_intervals', `%+#${options.packets}`);
-  args.push('-rw_timeout', '10000000', input);
+  args.push('-rw_timeout', '10000000', ...(options.extraArgs ?? []), input);
   const { stdout } = await execFileAsync('ffprobe', args, { timeout: options.timeoutMs ?? 20_000 });
   return JSON.parse(stdout) as Probe;
 }

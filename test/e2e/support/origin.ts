@@ -25,7 +25,7 @@ export interface OriginProcess {
 /** Starts the built origin bin with `args` and waits for its `HTTP:` line. */
 export async function startOriginBin(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   await ensureBuilt(['origin']);
-  return startNode(args, /^HTTP: (http:\/\/\S+)$/, { env, executable: ORIGIN_BIN });
+  return startNode(args, /^HTTP: (https?:\/\/\S+)$/, { env, executable: ORIGIN_BIN });
 }
 
 /**

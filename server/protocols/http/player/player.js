@@ -7,8 +7,12 @@
   const name = script.dataset.stream;
   const video = document.getElementById('video');
   const status = document.getElementById('status');
-  const mode = new URLSearchParams(window.location.search).get('mode') === 'flv' ? 'flv' : 'hls';
+  const params = new URLSearchParams(window.location.search);
+  const mode = params.get('mode') === 'flv' ? 'flv' : 'hls';
   const base = '/live/' + encodeURIComponent(name);
+  // A signed playback link's token goes on to the stream's URLs (the origin carries it into HLS URIs).
+  const token = params.get('token');
+  const query = token ? '?token=' + encodeURIComponent(token) : '';
   let player = null;
 
   function say(text) {
@@ -28,7 +32,10 @@
 
   async function live() {
     try {
-      const response = await fetch(mode === 'flv' ? base + '.flv' : base + '/index.m3u8', { method: 'HEAD', cache: 'no-store' });
+      const response = await fetch(mode === 'flv' ? base + '.flv' + query : base + '/index.m3u8' + query, {
+        method: 'HEAD',
+        cache: 'no-store',
+      });
       return response.ok;
     } catch {
       return false;
@@ -49,7 +56,7 @@
     if (mode === 'flv') {
       if (!window.mpegts || !mpegts.isSupported()) return say('This browser cannot play HTTP-FLV (no Media Source Extensions).');
       player = mpegts.createPlayer(
-        { type: 'flv', isLive: true, url: base + '.flv' },
+        { type: 'flv', isLive: true, url: base + '.flv' + query },
         { enableStashBuffer: false, liveBufferLatencyChasing: true },
       );
       player.on(mpegts.Events.ERROR, function () {
@@ -66,11 +73,11 @@
       player.on(Hls.Events.ERROR, function (_event, data) {
         if (data.fatal) retry('Playback error (' + data.details + '); retrying…');
       });
-      player.loadSource(base + '/index.m3u8');
+      player.loadSource(base + '/index.m3u8' + query);
       player.attachMedia(video);
       player.on(Hls.Events.MANIFEST_PARSED, play);
     } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-      video.src = base + '/index.m3u8';
+      video.src = base + '/index.m3u8' + query;
       play();
     } else {
       return say('This browser cannot play HLS.');
