@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractFile, getRawHeader, listPackage } from '@electron/asar';
@@ -82,6 +82,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('npm run release -- --channel beta (stand-in Electron binary and an fpm stand-in over dpkg-deb)', () => {
   it('builds a deb named with the version, with the maintainer address and homepage the deb target needs', () => {
     expect(existsSync(deb)).toBe(true);
+    // The sizes a release report quotes (the stand-in Electron adds nearly nothing: this is Tally's payload).
+    const mib = (path: string) => (statSync(path).size / 2 ** 20).toFixed(1);
+    console.log(
+      `deb ${mib(deb)} MiB (gzip, stand-in Electron), app.asar ${mib(asar)} MiB, ffmpeg ${mib(join(resources, 'ffmpeg', 'linux-x64', 'ffmpeg'))} MiB`,
+    );
     const field = (name: string) => execFileSync('dpkg-deb', ['-f', deb, name], { encoding: 'utf8' }).trim();
     expect(field('Package')).toBe('tally');
     expect(field('Version')).toBe(version);
