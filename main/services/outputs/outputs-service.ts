@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { z } from 'zod';
 import type { Disposable } from '../../../common/host/contract-kit.ts';
 import type { FfmpegInfo } from '../../../common/host/contract.ts';
 import { MediaKind } from '../../../common/host/media-frame.ts';
@@ -328,7 +329,7 @@ export class OutputsService implements Disposable {
     this.publishers.delete(id);
   }
 
-  setEncoderSettings(settings: EncoderSettings): EncoderSettings {
+  setEncoderSettings(settings: z.input<typeof EncoderSettings>): EncoderSettings {
     const previous = this.encoder;
     this.encoder = EncoderSettings.parse(settings);
     this.options.store.setSetting(ENCODER_KEY, this.encoder);
