@@ -6,6 +6,7 @@
  * kept and never shown; the local origin in or out of Go Live. Screenshots of the main window
  * (empty, live) and of Settings → Output are kept as artifacts.
  */
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { fileKeyCipher, openSecret } from '../../main/services/outputs/secret-box.ts';
 import { closeSettings, controls, destinationRow, openSettings } from './support/outputs-panel.ts';
@@ -68,6 +69,7 @@ describe('output settings in the studio window at 1280x720', () => {
     await form.getByRole('textbox', { name: 'Path to ffmpeg' }).fill('/opt/nowhere/ffmpeg');
     await form.getByRole('button', { name: 'Use this ffmpeg' }).click();
     await expect.poll(() => general.getByRole('alert').innerText()).toBe('/opt/nowhere/ffmpeg does not exist');
+    await saveScreenshot(page(), 'settings-general-ffmpeg-1280x720');
     expect(storedHostSetting(studio.dataDir, 'host.ffmpegPath')).toBeUndefined();
 
     await form.getByRole('textbox', { name: 'Path to ffmpeg' }).fill('/usr/bin/ffmpeg');
@@ -96,6 +98,7 @@ describe('output settings in the studio window at 1280x720', () => {
     expect(await edit.getByLabel('Server URL').inputValue()).toBe('rtmp://127.0.0.1:1935/live');
     expect(await edit.getByLabel('Stream key').inputValue()).toBe('');
     expect(await edit.getByLabel('Stream key').getAttribute('placeholder')).toBe('empty keeps ••••••••wxyz');
+    await saveScreenshot(page(), 'settings-stream-edit-1280x720');
     await edit.getByLabel('Name').fill('Venue hall');
     await edit.getByLabel('Server URL').fill('rtmp://127.0.0.1:1936/hall');
     await edit.getByRole('button', { name: 'Save changes' }).click();
@@ -119,10 +122,18 @@ describe('output settings in the studio window at 1280x720', () => {
     await expect.poll(() => storedDestinations(studio.dataDir).find((row) => row.id === 'local-origin')?.enabled).toBe(0);
     await closeSettings(page());
     await controls(page()).getByRole('button', { name: 'Go Live' }).click();
-    await page()
+    const notifications = page().getByRole('region', { name: 'Notifications' });
+    await notifications
       .getByText(/no destination is enabled/)
       .first()
       .waitFor();
+    // The toast sits over the Controls dock's lower buttons: dismiss it, as a user would.
+    const dismiss = notifications.getByRole('button', { name: 'Dismiss notification' });
+    while ((await dismiss.count()) > 0)
+      await dismiss
+        .first()
+        .click({ timeout: 5_000 })
+        .catch(() => undefined);
     await openSettings(page(), 'Stream');
     await local.click();
     await expect.poll(() => storedDestinations(studio.dataDir).find((row) => row.id === 'local-origin')?.enabled).toBe(1);
@@ -131,7 +142,7 @@ describe('output settings in the studio window at 1280x720', () => {
 });
 
 /** Each element's box lies within the 1280-pixel-wide window (nothing cut off on the right). */
-async function expectInsideWindow(cells: import('playwright-core').Locator): Promise<void> {
+async function expectInsideWindow(cells: Locator): Promise<void> {
   const width = cells.page().viewportSize()!.width;
   for (const cell of await cells.all()) {
     const overflow = await cell.evaluate((element) => {

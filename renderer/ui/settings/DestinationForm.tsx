@@ -75,7 +75,14 @@ export function DestinationForm({
       </label>
       <label>
         Name
-        <input value={name} onChange={(event) => setName(event.target.value)} placeholder={preset.label} maxLength={100} />
+        <input
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          placeholder={preset.label}
+          maxLength={100}
+          // Editing opens below the list: bring it into view, ready to type.
+          autoFocus={editing !== undefined}
+        />
       </label>
       <label>
         Server URL
