@@ -15,7 +15,9 @@ import { saveScreenshot, storedDestinations, storedHostSetting, useStudioPage } 
 const KEY = 'venue-key-0123456789wxyz';
 
 describe('output settings in the studio window at 1280x720', () => {
-  const { studio, page } = useStudioPage();
+  const opened = useStudioPage();
+  const { studio } = opened;
+  const page = () => opened.page();
 
   it('the empty main window fits: every Stats value is inside the window', async () => {
     const stats = page().getByRole('table', { name: 'Stats' });

@@ -20,7 +20,9 @@ const KIND: Record<HardwareAcceleration, string> = {
 };
 
 /** "H.264 High · hardware", with "(no hardware encoder here)" when the preference fell back. */
-export function describeEncoder(info: Pick<EncoderInfo, 'profile' | 'requestedProfile' | 'hardwareAcceleration' | 'requestedAcceleration'>): string {
+export function describeEncoder(
+  info: Pick<EncoderInfo, 'profile' | 'requestedProfile' | 'hardwareAcceleration' | 'requestedAcceleration'>,
+): string {
   const profile = info.profile ?? info.requestedProfile;
   const fellBack = info.hardwareAcceleration !== info.requestedAcceleration;
   return `H.264 ${profile[0]!.toUpperCase()}${profile.slice(1)} · ${KIND[info.hardwareAcceleration]}${
