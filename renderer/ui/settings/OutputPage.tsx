@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { EncoderAcceleration } from '../../../common/host/outputs-contract.ts';
 import { outputsErrorMessage } from '../../outputs/studio-outputs.ts';
+import { SelectField } from '../components/fields.tsx';
 import { ACCELERATION_CHOICES, describeEncoder } from '../controls/encoder-label.ts';
 import { useOutputs } from '../controls/OutputTimers.tsx';
 import { useSnapshot, useStudio } from '../studio/context.tsx';
@@ -99,16 +100,7 @@ export function OutputPage() {
             Audio bitrate (kbps)
             <input type="number" min={64} max={320} value={audioKbps} onChange={(event) => setAudioKbps(event.target.value)} />
           </label>
-          <label>
-            Video encoder
-            <select value={acceleration} onChange={(event) => setAcceleration(event.target.value as EncoderAcceleration)}>
-              {ACCELERATION_CHOICES.map((choice) => (
-                <option key={choice.value} value={choice.value}>
-                  {choice.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField label="Video encoder" value={acceleration} options={ACCELERATION_CHOICES} onChange={setAcceleration} />
           <button type="submit">Save encoder settings</button>
         </form>
         <p className="field-hint" aria-label="Video encoder in use">
