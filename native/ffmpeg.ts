@@ -1,13 +1,13 @@
 /**
  * Finds the ffmpeg binary Tally runs for AAC, transcoding, probing and thumbnails. Order:
- * a configured path (`TALLY_FFMPEG`), a copy bundled with Tally, PATH, then the usual
+ * a configured path (Settings, then `TALLY_FFMPEG`), a copy bundled with Tally, PATH, then the usual
  * install folders (a macOS app started from Finder or the Dock gets launchd's bare PATH,
  * `/usr/bin:/bin:/usr/sbin:/sbin`, so Homebrew's `/opt/homebrew/bin` is never on it). The
  * binary is run once (`-version`) so a broken or wrong file is reported here, not mid-stream.
  */
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
-import { delimiter, join, win32 } from 'node:path';
+import { delimiter, isAbsolute, join, win32 } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -28,6 +28,8 @@ export class FfmpegNotFoundError extends Error {
 }
 
 export interface ResolveFfmpegOptions {
+  /** The path the user set in Settings; wins over `TALLY_FFMPEG` and is never silently replaced by another binary. */
+  configuredPath?: string | null;
   /** `ffmpeg` or `ffprobe`. Default `ffmpeg`. */
   tool?: 'ffmpeg' | 'ffprobe';
   /** Environment to read `TALLY_FFMPEG` / `TALLY_FFPROBE` and `PATH` from. Default `process.env`. */
@@ -71,9 +73,12 @@ export async function resolveFfmpeg(options: ResolveFfmpegOptions = {}): Promise
   const exe = platform === 'win32' ? `${tool}.exe` : tool;
   const tried: string[] = [];
 
+  if (options.configuredPath) {
+    // A configured path that fails is an error, not a reason to silently pick another binary.
+    return { path: options.configuredPath, version: await checkFfmpegBinary(options.configuredPath, tool), source: 'configured' };
+  }
   const configured = env[tool === 'ffmpeg' ? 'TALLY_FFMPEG' : 'TALLY_FFPROBE'];
   if (configured) {
-    // A configured path that fails is an error, not a reason to silently pick another binary.
     const version = await probeVersion(configured);
     if (version) return { path: configured, version, source: 'configured' };
     throw new FfmpegNotFoundError(
@@ -107,6 +112,29 @@ export async function resolveFfmpeg(options: ResolveFfmpegOptions = {}): Promise
       `or set ${tool === 'ffmpeg' ? 'TALLY_FFMPEG' : 'TALLY_FFPROBE'} to its path.` +
       (tried.length ? ` Tried: ${tried.join(', ')}` : ` Neither PATH nor ${installDirs.join(', ')} holds one.`),
   );
+}
+
+/**
+ * Runs `<path> -version` and returns the version it prints; throws `FfmpegNotFoundError` saying
+ * what is wrong: a relative path, no such file, not executable, or a program that is not `tool`.
+ */
+export async function checkFfmpegBinary(path: string, tool: 'ffmpeg' | 'ffprobe' = 'ffmpeg'): Promise<string> {
+  if (!isAbsolute(path)) throw new FfmpegNotFoundError(`${path} is not an absolute path to ${tool}`);
+  try {
+    await access(path, constants.F_OK);
+  } catch {
+    throw new FfmpegNotFoundError(`${path} does not exist`);
+  }
+  if (!(await isExecutable(path))) throw new FfmpegNotFoundError(`${path} is not executable`);
+  let stdout: string;
+  try {
+    ({ stdout } = await execFileAsync(path, ['-hide_banner', '-version'], { timeout: 10_000 }));
+  } catch (error) {
+    throw new FfmpegNotFoundError(`${path} did not run: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+  const match = new RegExp(`^${tool} version (\\S+)`).exec(stdout);
+  if (!match?.[1]) throw new FfmpegNotFoundError(`${path} ran, but it is not ${tool} (\`-version\` printed no "${tool} version" line)`);
+  return match[1];
 }
 
 /** The default place a checkout or a package keeps its bundled ffmpeg. */

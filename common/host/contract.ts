@@ -109,6 +109,13 @@ export const hostContract = {
   app: {
     /** Version, platform, data directory and the ffmpeg the host found. */
     getInfo: call(z.tuple([]), AppInfo),
+    /**
+     * Sets the ffmpeg binary the host runs (AAC, the library), or null to find one again
+     * (`TALLY_FFMPEG`, bundled, PATH, install folders). The host runs `<path> -version` first
+     * and rejects a path that does not run with the reason; a running AAC encoder restarts on
+     * the new binary.
+     */
+    setFfmpegPath: call(z.tuple([z.string().trim().min(1).max(4096).nullable()]), FfmpegInfo),
     /** Host process figures, once a second, for the status bar. */
     onDidUpdateStats: event(HostStats),
   },

@@ -97,17 +97,32 @@ export const DestinationInput = z.object({
 });
 export type DestinationInput = z.input<typeof DestinationInput>;
 
+/**
+ * Hardware or software H.264, as WebCodecs' `VideoEncoderConfig.hardwareAcceleration` names it
+ * (W3C WebCodecs §7.8): the studio tries the preference first and falls back to any encoder the
+ * browser accepts (`no-preference`) when the system has none of that kind.
+ */
+export const EncoderAcceleration = z.enum(['prefer-hardware', 'prefer-software', 'no-preference']);
+export type EncoderAcceleration = z.infer<typeof EncoderAcceleration>;
+
 /** Encoder settings; the picture size and rate are the studio's output. */
 export const EncoderSettings = z.object({
   videoBitrateKbps: z.number().int().min(200).max(50_000),
   keyframeIntervalSec: z.number().int().min(1).max(10),
   /** AAC-LC, 48 kHz stereo. */
   audioBitrateKbps: z.number().int().min(64).max(320),
+  /** Hardware or software video encoder; default hardware where the system has one. */
+  hardwareAcceleration: EncoderAcceleration.default('prefer-hardware'),
 });
 export type EncoderSettings = z.infer<typeof EncoderSettings>;
 
-/** The defaults: what Twitch and YouTube recommend for 720p30, AAC at 160 kbps. */
-export const DEFAULT_ENCODER_SETTINGS: EncoderSettings = { videoBitrateKbps: 4500, keyframeIntervalSec: 2, audioBitrateKbps: 160 };
+/** The defaults: what Twitch and YouTube recommend for 720p30, AAC at 160 kbps, a hardware encoder where there is one. */
+export const DEFAULT_ENCODER_SETTINGS: EncoderSettings = {
+  videoBitrateKbps: 4500,
+  keyframeIntervalSec: 2,
+  audioBitrateKbps: 160,
+  hardwareAcceleration: 'prefer-hardware',
+};
 
 /** The embedded Tally Origin. */
 export const LocalOriginState = z.object({
@@ -197,6 +212,8 @@ export const outputsService = {
   startDestination: call(z.tuple([Id]), z.null()),
   /** Stops one destination while the others carry on. */
   stopDestination: call(z.tuple([Id]), z.null()),
+  /** Includes a destination in Go Live or leaves it out (the local origin's too, which `saveDestination` does not change). */
+  setDestinationEnabled: call(z.tuple([Id, z.boolean()]), Destination),
   setEncoderSettings: call(z.tuple([EncoderSettings]), EncoderSettings),
   /** Starts the embedded origin (loopback unless `lan`), which adds itself as a destination. */
   startLocalOrigin: call(z.tuple([z.object({ lan: z.boolean() }).optional()]), LocalOriginState),

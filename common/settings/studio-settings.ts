@@ -56,8 +56,8 @@ export const LayoutSettings = z.object({
   studioMode: z.boolean().default(false),
   /** Height of the dock row under the preview, CSS pixels. */
   bottomHeightPx: z.number().min(120).max(2000).default(250),
-  /** Width of the dock column beside the preview, CSS pixels. */
-  sideWidthPx: z.number().min(160).max(1200).default(250),
+  /** Width of the dock column beside the preview, CSS pixels (320: Stats' values and the Library's toolbar fit at 1280x720). */
+  sideWidthPx: z.number().min(160).max(1200).default(320),
   bottom: z
     .array(DockSlot)
     .max(20)
@@ -71,7 +71,10 @@ export const LayoutSettings = z.object({
   side: z
     .array(DockSlot)
     .max(20)
-    .default([{ dock: 'stats', weight: 1 }]),
+    .default([
+      { dock: 'stats', weight: 1 },
+      { dock: 'library', weight: 1.4 },
+    ]),
   hidden: z.array(DockId).max(40).default([]),
 });
 export type LayoutSettings = z.infer<typeof LayoutSettings>;

@@ -6,9 +6,10 @@
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import type { Disposable } from '../../common/host/contract-kit.ts';
-import { hostContract, type AppInfo, type FfmpegInfo, type HostContract, type ScreenSource } from '../../common/host/contract.ts';
+import { hostContract, type AppInfo, type HostContract, type ScreenSource } from '../../common/host/contract.ts';
 import { HostEventBus, HostRouter } from '../../common/host/router.ts';
-import { resolveFfmpeg, type ResolveFfmpegOptions } from '../../native/ffmpeg.ts';
+import type { ResolveFfmpegOptions } from '../../native/ffmpeg.ts';
+import { FfmpegTools } from './ffmpeg-tools.ts';
 import { sampleHostStats } from './host-stats.ts';
 import { Library, type LibraryOptions } from './library/library.ts';
 import { webLibraryShell, type LibraryShell } from './library/shell.ts';
@@ -68,7 +69,7 @@ export interface Host extends Disposable {
 export async function startHost(options: HostOptions): Promise<Host> {
   const { log } = options;
   const store = new Store({ dataDir: options.dataDir, ...(options.migrations ? { migrations: options.migrations } : {}) });
-  const ffmpeg = await findFfmpeg(options.ffmpeg, log);
+  const tools = await FfmpegTools.start(store, options.ffmpeg, log);
   const events = new HostEventBus(hostContract);
   const media = new MediaHub(log.child({ service: 'media' }));
   const scenes = new SceneStore(store);
@@ -80,11 +81,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ...(options.updates ? { controller: options.updates } : {}),
     onState: (state) => events.emit('updates', 'onDidChangeState', state),
   });
-  const ffprobe = await findFfmpeg({ ...options.ffmpeg, tool: 'ffprobe' }, log);
   const library = new Library({
     db: store.db,
     dataDir: options.dataDir,
     tools: () => {
+      const { ffmpeg, ffprobe } = tools;
       if (!ffmpeg.found) throw new Error(`the library needs ffmpeg: ${ffmpeg.error}`);
       if (!ffprobe.found) throw new Error(`the library needs ffprobe: ${ffprobe.error}`);
       return { ffmpeg: ffmpeg.path, ffprobe: ffprobe.path };
@@ -107,7 +108,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     media,
     dataDir: options.dataDir,
     defaultRecordingsDir: options.recordingsDir ?? join(options.dataDir, 'Recordings'),
-    ffmpeg,
+    ffmpeg: tools.ffmpeg,
     scenes: sceneInfoFrom(scenes),
     files: {
       fileFinished(file) {
@@ -117,6 +118,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     onStateChange: (state) => events.emit('outputs', 'onDidChangeState', state),
   });
+  // The library asks `tools` at each job; the AAC encoder restarts on the new binary.
+  tools.onChange((ffmpeg) => outputs.service.setFfmpeg(ffmpeg));
 
   const router = new HostRouter(
     hostContract,
@@ -134,8 +137,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
           },
           dataDir: options.dataDir,
           database: { path: store.path, schemaVersion: store.schemaVersion },
-          ffmpeg,
+          ffmpeg: tools.ffmpeg,
         }),
+        setFfmpegPath: (path) => tools.setPath(path),
       },
       scenes: {
         listCollections: async () => scenes.list(),
@@ -202,16 +206,4 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     dispose,
   };
-}
-
-async function findFfmpeg(options: ResolveFfmpegOptions | undefined, log: Logger): Promise<FfmpegInfo> {
-  try {
-    const found = await resolveFfmpeg(options);
-    log.info({ path: found.path, version: found.version, source: found.source }, `${options?.tool ?? 'ffmpeg'} found`);
-    return { found: true, ...found };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log.warn({ err: message }, `${options?.tool ?? 'ffmpeg'} not found; recording, streaming and the library need it`);
-    return { found: false, error: message };
-  }
 }

@@ -44,6 +44,7 @@ function fakeHost() {
           throw new Error('tally:outputs.startDestination: no destination nope');
         },
         stopDestination: unused,
+        setDestinationEnabled: unused,
         setEncoderSettings: unused,
         startLocalOrigin: unused,
         stopLocalOrigin: unused,

@@ -147,6 +147,11 @@ export class StudioOutputs implements Disposable {
     return this.command(this.host.api.outputs.saveDestination(input));
   }
 
+  /** Includes a destination in Go Live or leaves it out (the local origin's too). */
+  setDestinationEnabled(id: string, enabled: boolean): Promise<Destination> {
+    return this.command(this.host.api.outputs.setDestinationEnabled(id, enabled));
+  }
+
   removeDestination(id: string): Promise<null> {
     return this.command(this.host.api.outputs.removeDestination(id));
   }

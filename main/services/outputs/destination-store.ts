@@ -134,6 +134,15 @@ export class DestinationStore {
     return this.get(LOCAL_ORIGIN_DESTINATION_ID)!;
   }
 
+  /** Includes a destination in Go Live or leaves it out. Throws `DestinationInvalidError` for an unknown id. */
+  setEnabled(id: string, enabled: boolean): StoredDestination {
+    const changed = this.store.db
+      .prepare('UPDATE output_destinations SET enabled = ?, updated_at = ? WHERE id = ?')
+      .run(enabled ? 1 : 0, this.now(), id).changes;
+    if (changed === 0) throw new DestinationInvalidError(`no destination ${id}`);
+    return this.get(id)!;
+  }
+
   /** Removes a destination; false when there was none. */
   remove(id: string): boolean {
     return this.store.db.prepare('DELETE FROM output_destinations WHERE id = ?').run(id).changes > 0;

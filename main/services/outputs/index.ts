@@ -46,6 +46,7 @@ export function createOutputs(options: OutputsServiceOptions): {
       endStream: () => service.endStream(),
       startDestination: (id) => service.startDestination(id),
       stopDestination: (id) => service.stopDestination(id),
+      setDestinationEnabled: async (id, enabled) => service.setDestinationEnabled(id, enabled),
       setEncoderSettings: async (settings) => service.setEncoderSettings(settings),
       startLocalOrigin: (options?) => service.startLocalOrigin(options ?? {}),
       stopLocalOrigin: () => service.stopLocalOrigin(),

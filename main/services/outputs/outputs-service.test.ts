@@ -100,7 +100,12 @@ describe('the outputs service with the embedded origin', () => {
     const first = start(dir);
     const key = 'sk_live_0123456789abcdefghij';
     first.service.saveDestination({ name: 'Twitch', service: 'twitch', serverUrl: '', streamKey: key });
-    first.service.setEncoderSettings({ videoBitrateKbps: 3000, keyframeIntervalSec: 2, audioBitrateKbps: 128 });
+    first.service.setEncoderSettings({
+      videoBitrateKbps: 3000,
+      keyframeIntervalSec: 2,
+      audioBitrateKbps: 128,
+      hardwareAcceleration: 'prefer-software',
+    });
     await first.service.startLocalOrigin();
     await first.service.shutdown();
     first.store.dispose();
@@ -108,7 +113,12 @@ describe('the outputs service with the embedded origin', () => {
 
     const second = start(dir);
     const state = second.service.state();
-    expect(state.encoder.settings).toEqual({ videoBitrateKbps: 3000, keyframeIntervalSec: 2, audioBitrateKbps: 128 });
+    expect(state.encoder.settings).toEqual({
+      videoBitrateKbps: 3000,
+      keyframeIntervalSec: 2,
+      audioBitrateKbps: 128,
+      hardwareAcceleration: 'prefer-software',
+    });
     expect(state.destinations.map((d) => [d.name, d.streamKeyMasked])).toEqual([
       ['Twitch', '••••••••ghij'],
       ['Local origin', expect.stringMatching(/^••••••••/) as unknown],
@@ -171,6 +181,49 @@ describe('the outputs service with the embedded origin', () => {
       done = true;
       await playing;
     }
+  });
+
+  it('encoder settings stored before the hardware/software choice existed read as "hardware where there is one"', () => {
+    const dir = dataDir();
+    const first = start(dir);
+    first.store.setSetting('outputs.encoder', { videoBitrateKbps: 2500, keyframeIntervalSec: 2, audioBitrateKbps: 128 });
+    const second = start(dir);
+    expect(second.service.state().encoder.settings).toEqual({
+      videoBitrateKbps: 2500,
+      keyframeIntervalSec: 2,
+      audioBitrateKbps: 128,
+      hardwareAcceleration: 'prefer-hardware',
+    });
+  });
+
+  it('an ffmpeg set while live without one starts the AAC encoder at once (real ffmpeg)', { timeout: 60_000 }, async () => {
+    const running = start(dataDir(), { found: false, error: 'ffmpeg was not found. Install it' });
+    await running.service.goLive();
+    let done = false;
+    const playing = studio(running, () => done);
+    try {
+      await until(() => running.latest().audio.state === 'unavailable', 5000, 'the audio state');
+      running.service.setFfmpeg(FFMPEG);
+      await until(() => running.latest().audio.state === 'running', 20_000, 'the AAC encoder running');
+      expect(running.latest().audio.error).toBeNull();
+    } finally {
+      done = true;
+      await playing;
+    }
+  });
+
+  it('the local origin can be left out of Go Live, and stays out when it restarts', async () => {
+    const running = start(dataDir());
+    await running.service.startLocalOrigin();
+    expect(running.service.setDestinationEnabled('local-origin', false).enabled).toBe(false);
+    await expect(running.service.goLive()).rejects.toThrow(/no destination is enabled/);
+    await running.service.stopLocalOrigin();
+    await running.service.startLocalOrigin();
+    expect(running.service.state().destinations[0]).toMatchObject({ id: 'local-origin', enabled: false });
+    expect(() => running.service.setDestinationEnabled('nope', true)).toThrow(/no destination nope/);
+    running.service.setDestinationEnabled('local-origin', true);
+    const live = await running.service.goLive();
+    expect(live.destinations[0]!.status.state).not.toBe('idle');
   });
 
   it('marks a recording the last run left unfinished as interrupted, and announces it', async () => {

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { z } from 'zod';
 import type { Disposable } from '../../../common/host/contract-kit.ts';
 import type { FfmpegInfo } from '../../../common/host/contract.ts';
 import { MediaKind } from '../../../common/host/media-frame.ts';
@@ -52,6 +53,7 @@ export interface OutputsServiceOptions {
   dataDir: string;
   /** Where recordings go until the user chooses: `~/Videos/Tally` in Electron, the data directory in the web host. */
   defaultRecordingsDir: string;
+  /** The ffmpeg found at start; `setFfmpeg` changes it. */
   ffmpeg: FfmpegInfo;
   scenes: SceneInfo;
   files: OutputFileListener;
@@ -102,6 +104,7 @@ export class OutputsService implements Disposable {
   private readonly feed: ProgramFeed;
   private readonly publishers = new Map<string, { publisher: DestinationPublisher; subscription: Disposable }>();
   private encoder: EncoderSettings;
+  private ffmpeg: FfmpegInfo;
   private streamingSinceMs: number | null = null;
   private audio: OutputsState['audio'] = { state: 'idle', error: null };
   private origin: LocalOrigin | null = null;
@@ -126,6 +129,7 @@ export class OutputsService implements Disposable {
   constructor(options: OutputsServiceOptions) {
     this.options = options;
     this.log = options.log;
+    this.ffmpeg = options.ffmpeg;
     this.destinations = new DestinationStore(options.store, options.cipher);
     this.files = new OutputFiles(options.store);
     const stored = EncoderSettings.safeParse(options.store.getSetting(ENCODER_KEY));
@@ -134,8 +138,7 @@ export class OutputsService implements Disposable {
     this.feed = new ProgramFeed({
       media: options.media,
       log: options.log.child({ service: 'program' }),
-      ffmpegPath: options.ffmpeg.found ? options.ffmpeg.path : null,
-      audioUnavailable: options.ffmpeg.found ? undefined : `No audio: ${options.ffmpeg.error}`,
+      ...ffmpegForFeed(options.ffmpeg),
       onAudioState: (state, error) => {
         this.audio = { state, error: error ?? (state === 'running' ? null : this.audio.error) };
         this.changed();
@@ -239,6 +242,13 @@ export class OutputsService implements Disposable {
     return this.view(stored);
   }
 
+  /** Includes a destination in Go Live or leaves it out; any destination, the local origin's too. */
+  setDestinationEnabled(id: string, enabled: boolean): Destination {
+    const stored = this.destinations.setEnabled(id, enabled);
+    this.changed();
+    return this.view(stored);
+  }
+
   async removeDestination(id: string): Promise<null> {
     await this.stopDestination(id);
     this.destinations.remove(id);
@@ -319,7 +329,7 @@ export class OutputsService implements Disposable {
     this.publishers.delete(id);
   }
 
-  setEncoderSettings(settings: EncoderSettings): EncoderSettings {
+  setEncoderSettings(settings: z.input<typeof EncoderSettings>): EncoderSettings {
     const previous = this.encoder;
     this.encoder = EncoderSettings.parse(settings);
     this.options.store.setSetting(ENCODER_KEY, this.encoder);
@@ -327,6 +337,15 @@ export class OutputsService implements Disposable {
     if (previous.audioBitrateKbps !== this.encoder.audioBitrateKbps) this.feed.setAudioBitrate(this.encoder.audioBitrateKbps);
     this.changed();
     return this.encoder;
+  }
+
+  /** Uses another ffmpeg for AAC from now on; a running AAC encoder restarts on it. */
+  setFfmpeg(ffmpeg: FfmpegInfo): void {
+    this.ffmpeg = ffmpeg;
+    const { ffmpegPath, audioUnavailable } = ffmpegForFeed(ffmpeg);
+    if (ffmpeg.found) this.audio = { ...this.audio, error: null };
+    this.feed.setFfmpeg(ffmpegPath, audioUnavailable);
+    this.changed();
   }
 
   // ---- local origin ---------------------------------------------------------------------
@@ -449,7 +468,7 @@ export class OutputsService implements Disposable {
     const recorder = new Recorder({
       path,
       log: this.log.child({ service: 'recorder' }),
-      audioExpected: this.options.ffmpeg.found,
+      audioExpected: this.ffmpeg.found,
       onStopped: (result, split) => this.recordingStopped(recorder, result, split),
       ...(this.options.minFreeBytes !== undefined ? { minFreeBytes: this.options.minFreeBytes } : {}),
     });
@@ -602,6 +621,10 @@ export class OutputsService implements Disposable {
     void this.origin?.close();
     this.origin = null;
   }
+}
+
+function ffmpegForFeed(ffmpeg: FfmpegInfo): { ffmpegPath: string | null; audioUnavailable?: string } {
+  return ffmpeg.found ? { ffmpegPath: ffmpeg.path } : { ffmpegPath: null, audioUnavailable: `No audio: ${ffmpeg.error}` };
 }
 
 function isRunning(state: DestinationStatus['state']): boolean {

@@ -42,6 +42,8 @@ export class ProgramFeed implements Disposable {
   private readonly outputs = new Set<ProgramOutput>();
   private readonly subscriptions: Disposable[];
   private aac: AacEncoder | null = null;
+  private ffmpeg: { path: string | null; unavailable: string | undefined };
+  private audioBitrateKbps = 0;
   private active = false;
   private configValue: ProgramConfig = { video: null, audio: null };
   /** Session (media frame track) → offset from the renderer's clock to the program clock, µs. */
@@ -56,6 +58,7 @@ export class ProgramFeed implements Disposable {
 
   constructor(options: ProgramFeedOptions) {
     this.options = options;
+    this.ffmpeg = { path: options.ffmpegPath, unavailable: options.audioUnavailable };
     this.interleaveUs = options.interleaveUs ?? 300_000;
     this.subscriptions = [
       options.media.handle(MediaKind.video, (frame) => this.onVideoFrame(frame)),
@@ -82,14 +85,15 @@ export class ProgramFeed implements Disposable {
   start(audioBitrateKbps: number): void {
     if (this.active) return;
     this.active = true;
+    this.audioBitrateKbps = audioBitrateKbps;
     this.configValue = { video: this.configValue.video, audio: null };
-    if (!this.options.ffmpegPath) {
-      this.options.onAudioState('unavailable', this.options.audioUnavailable ?? 'ffmpeg was not found; streaming video without audio');
+    if (!this.ffmpeg.path) {
+      this.options.onAudioState('unavailable', this.ffmpeg.unavailable ?? 'ffmpeg was not found; streaming video without audio');
       return;
     }
     const create = this.options.createAacEncoder ?? ((options) => new AacEncoder(options));
     this.aac = create({
-      ffmpegPath: this.options.ffmpegPath,
+      ffmpegPath: this.ffmpeg.path,
       bitrateKbps: audioBitrateKbps,
       log: this.options.log.child({ service: 'aac' }),
       onFrame: (frame) => this.onAacFrame(frame),
@@ -113,6 +117,12 @@ export class ProgramFeed implements Disposable {
     if (!this.active) return;
     this.stop();
     this.start(kbps);
+  }
+
+  /** Uses another ffmpeg for AAC (null: none, for `unavailable`'s reason); a running encoder restarts on it. */
+  setFfmpeg(path: string | null, unavailable?: string): void {
+    this.ffmpeg = { path, unavailable };
+    if (this.active) this.setAudioBitrate(this.audioBitrateKbps);
   }
 
   addOutput(output: ProgramOutput): Disposable {

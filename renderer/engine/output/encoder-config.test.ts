@@ -35,6 +35,18 @@ describe('H.264 encoder configuration', () => {
     });
   });
 
+  it('tries the software encoder first when the settings ask for it, and anything the browser has after', () => {
+    const base = { width: 1280, height: 720, fps: 30, bitrateKbps: 4500, keyframeIntervalSec: 2 };
+    const software = encoderCandidates({ ...base, hardwareAcceleration: 'prefer-software' });
+    expect(software.slice(0, 2).map((c) => `${c.profile}/${c.config.hardwareAcceleration}`)).toEqual([
+      'high/prefer-software',
+      'high/no-preference',
+    ]);
+    expect(software.some((c) => c.hardwareAcceleration === 'prefer-hardware')).toBe(false);
+    const any = encoderCandidates({ ...base, hardwareAcceleration: 'no-preference' });
+    expect(any.map((c) => c.config.hardwareAcceleration)).toEqual(['no-preference', 'no-preference', 'no-preference']);
+  });
+
   it('reads the profile an encoder really produced from its avcC', () => {
     expect(profileOfAvcC(new Uint8Array([1, 100, 0, 31, 0xff]))).toEqual({ profile: 'high', profileIdc: 100, levelIdc: 31 });
     expect(profileOfAvcC(new Uint8Array([1, 66, 0xc0, 30]).buffer)).toMatchObject({ profile: 'baseline' });

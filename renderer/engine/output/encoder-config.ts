@@ -53,6 +53,16 @@ export interface VideoEncoderSettings {
   fps: number;
   bitrateKbps: number;
   keyframeIntervalSec: number;
+  /** The kind of encoder wanted; the others follow as fallbacks (see `accelerationOrder`). Default `prefer-hardware`. */
+  hardwareAcceleration?: HardwareAcceleration;
+}
+
+/**
+ * The `hardwareAcceleration` values to try for a preference, in order: the preference, then
+ * whatever the browser has (`no-preference`), so a machine without that kind of encoder still streams.
+ */
+export function accelerationOrder(preference: HardwareAcceleration = 'prefer-hardware'): HardwareAcceleration[] {
+  return preference === 'no-preference' ? ['no-preference'] : [preference, 'no-preference'];
 }
 
 /** One configuration to try, with what it stands for. */
@@ -62,11 +72,14 @@ export interface EncoderCandidate {
   config: VideoEncoderConfig;
 }
 
-/** Every configuration to try, in order: High, Main, Baseline; each with hardware first, then whatever the browser has. */
+/**
+ * Every configuration to try, in order: High, Main, Baseline; each with the preferred kind of
+ * encoder first (hardware unless the settings say otherwise), then whatever the browser has.
+ */
 export function encoderCandidates(settings: VideoEncoderSettings): EncoderCandidate[] {
   const candidates: EncoderCandidate[] = [];
   for (const profile of ['high', 'main', 'baseline'] as const) {
-    for (const hardwareAcceleration of ['prefer-hardware', 'no-preference'] as const) {
+    for (const hardwareAcceleration of accelerationOrder(settings.hardwareAcceleration)) {
       const level = h264Level(settings.width, settings.height, settings.fps, settings.bitrateKbps, profile);
       candidates.push({
         profile,

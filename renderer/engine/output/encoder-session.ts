@@ -14,6 +14,8 @@ import { H264Encoder, type EncoderInfo } from './video-encoder.ts';
 export interface EncodingSettings {
   bitrateKbps: number;
   keyframeIntervalSec: number;
+  /** Hardware or software encoder (WebCodecs' names); default `prefer-hardware`. */
+  hardwareAcceleration?: HardwareAcceleration;
 }
 
 /** Where the session gets PCM from (the mixer). */

@@ -9,7 +9,7 @@ describe('the link from the host outputs to the engine encoder (fake engine and 
     const tracks: number[] = [];
     const target: EncodingTarget = {
       async startEncoding(settings, sink) {
-        calls.push(`start ${settings.bitrateKbps} ${settings.keyframeIntervalSec}`);
+        calls.push(`start ${settings.bitrateKbps} ${settings.keyframeIntervalSec} ${settings.hardwareAcceleration}`);
         sink.videoConfig({ codec: 'avc1', width: 2, height: 2, description: new ArrayBuffer(4), profile: null });
       },
       async stopEncoding() {
@@ -24,7 +24,9 @@ describe('the link from the host outputs to the engine encoder (fake engine and 
       { send: (frame) => tracks.push(frame.track), queuedBytes: 0 },
     );
     await link.settled();
-    for (const state of [encoding(true), encoding(true, 1800), encoding(true, 1800), encoding(false), encoding(true)]) {
+    const software = encoding(true, 1800);
+    software.encoder.settings = { ...software.encoder.settings, hardwareAcceleration: 'prefer-software' };
+    for (const state of [encoding(true), encoding(true, 1800), encoding(true, 1800), software, encoding(false), encoding(true)]) {
       listener(state);
       await link.settled();
     }
@@ -32,9 +34,16 @@ describe('the link from the host outputs to the engine encoder (fake engine and 
     listener(encoding(false));
     listener(encoding(true));
     await link.settled();
-    expect(calls).toEqual(['start 4500 2', 'bitrate 1800', 'stop', 'start 4500 2']);
-    expect(tracks).toHaveLength(2);
-    expect(tracks[0]).not.toBe(tracks[1]);
+    // The bitrate changes in place; another kind of encoder is a new encoding session.
+    expect(calls).toEqual([
+      'start 4500 2 prefer-hardware',
+      'bitrate 1800',
+      'start 1800 2 prefer-software',
+      'stop',
+      'start 4500 2 prefer-hardware',
+    ]);
+    expect(tracks).toHaveLength(3);
+    expect(new Set(tracks).size).toBe(3);
     link.dispose();
   });
 });

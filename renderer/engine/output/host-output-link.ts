@@ -28,7 +28,7 @@ export class HostOutputLink implements Disposable {
   private readonly media: HostMediaPort;
   private readonly subscription: Disposable;
   private wanted: OutputsState['encoder'] | null = null;
-  private running: { keyframeIntervalSec: number; bitrateKbps: number } | null = null;
+  private running: { keyframeIntervalSec: number; hardwareAcceleration: HardwareAcceleration; bitrateKbps: number } | null = null;
   private work: Promise<void> = Promise.resolve();
   private nextTrack: number;
   private disposed = false;
@@ -75,9 +75,14 @@ export class HostOutputLink implements Disposable {
       }
       return;
     }
-    const { keyframeIntervalSec } = wanted.settings;
+    const { keyframeIntervalSec, hardwareAcceleration } = wanted.settings;
     const bitrateKbps = wanted.targetVideoBitrateKbps;
-    if (this.running && this.running.keyframeIntervalSec === keyframeIntervalSec) {
+    // The bitrate changes in place; another keyframe interval or kind of encoder needs a new encoder.
+    if (
+      this.running &&
+      this.running.keyframeIntervalSec === keyframeIntervalSec &&
+      this.running.hardwareAcceleration === hardwareAcceleration
+    ) {
       if (this.running.bitrateKbps !== bitrateKbps) {
         this.target.setEncodingBitrate(bitrateKbps);
         this.running.bitrateKbps = bitrateKbps;
@@ -85,9 +90,12 @@ export class HostOutputLink implements Disposable {
       return;
     }
     this.nextTrack = (this.nextTrack + 1) & 0xffff;
-    this.running = { keyframeIntervalSec, bitrateKbps };
+    this.running = { keyframeIntervalSec, hardwareAcceleration, bitrateKbps };
     try {
-      await this.target.startEncoding({ bitrateKbps, keyframeIntervalSec }, new HostMediaSink(this.media, this.nextTrack));
+      await this.target.startEncoding(
+        { bitrateKbps, keyframeIntervalSec, hardwareAcceleration },
+        new HostMediaSink(this.media, this.nextTrack),
+      );
     } catch (error) {
       this.running = null;
       throw error;

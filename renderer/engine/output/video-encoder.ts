@@ -1,6 +1,6 @@
 /**
  * Program frames → WebCodecs H.264. The first configuration the browser accepts wins (High,
- * Main, Baseline; hardware first); the profile the stream really has is read back from its
+ * Main, Baseline; the preferred kind of encoder first); the profile the stream really has is read back from its
  * avcC and reported. A frame is skipped when the encoder's queue is already full, rather
  * than letting latency grow without bound.
  */
@@ -14,7 +14,10 @@ export interface EncoderInfo {
   requestedProfile: H264Profile;
   /** The profile the encoder's SPS declares; null until the first output. */
   profile: H264Profile | null;
+  /** The `hardwareAcceleration` of the configuration the browser accepted. */
   hardwareAcceleration: HardwareAcceleration;
+  /** What the settings asked for (`hardwareAcceleration` differs when the system had no such encoder). */
+  requestedAcceleration: HardwareAcceleration;
   width: number;
   height: number;
   fps: number;
@@ -62,6 +65,7 @@ export class H264Encoder implements Disposable {
         requestedProfile: candidate.profile,
         profile: null,
         hardwareAcceleration: candidate.hardwareAcceleration,
+        requestedAcceleration: settings.hardwareAcceleration ?? 'prefer-hardware',
         width: settings.width,
         height: settings.height,
         fps: settings.fps,

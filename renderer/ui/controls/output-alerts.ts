@@ -7,7 +7,7 @@ import type { OutputsState } from '../../../common/host/outputs-contract.ts';
 
 /** ffmpeg (the AAC encoder) is missing: how to fix it. */
 export const FFMPEG_MISSING =
-  'ffmpeg was not found, so the stream and recordings have no sound: install it, or set its path in the TALLY_FFMPEG environment variable and restart Tally (Settings → General shows where Tally looked)';
+  'ffmpeg was not found, so the stream and recordings have no sound: install it, or set its path in Settings → General (it shows where Tally looked)';
 /** The disk filled while recording. */
 export const DISK_FULL =
   'The disk is full: the recording stopped and was saved. Free some space or choose another folder in Settings → Output.';

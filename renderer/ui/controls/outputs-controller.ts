@@ -68,6 +68,7 @@ export interface OutputsController extends Disposable {
     | 'removeDestination'
     | 'startDestination'
     | 'stopDestination'
+    | 'setDestinationEnabled'
     | 'setEncoderSettings'
     | 'setRecordingFolder'
     | 'startLocalOrigin'

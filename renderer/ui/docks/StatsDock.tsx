@@ -5,6 +5,7 @@
  * lasts at the current bitrate.
  */
 import type { OutputsState } from '../../../common/host/outputs-contract.ts';
+import { describeEncoder } from '../controls/encoder-label.ts';
 import { useOutputs } from '../controls/OutputTimers.tsx';
 import { formatBytes, formatDuration } from '../format.ts';
 import { Dock } from '../layout/Dock.tsx';
@@ -22,6 +23,7 @@ export function StatsDock() {
     ['Render time', `${stats.renderTimeMs.toFixed(1)} ms`],
     ['Skipped (rendering lag)', String(stats.framesSkippedRenderLag), stats.framesSkippedRenderLag > 0],
     ['Skipped (encoding lag)', String(stats.framesSkippedEncodeLag), stats.framesSkippedEncodeLag > 0],
+    ...(stats.encoder ? [['Video encoder', describeEncoder(stats.encoder)] as [string, string]] : []),
     ['Host CPU', host ? `${host.cpuPercent.toFixed(1)}%` : '…'],
     ['Host memory', host ? formatBytes(host.rssBytes) : '…'],
     ...(outputs ? outputRows(outputs) : []),

@@ -68,39 +68,42 @@ export function MainWindow({ connection }: { connection: ConnectionState }) {
       style={{ ['--bottom-height' as string]: `${panes.bottomHeightPx}px`, ['--side-width' as string]: `${panes.sideWidthPx}px` }}
     >
       <TitleBar layout={layout} onLayout={setLayout} />
+      {/* The side column runs the full height beside the preview and the dock row: at 1280x720 Stats and the Library both fit. */}
       <main className={`workspace${bottom.length ? '' : ' no-bottom'}`}>
-        <div className="stage-row">
-          <PreviewArea />
-          {side.length > 0 && (
+        <div className="main-column">
+          <div className="stage-row">
+            <PreviewArea />
+          </div>
+          {bottom.length > 0 && (
             <>
               <Splitter
-                label="Resize the side docks"
-                orientation="vertical"
-                value={panes.sideWidthPx}
-                min={160}
-                max={Math.max(160, viewport.width - 360)}
+                label="Resize the dock row"
+                orientation="horizontal"
+                value={panes.bottomHeightPx}
+                min={120}
+                max={Math.max(120, viewport.height - CHROME_PX - 200)}
                 direction={-1}
-                onResize={(value) => setLayout({ ...layout, sideWidthPx: value })}
+                onResize={(value) => setLayout({ ...layout, bottomHeightPx: value })}
               />
-              <div className="side-area">
-                <DockArea axis="column" slots={side} render={render} title={dockTitle} onChange={(slots) => replaceSlots('side', slots)} />
+              <div className="bottom-area">
+                <DockArea axis="row" slots={bottom} render={render} title={dockTitle} onChange={(slots) => replaceSlots('bottom', slots)} />
               </div>
             </>
           )}
         </div>
-        {bottom.length > 0 && (
+        {side.length > 0 && (
           <>
             <Splitter
-              label="Resize the dock row"
-              orientation="horizontal"
-              value={panes.bottomHeightPx}
-              min={120}
-              max={Math.max(120, viewport.height - CHROME_PX - 200)}
+              label="Resize the side docks"
+              orientation="vertical"
+              value={panes.sideWidthPx}
+              min={160}
+              max={Math.max(160, viewport.width - 360)}
               direction={-1}
-              onResize={(value) => setLayout({ ...layout, bottomHeightPx: value })}
+              onResize={(value) => setLayout({ ...layout, sideWidthPx: value })}
             />
-            <div className="bottom-area">
-              <DockArea axis="row" slots={bottom} render={render} title={dockTitle} onChange={(slots) => replaceSlots('bottom', slots)} />
+            <div className="side-area">
+              <DockArea axis="column" slots={side} render={render} title={dockTitle} onChange={(slots) => replaceSlots('side', slots)} />
             </div>
           </>
         )}

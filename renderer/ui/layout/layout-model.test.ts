@@ -5,7 +5,7 @@ import { clampPanes, defaultLayout, resizeSlots, setDockVisible, visibleSlots, w
 const known = new Set(['scenes', 'sources', 'mixer', 'transitions', 'controls', 'stats']);
 
 describe('the main window layout', () => {
-  it('starts OBS-like: scenes, sources, mixer, transitions and controls under the preview, stats beside it', () => {
+  it('starts OBS-like: scenes, sources, mixer, transitions and controls under the preview, stats and the library beside it', () => {
     const layout = defaultLayout();
     expect(visibleSlots(layout, 'bottom', known).map((slot) => slot.dock)).toEqual([
       'scenes',
@@ -14,7 +14,8 @@ describe('the main window layout', () => {
       'transitions',
       'controls',
     ]);
-    expect(visibleSlots(layout, 'side', known).map((slot) => slot.dock)).toEqual(['stats']);
+    expect(visibleSlots(layout, 'side', new Set([...known, 'library'])).map((slot) => slot.dock)).toEqual(['stats', 'library']);
+    expect(layout.sideWidthPx).toBe(320);
   });
 
   it('hides and shows docks, and ignores docks this build does not know', () => {
@@ -27,7 +28,8 @@ describe('the main window layout', () => {
   });
 
   it('places a dock new in this build in its starting area', () => {
-    const layout = withAllDocks(defaultLayout(), [{ id: 'library', area: 'side' }]);
+    const saved = LayoutSettings.parse({ side: [{ dock: 'stats' }] });
+    const layout = withAllDocks(saved, [{ id: 'library', area: 'side' }]);
     expect(layout.side.map((slot) => slot.dock)).toEqual(['stats', 'library']);
     expect(withAllDocks(layout, [{ id: 'library', area: 'side' }])).toBe(layout);
   });

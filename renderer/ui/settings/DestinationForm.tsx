@@ -1,25 +1,31 @@
 /**
- * Adds a destination: a platform preset (Twitch, YouTube, Facebook) or any rtmp:// or rtmps://
- * server, with its key, typed masked; once saved the key comes back only masked.
+ * Adds a destination, or edits one: a platform preset (Twitch, YouTube, Facebook) or any
+ * rtmp:// or rtmps:// server, with its key, typed masked; once saved the key comes back only
+ * masked. Editing, an empty key field keeps the stored key.
  */
 import { useState } from 'react';
-import { DESTINATION_PRESETS, type DestinationInput } from '../../../common/host/outputs-contract.ts';
+import { DESTINATION_PRESETS, type Destination, type DestinationInput } from '../../../common/host/outputs-contract.ts';
 import { outputsErrorMessage } from '../../outputs/studio-outputs.ts';
 
 type Service = DestinationInput['service'];
 
 export function DestinationForm({
   onSave,
-  submitLabel = 'Add destination',
+  submitLabel,
+  editing,
+  onCancel,
 }: {
   onSave: (input: DestinationInput) => Promise<unknown>;
   submitLabel?: string;
+  /** The destination to change (not the local origin's); absent to add one. */
+  editing?: Destination & { service: Service };
+  onCancel?: () => void;
 }) {
-  const [service, setService] = useState<Service>('custom');
-  const [name, setName] = useState('');
-  const [serverUrl, setServerUrl] = useState('');
+  const [service, setService] = useState<Service>(editing?.service ?? 'custom');
+  const [name, setName] = useState(editing?.name ?? '');
+  const [serverUrl, setServerUrl] = useState(editing?.serverUrl ?? '');
   const [streamKey, setStreamKey] = useState('');
-  const [adaptive, setAdaptive] = useState(true);
+  const [adaptive, setAdaptive] = useState(editing?.adaptiveBitrate ?? true);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const preset = DESTINATION_PRESETS[service];
@@ -28,7 +34,16 @@ export function DestinationForm({
     setSaving(true);
     setError(null);
     try {
-      await onSave({ name: name.trim() || preset.label, service, serverUrl, streamKey, enabled: true, adaptiveBitrate: adaptive });
+      await onSave({
+        ...(editing ? { id: editing.id } : {}),
+        name: name.trim() || preset.label,
+        service,
+        serverUrl,
+        // Editing, an empty field keeps the stored key.
+        ...(editing && !streamKey ? {} : { streamKey }),
+        enabled: editing?.enabled ?? true,
+        adaptiveBitrate: adaptive,
+      });
       setName('');
       setServerUrl('');
       setStreamKey('');
@@ -41,7 +56,7 @@ export function DestinationForm({
 
   return (
     <form
-      aria-label="Add destination"
+      aria-label={editing ? `Edit ${editing.name}` : 'Add destination'}
       className="destination-form"
       onSubmit={(event) => {
         event.preventDefault();
@@ -60,7 +75,14 @@ export function DestinationForm({
       </label>
       <label>
         Name
-        <input value={name} onChange={(event) => setName(event.target.value)} placeholder={preset.label} maxLength={100} />
+        <input
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          placeholder={preset.label}
+          maxLength={100}
+          // Editing opens below the list: bring it into view, ready to type.
+          autoFocus={editing !== undefined}
+        />
       </label>
       <label>
         Server URL
@@ -77,6 +99,7 @@ export function DestinationForm({
           type="password"
           value={streamKey}
           onChange={(event) => setStreamKey(event.target.value)}
+          placeholder={editing?.streamKeyMasked ? `empty keeps ${editing.streamKeyMasked}` : undefined}
           autoComplete="off"
           spellCheck={false}
         />
@@ -85,8 +108,13 @@ export function DestinationForm({
         <input type="checkbox" checked={adaptive} onChange={(event) => setAdaptive(event.target.checked)} /> Adaptive bitrate
       </label>
       <button type="submit" disabled={saving}>
-        {submitLabel}
+        {submitLabel ?? (editing ? 'Save changes' : 'Add destination')}
       </button>
+      {onCancel && (
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
       {preset.requiresRtmps && <p className="hint">{preset.label} accepts only rtmps://.</p>}
       {error && <p role="alert">{error}</p>}
     </form>

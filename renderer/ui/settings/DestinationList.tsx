@@ -1,6 +1,7 @@
 /**
  * The destinations, each with its state (and the server's reason), bitrate, queue and dropped
- * frames, live while streaming; its key only masked; whether Go Live includes it; Start, Stop, Remove.
+ * frames, live while streaming; its key only masked; whether Go Live includes it (the local
+ * origin's too); Start, Stop, Edit (not the local origin's: the studio manages it), Remove.
  */
 import type { Destination } from '../../../common/host/outputs-contract.ts';
 import { DESTINATION_PRESETS } from '../../../common/host/outputs-contract.ts';
@@ -36,6 +37,7 @@ export function DestinationList(props: {
   onStart(id: string): void;
   onStop(id: string): void;
   onRemove(id: string): void;
+  onEdit(destination: Destination): void;
   onEnable(destination: Destination, enabled: boolean): void;
 }) {
   if (props.destinations.length === 0)
@@ -58,17 +60,15 @@ export function DestinationList(props: {
             </span>
             <span className="destination-figures">{describeDestination(destination)}</span>
             <span className="destination-actions">
-              {destination.service !== 'local-origin' && (
-                <label className="destination-enabled">
-                  <input
-                    type="checkbox"
-                    checked={destination.enabled}
-                    onChange={(event) => props.onEnable(destination, event.target.checked)}
-                    aria-label={`Include ${destination.name} in Go Live`}
-                  />
-                  Go Live
-                </label>
-              )}
+              <label className="destination-enabled">
+                <input
+                  type="checkbox"
+                  checked={destination.enabled}
+                  onChange={(event) => props.onEnable(destination, event.target.checked)}
+                  aria-label={`Include ${destination.name} in Go Live`}
+                />
+                Go Live
+              </label>
               {running ? (
                 <button type="button" onClick={() => props.onStop(destination.id)} aria-label={`Stop ${destination.name}`}>
                   Stop
@@ -76,6 +76,11 @@ export function DestinationList(props: {
               ) : (
                 <button type="button" onClick={() => props.onStart(destination.id)} aria-label={`Start ${destination.name}`}>
                   Start
+                </button>
+              )}
+              {destination.service !== 'local-origin' && (
+                <button type="button" onClick={() => props.onEdit(destination)} aria-label={`Edit ${destination.name}`}>
+                  Edit
                 </button>
               )}
               <button type="button" onClick={() => props.onRemove(destination.id)} aria-label={`Remove ${destination.name}`}>

@@ -1,7 +1,8 @@
-/** Settings → General: about this studio and its host, a media channel check, and the setup wizard again. */
+/** Settings → General: about this studio and its host, the ffmpeg it runs, a media channel check, and the setup wizard again. */
 import { useEffect, useState } from 'react';
-import type { AppInfo } from '../../../common/host/contract.ts';
+import type { AppInfo, FfmpegInfo } from '../../../common/host/contract.ts';
 import { runMediaLoopback } from '../../host/media-loopback.ts';
+import { outputsErrorMessage } from '../../outputs/studio-outputs.ts';
 import { messageOf } from '../feedback/toasts.tsx';
 import { formatBytes } from '../format.ts';
 import { useStudio } from '../studio/context.tsx';
@@ -54,6 +55,7 @@ export function GeneralPage() {
           !infoError && <p>Asking the host…</p>
         )}
       </section>
+      {info && <FfmpegPathForm ffmpeg={info.ffmpeg} onChange={(ffmpeg) => setInfo({ ...info, ffmpeg })} />}
       <Diagnostics />
       <section aria-labelledby="setup-heading">
         <h3 id="setup-heading">Setup</h3>
@@ -71,6 +73,68 @@ export function GeneralPage() {
         </button>
       </section>
     </div>
+  );
+}
+
+/** The ffmpeg path: checked by the host (it runs `-version`) before it is used; empty finds one again. */
+function FfmpegPathForm({ ffmpeg, onChange }: { ffmpeg: FfmpegInfo; onChange: (ffmpeg: FfmpegInfo) => void }) {
+  const studio = useStudio();
+  const [path, setPath] = useState(ffmpeg.found && ffmpeg.source === 'configured' ? ffmpeg.path : '');
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState('');
+  const [checking, setChecking] = useState(false);
+  const apply = async (value: string | null) => {
+    setChecking(true);
+    setError(null);
+    setSaved('');
+    try {
+      const next = await studio.host.api.app.setFfmpegPath(value);
+      onChange(next);
+      setSaved(next.found ? `Using ffmpeg ${next.version} at ${next.path}` : `No ffmpeg found: ${next.error}`);
+      if (value === null) setPath('');
+    } catch (failure) {
+      setError(outputsErrorMessage(failure));
+    } finally {
+      setChecking(false);
+    }
+  };
+  return (
+    <section aria-labelledby="ffmpeg-heading">
+      <h3 id="ffmpeg-heading">ffmpeg</h3>
+      <p className="field-hint">
+        Tally runs ffmpeg for the stream's and recordings' sound (AAC) and for the library. Leave the path empty to find it on its own (PATH
+        and the usual install folders).
+      </p>
+      <form
+        aria-label="ffmpeg path"
+        className="output-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void apply(path.trim() || null);
+        }}
+      >
+        <label className="wide">
+          Path to ffmpeg
+          <input
+            value={path}
+            onChange={(event) => setPath(event.target.value)}
+            placeholder="/usr/bin/ffmpeg"
+            spellCheck={false}
+            aria-invalid={error !== null}
+          />
+        </label>
+        <button type="submit" disabled={checking}>
+          Use this ffmpeg
+        </button>
+        <button type="button" disabled={checking} onClick={() => void apply(null)}>
+          Find automatically
+        </button>
+      </form>
+      {error && <p role="alert">{error}</p>}
+      <p role="status" aria-label="ffmpeg result">
+        {checking ? 'Checking…' : saved}
+      </p>
+    </section>
   );
 }
 

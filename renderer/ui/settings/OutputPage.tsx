@@ -1,12 +1,15 @@
 /**
- * Settings → Output: the encoder (video bitrate, keyframe interval, AAC bitrate), the
+ * Settings → Output: the encoder (video bitrate, keyframe interval, AAC bitrate, hardware or software), the
  * recordings folder and format. These live in the host's outputs service and apply at once
  * (OK and Apply are for the studio's own settings), through the studio's `OutputsController`.
  */
 import { useEffect, useState } from 'react';
+import type { EncoderAcceleration } from '../../../common/host/outputs-contract.ts';
 import { outputsErrorMessage } from '../../outputs/studio-outputs.ts';
+import { SelectField } from '../components/fields.tsx';
+import { ACCELERATION_CHOICES, describeEncoder } from '../controls/encoder-label.ts';
 import { useOutputs } from '../controls/OutputTimers.tsx';
-import { useStudio } from '../studio/context.tsx';
+import { useSnapshot, useStudio } from '../studio/context.tsx';
 import './outputs-settings.css';
 
 /** Runs an outputs command and says how it went, in a status line the page shows. */
@@ -41,18 +44,26 @@ export function OutputPage() {
   const [videoKbps, setVideoKbps] = useState('');
   const [audioKbps, setAudioKbps] = useState('');
   const [keyframeSec, setKeyframeSec] = useState('');
+  const [acceleration, setAcceleration] = useState<EncoderAcceleration>('prefer-hardware');
+  const encoderInUse = useSnapshot((snapshot) => snapshot.stats.encoder);
   const [folder, setFolder] = useState('');
   const { message, attempt } = useOutputsCommand();
   const recordingFolder = state?.recording.folder;
   useEffect(() => setFolder(recordingFolder ?? ''), [recordingFolder]);
   // Primitives: the host sends its state every second while encoding, which must not undo what is being typed.
-  const [savedVideo, savedAudio, savedKeyframe] = [settings?.videoBitrateKbps, settings?.audioBitrateKbps, settings?.keyframeIntervalSec];
+  const [savedVideo, savedAudio, savedKeyframe, savedAcceleration] = [
+    settings?.videoBitrateKbps,
+    settings?.audioBitrateKbps,
+    settings?.keyframeIntervalSec,
+    settings?.hardwareAcceleration,
+  ];
   useEffect(() => {
     if (savedVideo === undefined) return;
     setVideoKbps(String(savedVideo));
     setAudioKbps(String(savedAudio));
     setKeyframeSec(String(savedKeyframe));
-  }, [savedVideo, savedAudio, savedKeyframe]);
+    if (savedAcceleration) setAcceleration(savedAcceleration);
+  }, [savedVideo, savedAudio, savedKeyframe, savedAcceleration]);
   if (!state) return <p>Asking the host for its outputs…</p>;
 
   return (
@@ -71,6 +82,7 @@ export function OutputPage() {
                   videoBitrateKbps: Number(videoKbps),
                   audioBitrateKbps: Number(audioKbps),
                   keyframeIntervalSec: Number(keyframeSec),
+                  hardwareAcceleration: acceleration,
                 }),
               'Encoder settings saved',
             );
@@ -88,11 +100,15 @@ export function OutputPage() {
             Audio bitrate (kbps)
             <input type="number" min={64} max={320} value={audioKbps} onChange={(event) => setAudioKbps(event.target.value)} />
           </label>
+          <SelectField label="Video encoder" value={acceleration} options={ACCELERATION_CHOICES} onChange={setAcceleration} />
           <button type="submit">Save encoder settings</button>
         </form>
+        <p className="field-hint" aria-label="Video encoder in use">
+          {encoderInUse ? `In use: ${describeEncoder(encoderInUse)}` : 'In use: none (the encoder runs while live or recording)'}
+        </p>
         <p className="field-hint">
-          Video: H.264 from the browser's encoder (WebCodecs), hardware where the system offers it, software (openh264) otherwise; constant
-          bitrate. Audio: AAC-LC, 48 kHz stereo, from ffmpeg. Twitch and YouTube ask for a 2 s keyframe interval.
+          Video: H.264 from the browser's encoder (WebCodecs), of the kind chosen above where the system offers it, any other otherwise;
+          constant bitrate. Audio: AAC-LC, 48 kHz stereo, from ffmpeg. Twitch and YouTube ask for a 2 s keyframe interval.
         </p>
       </section>
       <section aria-labelledby="recording-heading">

@@ -4,7 +4,8 @@
  * YouTube and Facebook, or any RTMP(S) server), each with its live figures. These live in the
  * host's outputs service and apply at once, through the studio's `OutputsController`.
  */
-import type { Destination } from '../../../common/host/outputs-contract.ts';
+import { useState } from 'react';
+import type { Destination, DestinationInput } from '../../../common/host/outputs-contract.ts';
 import { useOutputs } from '../controls/OutputTimers.tsx';
 import { ViewerLink } from '../controls/ViewerLink.tsx';
 import { useStudio } from '../studio/context.tsx';
@@ -17,22 +18,19 @@ export function StreamPage() {
   const studio = useStudio();
   const state = useOutputs(studio.outputs).host;
   const { message, attempt } = useOutputsCommand();
+  const [editingId, setEditingId] = useState<string | null>(null);
   if (!state) return <p>Asking the host for its outputs…</p>;
   const api = studio.outputs.api;
   const origin = state.localOrigin;
   const enable = (destination: Destination, enabled: boolean) =>
     void attempt(
-      () =>
-        api.saveDestination({
-          id: destination.id,
-          name: destination.name,
-          service: destination.service as Exclude<Destination['service'], 'local-origin'>,
-          serverUrl: destination.serverUrl,
-          enabled,
-          adaptiveBitrate: destination.adaptiveBitrate,
-        }),
+      () => api.setDestinationEnabled(destination.id, enabled),
       enabled ? `${destination.name} joins Go Live` : `${destination.name} stays out of Go Live`,
     );
+  const editing = state.destinations.find(
+    (destination): destination is Destination & { service: DestinationInput['service'] } =>
+      destination.id === editingId && destination.service !== 'local-origin',
+  );
 
   return (
     <div className="settings-sections stream-page">
@@ -98,9 +96,22 @@ export function StreamPage() {
           onStart={(id) => void attempt(() => api.startDestination(id), 'Started')}
           onStop={(id) => void attempt(() => api.stopDestination(id), 'Stopped')}
           onRemove={(id) => void attempt(() => api.removeDestination(id), 'Removed')}
+          onEdit={(destination) => setEditingId(destination.id)}
           onEnable={enable}
         />
-        <DestinationForm onSave={(input) => api.saveDestination(input)} />
+        {editing ? (
+          <DestinationForm
+            key={editing.id}
+            editing={editing}
+            onSave={async (input) => {
+              await api.saveDestination(input);
+              setEditingId(null);
+            }}
+            onCancel={() => setEditingId(null)}
+          />
+        ) : (
+          <DestinationForm onSave={(input) => api.saveDestination(input)} />
+        )}
       </section>
       <CommandResult message={message} />
     </div>

@@ -16,7 +16,7 @@ export function seedPastFirstRun(dataDir: string): void {
 export const controls = (page: Page): Locator => page.getByRole('region', { name: 'Controls' });
 
 /** Opens Settings on `tab` (Stream, Output, …) unless it is already there; returns the dialog. */
-export async function openSettings(page: Page, tab: 'Stream' | 'Output'): Promise<Locator> {
+export async function openSettings(page: Page, tab: 'General' | 'Stream' | 'Output'): Promise<Locator> {
   const dialog = page.getByRole('dialog', { name: 'Settings' });
   if ((await dialog.count()) === 0) await controls(page).getByRole('button', { name: 'Settings' }).click();
   await dialog.getByRole('tab', { name: tab }).click();

@@ -46,10 +46,22 @@ export function storedCollectionNames(dataDir: string): string[] {
 
 /** A stored settings section (`video`, `hotkeys`, …), or undefined. */
 export function storedSetting(dataDir: string, section: string): unknown {
+  return storedHostSetting(dataDir, `studio.${section}`);
+}
+
+/** A setting the host keeps under `key` (`outputs.encoder`, `host.ffmpegPath`, …), or undefined. */
+export function storedHostSetting(dataDir: string, key: string): unknown {
   return withDb(dataDir, true, (db) => {
-    const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(`studio.${section}`) as { value: string } | undefined;
+    const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
     return row ? (JSON.parse(row.value) as unknown) : undefined;
   });
+}
+
+/** The stored destinations as rows of `output_destinations` (keys sealed), in list order. */
+export function storedDestinations(
+  dataDir: string,
+): Array<{ id: string; name: string; server_url: string; stream_key: string | null; enabled: number }> {
+  return withDb(dataDir, true, (db) => db.prepare('SELECT * FROM output_destinations ORDER BY position, created_at').all() as never);
 }
 
 /** Writes settings sections as the host would (validated), before a page opens. */

@@ -1,0 +1,165 @@
+/**
+ * Settings → Output, General and Stream at 1280x720, in the web studio with Chromium's fake
+ * devices: the software encoder chosen, stored, and what the engine really configured (the
+ * Stats dock reads WebCodecs' accepted configuration); the ffmpeg path checked by the host (a
+ * bad path refused inline, the real /usr/bin/ffmpeg taken); a destination edited with its key
+ * kept and never shown; the local origin in or out of Go Live. Screenshots of the main window
+ * (empty, live) and of Settings → Output are kept as artifacts.
+ */
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { fileKeyCipher, openSecret } from '../../main/services/outputs/secret-box.ts';
+import { closeSettings, controls, destinationRow, openSettings } from './support/outputs-panel.ts';
+import { saveScreenshot, storedDestinations, storedHostSetting, useStudioPage } from './support/studio-ui.ts';
+
+const KEY = 'venue-key-0123456789wxyz';
+
+describe('output settings in the studio window at 1280x720', () => {
+  const opened = useStudioPage();
+  const { studio } = opened;
+  const page = () => opened.page();
+
+  it('the empty main window fits: every Stats value is inside the window', async () => {
+    const stats = page().getByRole('table', { name: 'Stats' });
+    await stats.getByRole('row', { name: /^Host CPU/ }).waitFor();
+    await saveScreenshot(page(), 'main-window-empty-1280x720');
+    await expectInsideWindow(stats.getByRole('cell'));
+  });
+
+  it('the software encoder is stored and is what the engine configures when live', async () => {
+    const output = await openSettings(page(), 'Output');
+    const form = output.getByRole('form', { name: 'Encoder settings' });
+    await form.getByRole('combobox', { name: 'Video encoder' }).selectOption('prefer-software');
+    await form.getByRole('button', { name: 'Save encoder settings' }).click();
+    await output.getByRole('status', { name: 'Settings result' }).getByText('Encoder settings saved').waitFor();
+    expect(storedHostSetting(studio.dataDir, 'outputs.encoder')).toMatchObject({ hardwareAcceleration: 'prefer-software' });
+    await saveScreenshot(page(), 'settings-output-1280x720');
+    await closeSettings(page());
+
+    await controls(page()).getByRole('button', { name: 'Go Live' }).click();
+    const encoderRow = page()
+      .getByRole('table', { name: 'Stats' })
+      .getByRole('row', { name: /^Video encoder/ });
+    await expect.poll(() => encoderRow.innerText().catch(() => ''), { timeout: 60_000 }).toMatch(/H\.264 \w+ · software$/);
+    await expect
+      .poll(
+        () =>
+          page()
+            .getByRole('table', { name: 'Stats' })
+            .getByRole('row', { name: /^Local origin/ })
+            .innerText()
+            .catch(() => ''),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toMatch(/live · \d+ kbps/);
+    await saveScreenshot(page(), 'main-window-live-1280x720');
+    await expectInsideWindow(page().getByRole('table', { name: 'Stats' }).getByRole('cell'));
+    const output2 = await openSettings(page(), 'Output');
+    expect(await output2.getByLabel('Video encoder in use').innerText()).toMatch(/^In use: H\.264 \w+ · software$/);
+    await closeSettings(page());
+    await controls(page())
+      .getByRole('button', { name: /^End Stream/ })
+      .click();
+    await controls(page()).getByRole('button', { name: 'Go Live' }).waitFor();
+  });
+
+  it('a bad ffmpeg path is refused inline with the reason; /usr/bin/ffmpeg is taken and stored', async () => {
+    const general = await openSettings(page(), 'General');
+    const form = general.getByRole('form', { name: 'ffmpeg path' });
+    await form.getByRole('textbox', { name: 'Path to ffmpeg' }).fill('/opt/nowhere/ffmpeg');
+    await form.getByRole('button', { name: 'Use this ffmpeg' }).click();
+    await expect.poll(() => general.getByRole('alert').innerText()).toBe('/opt/nowhere/ffmpeg does not exist');
+    await saveScreenshot(page(), 'settings-general-ffmpeg-1280x720');
+    expect(storedHostSetting(studio.dataDir, 'host.ffmpegPath')).toBeUndefined();
+
+    await form.getByRole('textbox', { name: 'Path to ffmpeg' }).fill('/usr/bin/ffmpeg');
+    await form.getByRole('button', { name: 'Use this ffmpeg' }).click();
+    await expect
+      .poll(() => general.getByRole('status', { name: 'ffmpeg result' }).innerText())
+      .toMatch(/^Using ffmpeg \S+ at \/usr\/bin\/ffmpeg$/);
+    expect(await general.getByRole('alert').count()).toBe(0);
+    expect(storedHostSetting(studio.dataDir, 'host.ffmpegPath')).toBe('/usr/bin/ffmpeg');
+    expect(await general.getByLabel('Host information').innerText()).toMatch(/configured: \/usr\/bin\/ffmpeg/);
+    await closeSettings(page());
+  });
+
+  it('a destination is edited from the list, an empty key keeps the stored one, and the key is never shown', async () => {
+    const stream = await openSettings(page(), 'Stream');
+    const add = stream.getByRole('form', { name: 'Add destination' });
+    await add.getByLabel('Service').selectOption('custom');
+    await add.getByLabel('Name').fill('Venue');
+    await add.getByLabel('Server URL').fill('rtmp://127.0.0.1:1935/live');
+    await add.getByLabel('Stream key').fill(KEY);
+    await add.getByRole('button', { name: 'Add destination' }).click();
+    await destinationRow(page(), 'Venue').waitFor();
+
+    await destinationRow(page(), 'Venue').getByRole('button', { name: 'Edit Venue' }).click();
+    const edit = stream.getByRole('form', { name: 'Edit Venue' });
+    expect(await edit.getByLabel('Server URL').inputValue()).toBe('rtmp://127.0.0.1:1935/live');
+    expect(await edit.getByLabel('Stream key').inputValue()).toBe('');
+    expect(await edit.getByLabel('Stream key').getAttribute('placeholder')).toBe('empty keeps ••••••••wxyz');
+    await saveScreenshot(page(), 'settings-stream-edit-1280x720');
+    await edit.getByLabel('Name').fill('Venue hall');
+    await edit.getByLabel('Server URL').fill('rtmp://127.0.0.1:1936/hall');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await destinationRow(page(), 'Venue hall').waitFor();
+    await edit.waitFor({ state: 'detached' });
+    expect(await destinationRow(page(), 'Venue hall').innerText()).toContain('key ••••••••wxyz');
+    const row = storedDestinations(studio.dataDir).find((candidate) => candidate.name === 'Venue hall')!;
+    expect(row.server_url).toBe('rtmp://127.0.0.1:1936/hall');
+    expect(openSecret(fileKeyCipher(studio.dataDir), row.stream_key!)).toBe(KEY);
+    expect(await page().content()).not.toContain(KEY);
+  });
+
+  it('the local origin can be left out of Go Live like any destination', async () => {
+    await openSettings(page(), 'Stream');
+    const hall = destinationRow(page(), 'Venue hall').getByRole('checkbox', { name: 'Include Venue hall in Go Live' });
+    // Controlled by the host's state: click, then wait for the host.
+    await hall.click();
+    await expect.poll(() => storedDestinations(studio.dataDir).find((row) => row.name === 'Venue hall')?.enabled).toBe(0);
+    const local = destinationRow(page(), 'Local origin').getByRole('checkbox', { name: 'Include Local origin in Go Live' });
+    await local.click();
+    await expect.poll(() => storedDestinations(studio.dataDir).find((row) => row.id === 'local-origin')?.enabled).toBe(0);
+    await closeSettings(page());
+    await controls(page()).getByRole('button', { name: 'Go Live' }).click();
+    const notifications = page().getByRole('region', { name: 'Notifications' });
+    await notifications
+      .getByText(/no destination is enabled/)
+      .first()
+      .waitFor();
+    // The toast sits over the Controls dock's lower buttons: dismiss it, as a user would.
+    const dismiss = notifications.getByRole('button', { name: 'Dismiss notification' });
+    while ((await dismiss.count()) > 0)
+      await dismiss
+        .first()
+        .click({ timeout: 5_000 })
+        .catch(() => undefined);
+    await openSettings(page(), 'Stream');
+    await local.click();
+    await expect.poll(() => storedDestinations(studio.dataDir).find((row) => row.id === 'local-origin')?.enabled).toBe(1);
+    await closeSettings(page());
+  });
+});
+
+/** Each element's box lies within the 1280-pixel-wide window (nothing cut off on the right). */
+async function expectInsideWindow(cells: Locator): Promise<void> {
+  const width = cells.page().viewportSize()!.width;
+  for (const cell of await cells.all()) {
+    const overflow = await cell.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      // Inside the window, and not clipped by a parent that scrolls or hides its overflow sideways.
+      let clipped = false;
+      for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+        const style = getComputedStyle(parent);
+        if (style.overflowX === 'visible') continue;
+        const bounds = parent.getBoundingClientRect();
+        if (box.right > bounds.right + 0.5 || element.scrollWidth > element.clientWidth + 1) clipped = true;
+      }
+      return { right: box.right, clipped, text: element.textContent };
+    });
+    expect(overflow.right, `"${overflow.text}" ends past the window`).toBeLessThanOrEqual(width);
+    expect(overflow.clipped, `"${overflow.text}" is cut off`).toBe(false);
+  }
+}
