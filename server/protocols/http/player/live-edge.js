@@ -25,9 +25,9 @@
 
   /**
    * Keeps `hls` (attached to `video`) near its target latency: on each playlist update, when the
-   * latency exceeds the target by more than hls.js's catch-up range (one target duration, at
-   * least 0.5 s), seeks to `hls.liveSyncPosition` if that is buffered. Returns how many jumps it
-   * made, through `onJump(fromS, toS)` when given.
+   * latency exceeds the target by more than hls.js's catch-up range (one target duration, 0.5 to
+   * 1 s), seeks to `hls.liveSyncPosition` if that is buffered, and calls `onJump(fromS, toS)` (media
+   * seconds) when given. Usually once, at the start; again only after falling that far behind.
    */
   function followLiveEdge(hls, video, onJump) {
     const Hls = window.Hls;
