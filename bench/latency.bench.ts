@@ -6,7 +6,9 @@
  * One source for all: a pre-encoded 640x360 clip (1 s GOP) published from Node at real-time
  * pace (`origin/publisher.ts`), which stamps every video frame with its wall-clock send time in
  * an SEI NAL unit (`origin/marker.ts`). hls.js in Chromium (same config for every server:
- * `lowLatencyMode: true`, otherwise defaults unless BENCH_HLS_CONFIG says) hands those SEI messages over with their
+ * the player page's, from server/protocols/http/player/live-edge.js: `lowLatencyMode`,
+ * `maxLiveSyncPlaybackRate: 1.5` and a jump to hls.js's live sync position when playback is
+ * behind by more than it catches up; BENCH_HLS_CONFIG adds settings) hands those SEI messages over with their
  * presentation times (FRAG_PARSING_USERDATA); every 500 ms the page takes the frame at
  * `video.currentTime` and its send time: latency = now - sent time of the frame on screen.
  * That needs no EXT-X-PROGRAM-DATE-TIME (nginx-rtmp writes none); for Tally the page also
@@ -45,6 +47,8 @@ if (setups.includes('nginx-rtmp') && !nginxAvailable()) {
   setups = setups.filter((name) => name !== 'nginx-rtmp');
 }
 const HLS_JS = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
+/** The player page's hls.js config and live-edge jump, so the bench plays as a viewer's page does. */
+const LIVE_EDGE_JS = join(import.meta.dirname, '..', 'server', 'protocols', 'http', 'player', 'live-edge.js');
 /** The marker's UUID ('TallyBenchMark01') as hls.js writes it. */
 const MARKER_UUID = '54616c6c-7942-656e-6368-4d61726b3031';
 
@@ -57,6 +61,8 @@ interface PageState {
   /** `waiting` events after the first frame and before sampling, and while sampling. */
   stallsBefore: number;
   stalls: number;
+  /** Seeks to hls.js's live sync position by the player's `followLiveEdge`, from the first frame on. */
+  jumps: number;
   firstFrameMs: number | null;
   error: string | null;
 }
@@ -65,6 +71,7 @@ interface PageState {
 async function openPlayer(browser: Browser, url: string) {
   const page = await browser.newPage();
   await page.addScriptTag({ path: HLS_JS });
+  await page.addScriptTag({ path: LIVE_EDGE_JS });
   await page.addScriptTag({ path: join(import.meta.dirname, 'origin', 'latency-page.js') });
   // Strings, so this Node script needs no DOM types.
   await page.evaluate(`startBench(${JSON.stringify(url)}, ${JSON.stringify(MARKER_UUID)}, ${JSON.stringify(HLS_CONFIG)})`);
@@ -99,6 +106,7 @@ interface Result {
   targetLatencyS: number | null;
   stallsBefore: number;
   stalls: number;
+  jumps: number;
   firstFrameMs: number;
 }
 
@@ -146,6 +154,7 @@ async function measure(browser: Browser, name: string, clip: string): Promise<Re
       targetLatencyS: state.targetLatencyS,
       stallsBefore: state.stallsBefore,
       stalls: state.stalls,
+      jumps: state.jumps,
       firstFrameMs: median(joins),
     };
   } finally {
@@ -176,6 +185,7 @@ console.table(
     'hls.js latency p50 s (PDT)': seconds(result.pdtP50Ms),
     'hls.js target s': result.targetLatencyS?.toFixed(2) ?? 'n/a',
     'stalls (warm-up · sampling)': `${result.stallsBefore} · ${result.stalls}`,
+    'jumps to live': result.jumps,
     'click to first frame s (median)': seconds(result.firstFrameMs),
     'p50 / nginx-rtmp': ratio(result.p50Ms, peer?.p50Ms),
     'p95 / nginx-rtmp': ratio(result.p95Ms, peer?.p95Ms),

@@ -1,4 +1,4 @@
-/* global document, window, Hls */
+/* global document, window, Hls, TallyLive */
 // The page side of bench/latency.bench.ts: plays one HLS URL with hls.js and measures how far
 // behind the publisher the frame on screen is, from the SEI markers (origin/marker.ts) that
 // hls.js hands over with their presentation times.
@@ -16,6 +16,7 @@
       targetLatencyS: null,
       stallsBefore: 0,
       stalls: 0,
+      jumps: 0,
       firstFrameMs: null,
       error: null,
       sampling: false,
@@ -24,7 +25,11 @@
     const clickedMs = performance.now();
     // Presentation time (s) and send time (ms since the epoch) of marked frames, in order.
     const markers = [];
-    const hls = new Hls(Object.assign({ lowLatencyMode: true }, config));
+    // The player page's config and live-edge jump (server/protocols/http/player/live-edge.js).
+    const hls = new Hls(Object.assign({}, TallyLive.LIVE_HLS_CONFIG, config));
+    TallyLive.followLiveEdge(hls, video, function () {
+      state.jumps++;
+    });
     hls.on(Hls.Events.FRAG_PARSING_USERDATA, function (_event, data) {
       for (const sample of data.samples)
         if (sample.uuid === uuid && sample.userData) markers.push({ pts: sample.pts, sentMs: Number(sample.userData) / 1000 });

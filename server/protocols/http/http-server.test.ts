@@ -62,7 +62,7 @@ describe('the origin over HTTP (fastify)', () => {
   });
 
   it('serves the player’s assets and players from their packages, and nothing outside them', async () => {
-    for (const file of ['player.js', 'player.css', 'hls.min.js', 'mpegts.js']) {
+    for (const file of ['player.js', 'live-edge.js', 'player.css', 'hls.min.js', 'mpegts.js']) {
       const response = await fetch(`${origin.urls.http}player/${file}`);
       expect({ file, status: response.status }).toEqual({ file, status: 200 });
       await response.arrayBuffer();

@@ -58,6 +58,7 @@ export function playerPageHtml(name: string): string {
 </main>
 <script src="/player/hls.min.js"></script>
 <script src="/player/mpegts.js"></script>
+<script src="/player/live-edge.js"></script>
 <script src="/player/player.js" data-stream="${safe}"></script>
 </body>
 </html>

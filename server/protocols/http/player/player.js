@@ -1,4 +1,4 @@
-/* global document, window, Hls, mpegts */
+/* global document, window, Hls, mpegts, TallyLive */
 // The Tally Origin player page: HLS through hls.js (or the browser's own HLS), or HTTP-FLV
 // through mpegts.js for lower latency. Both libraries are served by the origin itself.
 (function () {
@@ -69,7 +69,9 @@
       player.load();
       play();
     } else if (window.Hls && Hls.isSupported()) {
-      player = new Hls({ liveDurationInfinity: true });
+      // live-edge.js: the live config and the jump to the live edge, shared with bench/latency.bench.ts.
+      player = new Hls(TallyLive.LIVE_HLS_CONFIG);
+      TallyLive.followLiveEdge(player, video);
       player.on(Hls.Events.ERROR, function (_event, data) {
         if (data.fatal) retry('Playback error (' + data.details + '); retrying…');
       });
