@@ -11,7 +11,10 @@ export const MediaKind = {
   loopback: 0,
   /** One encoded video chunk (H.264 Annex B or AVCC, per the output's configuration). */
   video: 1,
-  /** Interleaved float32 PCM, 48 kHz stereo. */
+  /**
+   * Interleaved signed 16-bit PCM (s16le), 48 kHz stereo: half the bytes of float32 and what
+   * the host's AAC child reads as it is (`pcmS16FromFloat` converts the mixer's blocks).
+   */
   audioPcm: 2,
   /**
    * Host → renderer: how many payload bytes of video and PCM the host has taken in so far
@@ -106,4 +109,18 @@ export function validateMediaFrame(value: unknown): MediaFrame {
   if (!(payload instanceof ArrayBuffer)) throw new TypeError('media payload is not an ArrayBuffer');
   if (payload.byteLength > MAX_MEDIA_PAYLOAD_BYTES) throw new RangeError(`media payload of ${payload.byteLength} bytes is over the limit`);
   return { kind: kind as MediaKind, flags, track, timestampUs, payload };
+}
+
+/**
+ * The mixer's float samples (nominally −1..1) as signed 16-bit PCM for `MediaKind.audioPcm`:
+ * clamped, scaled by 32767 and rounded, in the platform's byte order (little-endian on every
+ * platform Tally runs on, which is what the host's `-f s16le` reads).
+ */
+export function pcmS16FromFloat(samples: Float32Array): Int16Array<ArrayBuffer> {
+  const out = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i]!;
+    out[i] = Math.round((sample > 1 ? 1 : sample < -1 ? -1 : sample) * 32767);
+  }
+  return out;
 }
