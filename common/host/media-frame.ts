@@ -78,9 +78,10 @@ export function decodeMediaFrame(bytes: Uint8Array): MediaFrame {
   const timestampUs = view.getFloat64(8);
   if (!Number.isFinite(timestampUs)) throw new RangeError('media timestamp is not a finite number');
   // Copy into a buffer of its own: `bytes` may be a view into a larger pool (Node's Buffer).
-  const payload = new Uint8Array(payloadBytes);
-  payload.set(bytes.subarray(MEDIA_HEADER_BYTES));
-  return { kind: kind as MediaKind, flags: view.getUint8(3), track: view.getUint16(4), timestampUs, payload: payload.buffer };
+  // `ArrayBuffer.slice` copies natively without zero-filling first (several times cheaper per frame).
+  const start = bytes.byteOffset + MEDIA_HEADER_BYTES;
+  const payload = (bytes.buffer as ArrayBuffer).slice(start, start + payloadBytes);
+  return { kind: kind as MediaKind, flags: view.getUint8(3), track: view.getUint16(4), timestampUs, payload };
 }
 
 /** An ack frame: the host has taken in `totalBytes` payload bytes from this peer. */
