@@ -65,8 +65,8 @@ export class DestinationStore {
   private readonly now: () => number;
   /**
    * The list as last read, keys unsealed: the state the studio shows is rebuilt at least once a
-   * second while live, and unsealing every key each time (AES-GCM here, the OS keychain in
-   * Electron) was a steady cost. Every write below goes through this store and clears it.
+   * second while live, and unsealing every key each time (AES-GCM, or Electron's safeStorage)
+   * was a steady cost. Every write goes through this store and clears it.
    */
   private cached: readonly StoredDestination[] | null = null;
 
