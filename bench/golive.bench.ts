@@ -5,7 +5,9 @@
  *    socket) to an HTTP-FLV viewer of the embedded local origin, p50/p95 on loopback, against
  *    a plain RTMP passthrough publisher (no studio host) into the same origin code.
  * 2. CPU per destination at 1, 3 and 5 destinations (nginx-rtmp receiving), the studio host
- *    against ffmpeg's tee muxer pushing the same pre-encoded 720p stream to the same server.
+ *    against ffmpeg's tee muxer pushing the same pre-encoded 720p stream to the same server
+ *    (`-c copy`), and, as the peer of the host with its AAC child, the same tee encoding the
+ *    audio to AAC.
  * 3. A/V sync over BENCH_AV_SECONDS (default 600): a program with a white flash and a beep
  *    on every second, through the host and the local origin to an HTTP-FLV viewer, analysed
  *    with ffmpeg (flash frames by luma, beep onsets by silencedetect); ffmpeg publishing the
@@ -246,22 +248,35 @@ async function measureCpu(video: Rendition, nginx: NginxRtmp): Promise<void> {
       for (const id of ids) await connection.call('outputs.removeDestination', id);
     }
   });
-  const ffmpegCpu: number[] = [];
-  for (const count of counts) {
-    const outputs = Array.from({ length: count }, (_, i) => `[f=flv:onfail=ignore]${nginx.serverUrl}/ffmpeg-${count}-${i}`).join('|');
-    const child = loopToRtmp(programClip(), ['-map', '0', '-c', 'copy', '-f', 'tee', outputs]);
-    await new Promise((resolve) => setTimeout(resolve, WARMUP_SECONDS * 1000));
-    ffmpegCpu.push(await cpuPercent(() => [child.pid!], SECONDS));
-    child.kill('SIGINT');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-  console.log('| destinations | Tally host | Tally host + AAC child | ffmpeg tee | host/ffmpeg | host+AAC/ffmpeg |');
-  console.log('|--------------|------------|------------------------|------------|-------------|-----------------|');
+  // The issue's peer: ffmpeg's tee muxer copying the pre-encoded clip (no audio encode). The
+  // second peer does what the host and its AAC child do together: video copied, audio encoded
+  // to AAC at the host's bitrate (decoded from the clip's AAC first: a small extra cost).
+  const ffmpegTee = async (codecs: string[], name: string): Promise<number[]> => {
+    const figures: number[] = [];
+    for (const count of counts) {
+      const outputs = Array.from({ length: count }, (_, i) => `[f=flv:onfail=ignore]${nginx.serverUrl}/${name}-${count}-${i}`).join('|');
+      const child = loopToRtmp(programClip(), ['-map', '0', ...codecs, '-f', 'tee', outputs]);
+      await new Promise((resolve) => setTimeout(resolve, WARMUP_SECONDS * 1000));
+      figures.push(await cpuPercent(() => [child.pid!], SECONDS));
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    return figures;
+  };
+  const ffmpegCpu = await ffmpegTee(['-c', 'copy'], 'ffmpeg');
+  const ffmpegAacCpu = await ffmpegTee(['-c:v', 'copy', '-c:a', 'aac', '-b:a', '160k'], 'ffmpeg-aac');
+  console.log(
+    '| destinations | Tally host | Tally host + AAC child | ffmpeg tee (copy) | ffmpeg tee + AAC encode | host/ffmpeg copy | host+AAC/ffmpeg copy | host+AAC/ffmpeg+AAC |',
+  );
+  console.log(
+    '|--------------|------------|------------------------|-------------------|-------------------------|------------------|----------------------|---------------------|',
+  );
   counts.forEach((count, i) => {
     const t = tally[i]!;
     const f = ffmpegCpu[i]!;
+    const fa = ffmpegAacCpu[i]!;
     console.log(
-      `| ${String(count).padStart(12)} | ${t.host.toFixed(1).padStart(9)}% | ${t.withAac.toFixed(1).padStart(21)}% | ${f.toFixed(1).padStart(9)}% | ${ratio(t.host, f).padStart(11)} | ${ratio(t.withAac, f).padStart(15)} |`,
+      `| ${String(count).padStart(12)} | ${t.host.toFixed(1).padStart(9)}% | ${t.withAac.toFixed(1).padStart(21)}% | ${f.toFixed(1).padStart(16)}% | ${fa.toFixed(1).padStart(22)}% | ${ratio(t.host, f).padStart(16)} | ${ratio(t.withAac, f).padStart(20)} | ${ratio(t.withAac, fa).padStart(19)} |`,
     );
   });
   const perDestination = (values: number[]) => (values[2]! - values[0]!) / (counts[2]! - counts[0]!);

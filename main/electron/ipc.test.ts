@@ -147,12 +147,12 @@ describe('host IPC wiring (fake ipcMain, no Electron binary)', () => {
       const total = readAck(validateMediaFrame(message.data));
       if (total !== null) acks.push(total);
     });
-    const frame = { kind: MediaKind.audioPcm, flags: 0, track: 1, timestampUs: 20_000, payload: new Float32Array(1920).buffer };
+    const frame = { kind: MediaKind.audioPcm, flags: 0, track: 1, timestampUs: 20_000, payload: new Int16Array(1920).buffer };
     rendererPort!.postMessage(structuredClone(frame));
     rendererPort!.postMessage(structuredClone(frame));
-    // Acks go out at most every 50 ms, with the total taken in.
+    // Acks go out at most every 100 ms, with the total taken in.
     await until(() => acks.length > 0, 5000, 'an ack');
-    expect(acks).toEqual([2 * 1920 * 4]);
+    expect(acks).toEqual([2 * 1920 * 2]);
     mounted.dispose();
   });
 });

@@ -15,8 +15,11 @@ export interface MediaPeer {
 
 export type MediaHandler = (frame: MediaFrame, from: MediaPeer) => void;
 
-/** How often the host tells a renderer how many bytes it has taken in. */
-const ACK_INTERVAL_MS = 50;
+/**
+ * How often the host tells a renderer how many bytes it has taken in: ~100 KB of slack at a
+ * 1 MB/s program against the renderer's 4 MiB lag limit; each ack is a socket write, so not more often.
+ */
+const ACK_INTERVAL_MS = 100;
 
 export class MediaHub {
   private readonly handlers = new Map<MediaKind, MediaHandler>();

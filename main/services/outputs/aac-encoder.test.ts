@@ -24,10 +24,10 @@ function encoder(ffmpegPath = 'ffmpeg') {
 /** Pushes `blocks` blocks of 20 ms of PCM stamped from `startUs`, with a click at sample `clickAt`. */
 async function pushPcm(aac: AacEncoder, startUs: number, blocks: number, clickAt = -1, paced = true): Promise<void> {
   for (let b = 0; b < blocks; b++) {
-    const block = new Float32Array(BLOCK * 2);
+    const block = new Int16Array(BLOCK * 2);
     for (let i = 0; i < BLOCK; i++) {
       const n = b * BLOCK + i;
-      if (n >= clickAt && n < clickAt + 48) block[2 * i] = block[2 * i + 1] = 0.9;
+      if (n >= clickAt && n < clickAt + 48) block[2 * i] = block[2 * i + 1] = 29_490; // 0.9 of full scale
     }
     aac.pushPcm(block, startUs + (b * BLOCK * 1e6) / 48_000);
     if (paced) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,5 +1,5 @@
 /**
- * AAC-LC from the mixer's PCM (48 kHz stereo float32) through an ffmpeg child: PCM on its
+ * AAC-LC from the mixer's PCM (48 kHz stereo, s16le as the media channel carries it) through an ffmpeg child: PCM on its
  * stdin, ADTS on its stdout. Chromium has no AAC encoder, so this is the one place Tally
  * encodes audio for RTMP and MP4. Frames are stamped from the PCM timeline (`pcm-timeline.ts`)
  * on the program clock, so audio and video share one clock however the child is scheduled.
@@ -36,7 +36,7 @@ export interface AacEncoderOptions {
 
 export const AAC_SAMPLE_RATE_HZ = 48_000;
 const CHANNELS = 2;
-const BYTES_PER_FRAME = 4 * CHANNELS;
+const BYTES_PER_FRAME = 2 * CHANNELS;
 const SAMPLES_PER_AAC_FRAME = 1024;
 /** ffmpeg's AAC encoder primes with one frame: output frame k starts at input sample (k − 1) × 1024. */
 const PRIMING_FRAMES = 1;
@@ -76,8 +76,8 @@ export class AacEncoder {
     this.spawnChild();
   }
 
-  /** Feeds interleaved stereo float32 PCM stamped `timestampUs` (program clock). */
-  pushPcm(samples: Float32Array, timestampUs: number): void {
+  /** Feeds interleaved stereo s16 PCM stamped `timestampUs` (program clock). */
+  pushPcm(samples: Int16Array, timestampUs: number): void {
     const frames = Math.floor(samples.length / CHANNELS);
     if (frames === 0 || this.stopped) return;
     const { silenceFrames, skipFrames } = this.timeline.place(timestampUs, frames);
@@ -122,7 +122,7 @@ export class AacEncoder {
     const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
     // No probing of raw PCM (it would hold the first second back); never +nobuffer, which drops the priming frame.
     args.push('-probesize', '32', '-analyzeduration', '0');
-    args.push('-f', 'f32le', '-ar', String(AAC_SAMPLE_RATE_HZ), '-ac', String(CHANNELS), '-i', 'pipe:0');
+    args.push('-f', 's16le', '-ar', String(AAC_SAMPLE_RATE_HZ), '-ac', String(CHANNELS), '-i', 'pipe:0');
     args.push('-c:a', 'aac', '-b:a', `${this.options.bitrateKbps}k`, '-flush_packets', '1', '-f', 'adts', 'pipe:1');
     let child: ChildProcessWithoutNullStreams;
     try {

@@ -36,6 +36,26 @@ describe('destinations and their keys at rest', () => {
     reopened.dispose();
   });
 
+  it('lists every change made through the store at once (the list it keeps is cleared by each write)', () => {
+    const dir = dataDir();
+    const store = new Store({ dataDir: dir });
+    const destinations = new DestinationStore(store, fileKeyCipher(dir));
+    expect(destinations.list()).toEqual([]);
+    const twitch = destinations.save({ name: 'Twitch', service: 'twitch', serverUrl: '', streamKey: KEY });
+    expect(destinations.list().map((d) => d.name)).toEqual(['Twitch']);
+    destinations.save({ id: twitch.id, name: 'Twitch main', service: 'twitch', serverUrl: '' });
+    destinations.saveLocalOrigin('rtmp://127.0.0.1:1935/live', 'studio-key');
+    expect(destinations.list().map((d) => [d.name, d.streamKey])).toEqual([
+      ['Twitch main', KEY],
+      ['Local origin', 'studio-key'],
+    ]);
+    destinations.saveLocalOrigin('rtmp://127.0.0.1:1936/live', 'studio-key');
+    expect(destinations.list()[1]!.serverUrl).toBe('rtmp://127.0.0.1:1936/live');
+    expect(destinations.remove(twitch.id)).toBe(true);
+    expect(destinations.list().map((d) => d.name)).toEqual(['Local origin']);
+    store.dispose();
+  });
+
   it('keeps the stored key when a change leaves the key out, and refuses a destination without one', () => {
     const dir = dataDir();
     const store = new Store({ dataDir: dir });

@@ -63,6 +63,12 @@ export class DestinationStore {
   private readonly store: Store;
   private readonly cipher: SecretCipher;
   private readonly now: () => number;
+  /**
+   * The list as last read, keys unsealed: the state the studio shows is rebuilt at least once a
+   * second while live, and unsealing every key each time (AES-GCM, or Electron's safeStorage)
+   * was a steady cost. Every write goes through this store and clears it.
+   */
+  private cached: readonly StoredDestination[] | null = null;
 
   constructor(store: Store, cipher: SecretCipher, now: () => number = Date.now) {
     this.store = store;
@@ -72,10 +78,11 @@ export class DestinationStore {
 
   /** Every destination, in list order. */
   list(): StoredDestination[] {
-    return this.store.db
+    this.cached ??= this.store.db
       .prepare<[], Row>('SELECT * FROM output_destinations ORDER BY position, created_at')
       .all()
-      .map((row) => this.fromRow(row));
+      .map((row) => Object.freeze(this.fromRow(row)));
+    return [...this.cached];
   }
 
   get(id: string): StoredDestination | undefined {
@@ -98,6 +105,7 @@ export class DestinationStore {
     const id = existing?.id ?? `dst-${randomBytes(6).toString('base64url')}`;
     const sealed = key ? sealSecret(this.cipher, key) : null;
     const now = this.now();
+    this.cached = null;
     this.store.db
       .prepare(
         `INSERT INTO output_destinations (id, name, service, server_url, stream_key, enabled, adaptive, ca_pem, position, created_at, updated_at)
@@ -124,6 +132,7 @@ export class DestinationStore {
   /** Creates or updates the local origin's destination (the origin's URL changes with its port). */
   saveLocalOrigin(serverUrl: string, streamKey: string): StoredDestination {
     const now = this.now();
+    this.cached = null;
     this.store.db
       .prepare(
         `INSERT INTO output_destinations (id, name, service, server_url, stream_key, enabled, adaptive, ca_pem, position, created_at, updated_at)
@@ -145,6 +154,7 @@ export class DestinationStore {
 
   /** Removes a destination; false when there was none. */
   remove(id: string): boolean {
+    this.cached = null;
     return this.store.db.prepare('DELETE FROM output_destinations WHERE id = ?').run(id).changes > 0;
   }
 

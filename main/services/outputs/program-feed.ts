@@ -1,5 +1,5 @@
 /**
- * The host's end of the studio's encode: it takes the renderer's H.264 chunks and mixed PCM
+ * The host's end of the studio's encode: it takes the renderer's H.264 chunks and mixed PCM (s16le)
  * from the media hub, encodes the PCM to AAC (`aac-encoder.ts`), puts both on one
  * continuous program clock, interleaves them by time (as OBS does before sending), and hands
  * every packet to each output. One encode, any number of outputs.
@@ -183,7 +183,7 @@ export class ProgramFeed implements Disposable {
       this.counters.droppedBeforeSession++;
       return;
     }
-    this.aac.pushPcm(new Float32Array(frame.payload, 0, Math.floor(frame.payload.byteLength / 4)), frame.timestampUs + offset);
+    this.aac.pushPcm(new Int16Array(frame.payload, 0, Math.floor(frame.payload.byteLength / 2)), frame.timestampUs + offset);
   }
 
   private onAacFrame(frame: AacFrame): void {

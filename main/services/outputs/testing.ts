@@ -4,7 +4,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MediaFlags, MediaKind, type MediaFrame } from '../../../common/host/media-frame.ts';
+import { MediaFlags, MediaKind, pcmS16FromFloat, type MediaFrame } from '../../../common/host/media-frame.ts';
 import { parseAacConfig } from '../../../common/media/aac.ts';
 import { avcCodecString, parseAvcDecoderConfig, parseAvcSps } from '../../../common/media/avc.ts';
 import { FlvReader, FlvTagType, parseAudioTagHeader, parseVideoTagHeader } from '../../../common/media/flv.ts';
@@ -163,7 +163,7 @@ export async function playAsStudio(
       for (; pcmUs <= atUs; pcmUs += 20_000) {
         const block = new Float32Array(960 * 2);
         for (let i = 0; i < 960; i++) block[2 * i] = block[2 * i + 1] = 0.3 * Math.sin(2 * Math.PI * 440 * (pcmUs / 1e6 + i / 48_000));
-        hub.receive({ kind: MediaKind.audioPcm, flags: 0, track, timestampUs: pcmUs, payload: block.buffer }, peer);
+        hub.receive({ kind: MediaKind.audioPcm, flags: 0, track, timestampUs: pcmUs, payload: pcmS16FromFloat(block).buffer }, peer);
       }
       hub.receive(
         {

@@ -3,7 +3,7 @@
  * media channel to the host's outputs (RTMP destinations, the recorder), dropping whole GOPs
  * when the host falls behind; `MemorySink` keeps them for tests and for muxing in the page.
  */
-import { MediaFlags, MediaKind, type MediaFrame } from '../../../common/host/media-frame.ts';
+import { MediaFlags, MediaKind, pcmS16FromFloat, type MediaFrame } from '../../../common/host/media-frame.ts';
 import type { PcmBlock } from '../audio/mixer.ts';
 import type { H264Profile } from './encoder-config.ts';
 
@@ -56,7 +56,7 @@ export const HOST_LAG_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /**
  * Forwards to the host's media channel: `MediaKind.video` (config and chunks) and
- * `MediaKind.audioPcm`, on track `track` (one per encoding session, so the host can keep its
+ * `MediaKind.audioPcm` (as s16le), on track `track` (one per encoding session, so the host can keep its
  * clock continuous across sessions). When the host falls behind by more than
  * `HOST_LAG_LIMIT_BYTES`, video is dropped from that frame to the next keyframe that finds the
  * host caught up: whole GOPs (their tails), never a frame in the middle of one that is sent.
@@ -109,13 +109,12 @@ export class HostMediaSink implements MediaSink {
       this.audioDropped++;
       return;
     }
-    const payload = block.data.buffer.byteLength === block.data.byteLength ? block.data.buffer : block.data.slice().buffer;
     this.port.send({
       kind: MediaKind.audioPcm,
       flags: 0,
       track: this.track,
       timestampUs: block.timestampUs,
-      payload: payload as ArrayBuffer,
+      payload: pcmS16FromFloat(block.data).buffer,
     });
   }
 

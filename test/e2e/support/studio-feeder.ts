@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { encodeMediaFrame, MediaFlags, MediaKind } from '../../../common/host/media-frame.ts';
+import { encodeMediaFrame, MediaFlags, MediaKind, pcmS16FromFloat } from '../../../common/host/media-frame.ts';
 import type { OutputsState } from '../../../common/host/outputs-contract.ts';
 import { FlvReader, FlvTagType, parseVideoTagHeader } from '../../../common/media/flv.ts';
 
@@ -96,8 +96,9 @@ export class StudioConnection {
     );
   }
 
+  /** Sends the mixer's float samples as the renderer's sink does: s16le. */
   sendPcm(samples: Float32Array, timestampUs: number, track: number): void {
-    this.media.send(encodeMediaFrame({ kind: MediaKind.audioPcm, flags: 0, track, timestampUs, payload: samples.slice().buffer }));
+    this.media.send(encodeMediaFrame({ kind: MediaKind.audioPcm, flags: 0, track, timestampUs, payload: pcmS16FromFloat(samples).buffer }));
   }
 
   close(): void {
