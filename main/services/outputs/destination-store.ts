@@ -145,6 +145,7 @@ export class DestinationStore {
 
   /** Includes a destination in Go Live or leaves it out. Throws `DestinationInvalidError` for an unknown id. */
   setEnabled(id: string, enabled: boolean): StoredDestination {
+    this.cached = null;
     const changed = this.store.db
       .prepare('UPDATE output_destinations SET enabled = ?, updated_at = ? WHERE id = ?')
       .run(enabled ? 1 : 0, this.now(), id).changes;
