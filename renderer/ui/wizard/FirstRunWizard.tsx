@@ -269,7 +269,7 @@ export function FirstRunWizard({ host, settings, toasts, progress, onGoLiveChoic
             <SelectField
               label="Frame rate"
               value={String(output.fps)}
-              options={[...new Set([...OUTPUT_FPS, output.fps])].map((rate) => ({ value: String(rate), label: `${rate} fps` }))}
+              options={[...new Set([...OUTPUT_FPS, output.fps])].sort((a, b) => a - b).map((rate) => ({ value: String(rate), label: `${rate} fps` }))}
               onChange={(value) => setOutput({ ...output, fps: Number(value) })}
             />
           </div>
