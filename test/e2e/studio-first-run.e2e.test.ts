@@ -62,7 +62,8 @@ describe('a new user, with the keyboard only', () => {
     const cameraDialog = page.getByRole('dialog', { name: 'Properties of “Camera”' });
     await cameraDialog.waitFor();
     expect(await cameraDialog.getByRole('combobox', { name: 'Resolution' }).inputValue()).toBe('640x360');
-    expect(await cameraDialog.getByRole('combobox', { name: 'Device' }).inputValue()).toBe(cameraId);
+    // (The device list fills in once the browser lists the devices.)
+    await expect.poll(() => cameraDialog.getByRole('combobox', { name: 'Device' }).inputValue()).toBe(cameraId);
     await expect.poll(() => cameraDialog.getByRole('img', { name: 'Live view of Camera' }).count()).toBe(1);
     await tabTo(page, cameraDialog.getByRole('button', { name: 'OK' }));
     await page.keyboard.press('Enter');
