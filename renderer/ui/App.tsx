@@ -12,6 +12,7 @@ import { StudioContext } from './studio/context.tsx';
 import { SettingsStore } from './studio/settings-store.ts';
 import { useStore } from './studio/store.ts';
 import { useStudioEngine } from './studio/use-studio-engine.ts';
+import { addWizardCamera, type WizardCamera } from './wizard/first-camera.ts';
 import { FirstRunWizard, type GoLiveChoice } from './wizard/FirstRunWizard.tsx';
 
 export function App({ host }: { host: StudioHost }) {
@@ -102,6 +103,14 @@ function Studio({
   const { studio, error } = useStudioEngine(host, settings, toasts, progress, setUp);
   // Where the wizard said to go live, applied through the studio's outputs once it runs.
   const goLiveChoice = useRef<GoLiveChoice | null>(null);
+  // The camera the wizard allowed, put in the fresh scene once, as the studio first runs.
+  const wizardCamera = useRef<WizardCamera | null>(null);
+  useEffect(() => {
+    const camera = wizardCamera.current;
+    if (!studio || !camera) return;
+    wizardCamera.current = null;
+    addWizardCamera(studio, camera);
+  }, [studio]);
   useEffect(() => {
     const choice = goLiveChoice.current;
     if (!studio || !choice) return;
@@ -136,6 +145,7 @@ function Studio({
           toasts={toasts}
           progress={progress}
           onGoLiveChoice={(choice) => (goLiveChoice.current = choice)}
+          onCameraChoice={(camera) => (wizardCamera.current = camera)}
         />
       )}
     </>

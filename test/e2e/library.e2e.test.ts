@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage, makeVideo } from '../../main/services/library/testing-media.ts';
 import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
-import { seedSmallStudio } from './support/studio-ui.ts';
+import { programPixel, seedSmallStudio } from './support/studio-ui.ts';
 import { useWebStudio } from './support/web-studio.ts';
 
 const media = mkdtempSync(join(tmpdir(), 'tally-library-e2e-'));
@@ -27,23 +27,6 @@ afterAll(() => rmSync(media, { recursive: true, force: true }));
 
 /** The scene editor, which shows the program (out of Studio Mode): the engine's canvas and an overlay. */
 const editor = (page: Page) => page.getByRole('application', { name: 'Scene editor' });
-
-/** The RGB of the program canvas at a point given as fractions of its size (the canvas drawn into a 2D one). */
-async function programPixel(page: Page, fx: number, fy: number): Promise<[number, number, number]> {
-  const canvas = editor(page).locator('canvas').first();
-  const [r, g, b] = await canvas.evaluate(
-    (element: HTMLCanvasElement, [x, y]) => {
-      const probe = document.createElement('canvas');
-      probe.width = element.width;
-      probe.height = element.height;
-      const context = probe.getContext('2d')!;
-      context.drawImage(element, 0, 0);
-      return [...context.getImageData(Math.floor(x! * element.width), Math.floor(y! * element.height), 1, 1).data];
-    },
-    [fx, fy],
-  );
-  return [r!, g!, b!];
-}
 
 const isRed = ([r, g, b]: [number, number, number]) => r > 180 && g < 80 && b < 80;
 const isBlue = ([r, g, b]: [number, number, number]) => b > 180 && r < 80 && g < 80;

@@ -1,14 +1,14 @@
 /**
  * A new user's first stream with the mouse, in the web studio with Chromium's fake camera and
- * microphone: the wizard with "this computer" as where to go live; a camera, a text overlay and
- * beauty; Go Live; a viewer opens the link and the video plays; a recording lands in the Library
+ * microphone: the wizard with "this computer" as where to go live, whose camera is in the scene
+ * and on the program as the studio opens; a text overlay and beauty; Go Live; a viewer opens the link and the video plays; a recording lands in the Library
  * dock and goes back into the scene; End Stream. Screenshots of the main window live and of
  * Settings → Stream are kept as artifacts.
  */
 import { describe, expect, it } from 'vitest';
 import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
 import { closeSettings, controls, expectViewerPlays, openSettings } from './support/outputs-panel.ts';
-import { saveScreenshot, storedCollection } from './support/studio-ui.ts';
+import { programPixel, saveScreenshot, storedCollection } from './support/studio-ui.ts';
 import { useWebStudio } from './support/web-studio.ts';
 
 describe("a new user's first stream, with the mouse", () => {
@@ -22,12 +22,34 @@ describe("a new user's first stream, with the mouse", () => {
     const wizard = page.getByRole('dialog', { name: 'Welcome to Tally' });
     await wizard.getByRole('button', { name: 'Allow camera and microphone' }).click();
     await wizard.getByLabel('Camera preview').waitFor();
+    const cameraId = await wizard.getByRole('combobox', { name: 'Camera' }).inputValue();
+    expect(cameraId).not.toBe('');
     await wizard.getByRole('button', { name: 'Next' }).click();
     await wizard.getByText(/Proposed from your camera/).waitFor();
     await wizard.getByRole('combobox', { name: 'Output resolution' }).selectOption('640x360');
     await wizard.getByRole('button', { name: 'Next' }).click();
     const thisComputer = wizard.getByRole('radio', { name: /^This computer/ });
     expect(await thisComputer.isChecked()).toBe(true);
+    // One choice a line, each radio beside its label with a gap.
+    const [first, second] = await Promise.all(
+      [thisComputer, wizard.getByRole('radio', { name: /^Twitch/ })].map(async (radio) => ({
+        radio: (await radio.boundingBox())!,
+        label: (await radio.locator('xpath=..').boundingBox())!,
+        text: await radio.evaluate((input) => {
+          const range = document.createRange();
+          range.selectNodeContents(input.parentElement!);
+          range.setStartAfter(input);
+          const rect = range.getBoundingClientRect();
+          return { x: rect.x, y: rect.y, height: rect.height };
+        }),
+      })),
+    );
+    expect(second!.label.y).toBeGreaterThanOrEqual(first!.label.y + first!.label.height);
+    for (const { radio, text } of [first!, second!]) {
+      expect(text.x - (radio.x + radio.width)).toBeGreaterThanOrEqual(4);
+      expect(Math.abs(radio.y + radio.height / 2 - (text.y + text.height / 2))).toBeLessThan(text.height);
+    }
+    await saveScreenshot(page, 'wizard-go-live');
     await wizard.getByRole('button', { name: 'Finish' }).click();
 
     // Choosing this computer hosts the local origin as the studio starts: the link is there before going live.
@@ -35,20 +57,39 @@ describe("a new user's first stream, with the mouse", () => {
     await viewerLink.waitFor();
     const viewerUrl = (await viewerLink.getAttribute('href'))!;
     expect(viewerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\/studio$/);
+    // Labelled, and the whole address readable (wrapped in the narrow dock, never cut).
+    expect(await controls(page).getByText('Viewer link', { exact: true }).isVisible()).toBe(true);
+    expect(await viewerLink.innerText()).toBe(viewerUrl);
+    expect(await viewerLink.getAttribute('title')).toBe(viewerUrl);
+    expect(
+      await viewerLink.evaluate((link) => link.scrollWidth <= link.clientWidth + 1 && getComputedStyle(link).textOverflow !== 'ellipsis'),
+    ).toBe(true);
 
+    // The wizard's camera is in the scene as the studio opens, at the chosen output's size, filling the canvas, and on the program.
     const sources = page.getByRole('region', { name: 'Sources' });
-    await sources.getByRole('button', { name: 'Add Source' }).click();
-    await page.getByRole('menuitem', { name: 'Camera' }).click();
-    const cameraDialog = page.getByRole('dialog', { name: 'Add Camera' });
-    await cameraDialog.getByRole('combobox', { name: 'Resolution' }).selectOption('640x360');
-    await cameraDialog.getByRole('button', { name: 'OK' }).click();
-    await cameraDialog.waitFor({ state: 'detached' });
+    await sources.getByRole('button', { name: 'Camera', exact: true }).waitFor();
+    await expect
+      .poll(() => {
+        const collection = storedCollection(studio.dataDir);
+        const cameras = collection?.sources.filter((source) => source.settings.kind === 'camera') ?? [];
+        const item = collection?.scenes[0]?.items.find((candidate) => candidate.sourceId === cameras[0]?.id);
+        return { cameras: cameras.map((camera) => camera.settings), position: item?.position, scale: item?.scale };
+      })
+      .toEqual({
+        cameras: [{ kind: 'camera', deviceId: cameraId, width: 640, height: 360, fps: 20 }],
+        position: { x: 0, y: 0 },
+        scale: { x: 1, y: 1 },
+      });
+    await expect
+      .poll(async () => Math.max(...(await programPixel(page, 0.5, 0.5)), ...(await programPixel(page, 0.25, 0.75))), { timeout: 30_000 })
+      .toBeGreaterThan(40);
     await sources.getByRole('button', { name: 'Add Source' }).click();
     await page.getByRole('menuitem', { name: 'Text', exact: true }).click();
     const textDialog = page.getByRole('dialog', { name: 'Add Text' });
     await textDialog.getByRole('textbox', { name: 'Text', exact: true }).fill('Live from Tally');
     await textDialog.getByRole('button', { name: 'OK' }).click();
     await textDialog.waitFor({ state: 'detached' });
+    expect(await sources.getByRole('button', { name: /^Camera/ }).count()).toBe(1);
     await sources.getByRole('button', { name: 'Camera', exact: true }).click();
     await sources.getByRole('button', { name: 'Source filters' }).click();
     const filters = page.getByRole('dialog', { name: 'Filters for “Camera”' });

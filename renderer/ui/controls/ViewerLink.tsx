@@ -7,7 +7,8 @@ import { useEffect, useRef, useState } from 'react';
 import { messageOf } from '../feedback/toasts.tsx';
 import '../settings/outputs-settings.css';
 
-export function ViewerLink({ url, qr = false }: { url: string; qr?: boolean }) {
+/** `label` is the visible text before the link ("Viewer link" in the narrow Controls dock). */
+export function ViewerLink({ url, qr = false, label = 'Viewers watch at' }: { url: string; qr?: boolean; label?: string }) {
   const [copied, setCopied] = useState<string>('');
   const copy = async () => {
     try {
@@ -20,7 +21,7 @@ export function ViewerLink({ url, qr = false }: { url: string; qr?: boolean }) {
   return (
     <div className="viewer-link-block">
       <div className="viewer-link" role="group" aria-label="Viewers">
-        <span className="viewer-link-label">Viewers watch at</span>
+        <span className="viewer-link-label">{label}</span>
         <a href={url} target="_blank" rel="noreferrer" aria-label="Viewer link" className="viewer-link-url" title={url}>
           {url}
         </a>

@@ -54,6 +54,8 @@ export function ControlsDock() {
           {live ? 'End Stream' : 'Go Live'}
           {live && outputs.stream.sinceMs !== null && <span className="control-timer">{formatDuration(now - outputs.stream.sinceMs)}</span>}
         </button>
+        {/* Beside Go Live, where a streamer looks for it: the address to hand viewers. */}
+        {origin?.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} label="Viewer link" />}
         <button
           type="button"
           className={recording ? 'control danger' : 'control'}
@@ -88,7 +90,6 @@ export function ControlsDock() {
         <button type="button" className="control" onClick={() => studio.open({ kind: 'settings' })}>
           Settings
         </button>
-        {origin?.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} />}
         {outputs.lastSaved && (
           <p className="dock-note saved-file" role="status" aria-label="Last saved file" title={outputs.lastSaved.path}>
             {outputs.lastSaved.kind === 'recording' ? 'Recording saved: ' : 'Screenshot saved: '}

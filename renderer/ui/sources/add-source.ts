@@ -4,9 +4,10 @@
  * existing source shown here too (shared, as OBS's "Add Existing"). A new picture is placed
  * when its size is known: centred, or fitted when larger than the canvas.
  */
-import { placeNewItem, resetTransform } from '../../../common/scene/editing.ts';
+import { fitToCanvas, placeNewItem, resetTransform, type ItemTransform } from '../../../common/scene/editing.ts';
 import { findItem, uniqueName } from '../../../common/scene/operations.ts';
-import type { SourceKind, SourceSettings } from '../../../common/scene/schema.ts';
+import type { Canvas, SourceKind, SourceSettings } from '../../../common/scene/schema.ts';
+import type { Size } from '../../../common/scene/transforms.ts';
 import type { Studio } from '../studio/studio.ts';
 import { initialSettings, isVisual, SOURCE_KINDS } from './source-kinds.ts';
 
@@ -18,6 +19,15 @@ const autoPlaced = new Map<string, string>();
 const placementKey = (item: { position: { x: number; y: number }; scale: { x: number; y: number } }) =>
   JSON.stringify([item.position.x, item.position.y, item.scale.x, item.scale.y]);
 
+/** Where a new picture goes once its size is known: `placeNewItem` (centred, or fitted when larger), or `fitCanvas`. */
+export type Placement = (size: Size, canvas: Canvas) => Pick<ItemTransform, 'position' | 'scale'>;
+
+/** As large as fits the canvas, centred: for a picture that is the whole scene (the first camera). */
+export const fitCanvas: Placement = (size, canvas) => {
+  const { position, scale } = fitToCanvas(resetTransform(), size, canvas);
+  return { position, scale };
+};
+
 /** A unique name for a new source. */
 export function newSourceName(studio: Studio, base: string): string {
   return uniqueName(
@@ -26,12 +36,16 @@ export function newSourceName(studio: Studio, base: string): string {
   );
 }
 
-/** Adds a source with `settings` and an item showing it on top of the scene being edited; returns their ids. */
+/**
+ * Adds a source with `settings` and an item showing it on top of the scene being edited,
+ * placed by `place` once its picture's size is known; returns their ids.
+ */
 export function addSourceWithItem(
   studio: Studio,
   name: string,
   settings: SourceSettings,
   sourceId: string = studio.ids('source'),
+  place: Placement = placeNewItem,
 ): { sourceId: string; itemId: string } | null {
   const itemId = studio.ids('item');
   const scene = studio.editingScene();
@@ -41,7 +55,7 @@ export function addSourceWithItem(
   );
   if (!added) return null;
   studio.selection.set(itemId);
-  if (isVisual(settings)) placeWhenSized(studio, itemId, sourceId);
+  if (isVisual(settings)) placeWhenSized(studio, itemId, sourceId, place);
   return { sourceId, itemId };
 }
 
@@ -80,7 +94,7 @@ export function addExistingSource(studio: Studio, sourceId: string): void {
  * Places a new item once its source reports a size, unless the user moved or resized it
  * first. Polls (a camera can take seconds to open); gives up after `PLACE_WITHIN_MS`.
  */
-export function placeWhenSized(studio: Studio, itemId: string, sourceId: string): void {
+export function placeWhenSized(studio: Studio, itemId: string, sourceId: string, place: Placement = placeNewItem): void {
   const startedAt = Date.now();
   const untouched = resetTransform();
   const tick = () => {
@@ -90,7 +104,7 @@ export function placeWhenSized(studio: Studio, itemId: string, sourceId: string)
     if (position.x !== untouched.position.x || position.y !== untouched.position.y || scale.x !== 1 || scale.y !== 1) return;
     const size = studio.engine.sourceSize(sourceId);
     if (size) {
-      const placement = placeNewItem(size, studio.engine.collection.canvas);
+      const placement = place(size, studio.engine.collection.canvas);
       if (studio.dispatch({ type: 'updateItem', itemId, patch: placement })) autoPlaced.set(itemId, placementKey(placement));
       return;
     }

@@ -4,6 +4,7 @@
  * the choices and starts the studio with the microphone as its global audio. Last, where to
  * go live: this computer (the local origin, hosted as the studio starts) or a platform or
  * server with its key, which the studio adds through its outputs once it runs (`GoLiveChoice`).
+ * The allowed camera goes into the new scene as the studio starts (`WizardCamera`).
  * Afterwards Go Live is one click.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -18,6 +19,7 @@ import { messageOf, type ToastStore } from '../feedback/toasts.tsx';
 import { deviceOptions, probeCamera, useDevices } from '../sources/devices.ts';
 import { globalMicrophone, newStudioCollection } from '../studio/new-collection.ts';
 import type { SettingsStore } from '../studio/settings-store.ts';
+import type { WizardCamera } from './first-camera.ts';
 import { OUTPUT_FPS, OUTPUT_SIZES, proposeOutput } from './propose-output.ts';
 
 type Permission = { state: 'unknown' | 'asking' | 'granted' } | { state: 'denied'; message: string };
@@ -29,6 +31,8 @@ export interface FirstRunWizardProps {
   progress: ProgressStore;
   /** Hears where the user chose to go live, when they finish (not when they skip). */
   onGoLiveChoice?: (choice: GoLiveChoice) => void;
+  /** Hears the camera allowed and chosen, at the chosen output's size and rate, when they finish with one. */
+  onCameraChoice?: (camera: WizardCamera) => void;
 }
 
 /** Where to go live, as chosen in the wizard: the local origin, or a destination to add. */
@@ -36,7 +40,7 @@ export type GoLiveChoice = { kind: 'local-origin' } | { kind: 'destination'; inp
 
 const STEPS = ['Camera and microphone', 'Video', 'Go live'] as const;
 
-export function FirstRunWizard({ host, settings, toasts, progress, onGoLiveChoice }: FirstRunWizardProps) {
+export function FirstRunWizard({ host, settings, toasts, progress, onGoLiveChoice, onCameraChoice }: FirstRunWizardProps) {
   const [step, setStep] = useState(0);
   const [permission, setPermission] = useState<Permission>({ state: 'unknown' });
   const [cameraId, setCameraId] = useState<string>('');
@@ -127,6 +131,7 @@ export function FirstRunWizard({ host, settings, toasts, progress, onGoLiveChoic
           onGoLiveChoice?.(
             target === 'destination' && destination ? { kind: 'destination', input: destination } : { kind: 'local-origin' },
           );
+        if (!skip && granted) onCameraChoice?.({ deviceId: cameraId || null, ...chosenOutput });
         await settings.update({
           video: { output: chosenOutput },
           audio: skip ? current.audio : { ...current.audio, defaultCameraId: cameraId || null, defaultMicrophoneId: microphoneId || null },
@@ -269,7 +274,9 @@ export function FirstRunWizard({ host, settings, toasts, progress, onGoLiveChoic
             <SelectField
               label="Frame rate"
               value={String(output.fps)}
-              options={[...new Set([...OUTPUT_FPS, output.fps])].map((rate) => ({ value: String(rate), label: `${rate} fps` }))}
+              options={[...new Set([...OUTPUT_FPS, output.fps])]
+                .sort((a, b) => a - b)
+                .map((rate) => ({ value: String(rate), label: `${rate} fps` }))}
               onChange={(value) => setOutput({ ...output, fps: Number(value) })}
             />
           </div>

@@ -1,7 +1,7 @@
 /**
  * What output the first-run wizard proposes from what the camera gives: the largest common
- * size the camera fills without upscaling (16:9, at least 720p), and 60 fps only when the
- * camera delivers 50 or more.
+ * size the camera fills without upscaling (16:9, at least 720p), and the fastest standard
+ * frame rate the camera delivers (never above it: a 20 fps camera gets 20, a 50 fps one 50).
  */
 import type { VideoSettings } from '../../../common/settings/studio-settings.ts';
 
@@ -20,6 +20,19 @@ export const OUTPUT_SIZES: ReadonlyArray<{ width: number; height: number }> = [
 /** Frame rates offered. */
 export const OUTPUT_FPS: readonly number[] = [24, 25, 30, 48, 50, 60];
 
+/**
+ * Standard frame rates a proposal picks from, fastest first. NTSC rates (29.97, 59.94) count
+ * as 30 and 60: `FPS_TOLERANCE` covers the 0.1% they fall short.
+ */
+const STANDARD_FPS: readonly number[] = [60, 50, 30, 25, 24, 20, 15, 10, 5];
+const FPS_TOLERANCE = 0.1;
+
+/** The fastest standard rate a camera delivering up to `cameraFps` fills; 30 when it did not say. */
+export function proposeFps(cameraFps: number | undefined): number {
+  if (!cameraFps || !Number.isFinite(cameraFps) || cameraFps <= 0) return 30;
+  return STANDARD_FPS.find((rate) => rate <= cameraFps + FPS_TOLERANCE) ?? Math.max(1, Math.floor(cameraFps));
+}
+
 /** What a camera track reports (`MediaStreamTrack.getSettings()` of a track opened as large and fast as it goes). */
 export interface CameraMode {
   width?: number;
@@ -35,5 +48,5 @@ export function proposeOutput(camera: CameraMode | null): VideoSettings['output'
     width: 1280,
     height: 720,
   };
-  return { ...size, fps: (camera?.frameRate ?? 0) >= 50 ? 60 : 30 };
+  return { ...size, fps: proposeFps(camera?.frameRate) };
 }

@@ -134,6 +134,26 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   return path;
 }
 
+/**
+ * The RGB of the program at a point given as fractions of its size: the scene editor's canvas
+ * (the program, out of Studio Mode) drawn into a 2D one.
+ */
+export async function programPixel(page: Page, fx: number, fy: number): Promise<[number, number, number]> {
+  const canvas = page.getByRole('application', { name: 'Scene editor' }).locator('canvas').first();
+  const [r, g, b] = await canvas.evaluate(
+    (element: HTMLCanvasElement, [x, y]) => {
+      const probe = document.createElement('canvas');
+      probe.width = element.width;
+      probe.height = element.height;
+      const context = probe.getContext('2d')!;
+      context.drawImage(element, 0, 0);
+      return [...context.getImageData(Math.floor(x! * element.width), Math.floor(y! * element.height), 1, 1).data];
+    },
+    [fx, fy],
+  );
+  return [r!, g!, b!];
+}
+
 /** The centre of an item of the edited scene, in page pixels, from the stored collection and the editor's box. */
 export async function itemCentreOnPage(
   page: Page,
