@@ -57,6 +57,20 @@ export const DestinationStatus = z.object({
 });
 export type DestinationStatus = z.infer<typeof DestinationStatus>;
 
+/** A destination that is not streaming and has nothing to report. */
+export const IDLE_DESTINATION_STATUS: DestinationStatus = {
+  state: 'idle',
+  reason: null,
+  bitrateKbps: 0,
+  queueBytes: 0,
+  queueMs: 0,
+  framesDropped: 0,
+  reconnects: 0,
+  nextRetryInMs: null,
+  requestedBitrateKbps: null,
+  liveSinceMs: null,
+};
+
 /** A destination as the renderer sees it: never its key, only a mask. */
 export const Destination = z.object({
   id: Id,

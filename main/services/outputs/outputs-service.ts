@@ -16,6 +16,7 @@ import { MediaKind } from '../../../common/host/media-frame.ts';
 import {
   DEFAULT_ENCODER_SETTINGS,
   EncoderSettings,
+  IDLE_DESTINATION_STATUS,
   type Destination,
   type DestinationInput,
   type DestinationStatus,
@@ -82,19 +83,6 @@ interface OriginSettings {
   streamKey: string;
   adminToken: string;
 }
-
-const IDLE_STATUS: DestinationStatus = {
-  state: 'idle',
-  reason: null,
-  bitrateKbps: 0,
-  queueBytes: 0,
-  queueMs: 0,
-  framesDropped: 0,
-  reconnects: 0,
-  nextRetryInMs: null,
-  requestedBitrateKbps: null,
-  liveSinceMs: null,
-};
 
 export class OutputsService implements Disposable {
   private readonly options: OutputsServiceOptions;
@@ -189,7 +177,11 @@ export class OutputsService implements Disposable {
       enabled: stored.enabled,
       adaptiveBitrate: stored.adaptiveBitrate,
       hasCustomCa: stored.caPem !== null,
-      status: publisher ? publisher.status() : stored.keyError ? { ...IDLE_STATUS, reason: stored.keyError } : IDLE_STATUS,
+      status: publisher
+        ? publisher.status()
+        : stored.keyError
+          ? { ...IDLE_DESTINATION_STATUS, reason: stored.keyError }
+          : IDLE_DESTINATION_STATUS,
     };
   }
 

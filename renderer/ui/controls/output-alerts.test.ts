@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Destination, OutputsState } from '../../../common/host/outputs-contract.ts';
+import { IDLE_DESTINATION_STATUS, type Destination, type OutputsState } from '../../../common/host/outputs-contract.ts';
 import { IDLE_OUTPUTS } from '../../outputs/testing.ts';
 import { DISK_FULL, FFMPEG_MISSING, outputAlerts } from './output-alerts.ts';
 import { outputsSnapshotOf, streamStateOf } from './outputs-controller.ts';
@@ -13,18 +13,7 @@ const destination = (name: string, state: Destination['status']['state'], reason
   enabled: true,
   adaptiveBitrate: true,
   hasCustomCa: false,
-  status: {
-    state,
-    reason,
-    bitrateKbps: 0,
-    queueBytes: 0,
-    queueMs: 0,
-    framesDropped: 0,
-    reconnects: 0,
-    nextRetryInMs: null,
-    requestedBitrateKbps: null,
-    liveSinceMs: null,
-  },
+  status: { ...IDLE_DESTINATION_STATUS, state, reason },
 });
 const withDestinations = (...destinations: Destination[]): OutputsState => ({
   ...IDLE_OUTPUTS,
