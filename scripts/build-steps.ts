@@ -92,7 +92,17 @@ const steps: Record<BuildStep, StepSpec> = {
     output: join('dist', 'renderer', 'index.html'),
     async run() {
       const { build } = await import('vite');
-      await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+      // Always React's production build. Vite takes NODE_ENV from the environment for the JSX transform and
+      // for process.env.NODE_ENV in the bundle: started from a test run (NODE_ENV=test) it built React's
+      // development build, slower, with StrictMode's double effects.
+      const nodeEnv = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'production';
+      try {
+        await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+      } finally {
+        if (nodeEnv === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = nodeEnv;
+      }
     },
   },
   electron: {

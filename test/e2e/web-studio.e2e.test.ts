@@ -39,6 +39,19 @@ describe('the web studio in Chromium', () => {
     await page.close();
   });
 
+  it("serves React's production build, also when the renderer was rebuilt from a test run (NODE_ENV=test)", async () => {
+    // The web host rebuilds a stale renderer under the environment it was started with, here vitest's.
+    const page = await studio.browser().newPage();
+    await page.goto(studio.url());
+    const scripts = await page.evaluate(() =>
+      Promise.all([...document.scripts].filter((script) => script.src).map(async (script) => (await fetch(script.src)).text())),
+    );
+    await page.close();
+    expect(scripts.length).toBeGreaterThan(0);
+    // Only React's development build prints this, and only it runs StrictMode's effects twice.
+    expect(scripts.filter((code) => code.includes('Download the React DevTools')).length, 'scripts with React development builds').toBe(0);
+  });
+
   it('sends 1 MiB through the binary media channel and gets the same bytes back', async () => {
     const { page, settings } = await openGeneralSettings();
     await settings.getByRole('button', { name: 'Test media channel' }).click();

@@ -13,10 +13,12 @@ export interface DialogProps {
   /** `wide` for the settings and filters dialogs. */
   size?: 'normal' | 'wide';
   className?: string;
+  /** The close button's accessible name; `Close <title>` when not given. */
+  closeLabel?: string;
 }
 
 /** A modal dialog; see the file comment. */
-export function Dialog({ title, onClose, children, footer, size = 'normal', className }: DialogProps) {
+export function Dialog({ title, onClose, children, footer, size = 'normal', className, closeLabel }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -45,7 +47,7 @@ export function Dialog({ title, onClose, children, footer, size = 'normal', clas
     >
       <header className="dialog-header">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="icon-button" aria-label={`Close ${title}`} onClick={onClose}>
+        <button type="button" className="icon-button" aria-label={closeLabel ?? `Close ${title}`} onClick={onClose}>
           ×
         </button>
       </header>

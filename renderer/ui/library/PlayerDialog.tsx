@@ -1,7 +1,7 @@
 /** The in-app player: video and sound with the browser's controls, images full size. Files come from the host by id. */
 import { useState } from 'react';
 import type { LibraryItem } from '../../../common/host/library-contract.ts';
-import { ModalDialog } from './ModalDialog.tsx';
+import { Dialog } from '../components/Dialog.tsx';
 
 export function PlayerDialog({ item, onClose }: { item: LibraryItem; onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
@@ -14,7 +14,7 @@ export function PlayerDialog({ item, onClose }: { item: LibraryItem; onClose: ()
         : 'This file cannot be played here.',
     );
   return (
-    <ModalDialog label={`Player: ${item.title}`} onClose={onClose} closeLabel="Close player">
+    <Dialog title={`Player: ${item.title}`} onClose={onClose} closeLabel="Close player" size="wide">
       {error && <p role="alert">{error}</p>}
       {still ? (
         <img className="library-player-media" src={item.mediaUrl} alt={item.title} />
@@ -31,6 +31,6 @@ export function PlayerDialog({ item, onClose }: { item: LibraryItem; onClose: ()
           onError={failed}
         />
       )}
-    </ModalDialog>
+    </Dialog>
   );
 }

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LibraryItem, LibraryJob, TrimPlan } from '../../../common/host/library-contract.ts';
 import { formatDuration } from './library-format.ts';
-import { ModalDialog } from './ModalDialog.tsx';
+import { Dialog } from '../components/Dialog.tsx';
 import type { LibraryApi } from './use-library.ts';
 
 export interface TrimDialogProps {
@@ -60,7 +60,7 @@ export function TrimDialog({ api, item, jobOf, onClose, onClip }: TrimDialogProp
   const playhead = () => Math.round((video.current?.currentTime ?? 0) * 1000);
   const exporting = job?.state === 'running';
   return (
-    <ModalDialog label={`Trim: ${item.title}`} onClose={onClose} closeLabel="Close trim">
+    <Dialog title={`Trim: ${item.title}`} onClose={onClose} closeLabel="Close trim" size="wide">
       {item.videoCodec !== null && (
         <video ref={video} className="library-player-media" src={item.mediaUrl} controls playsInline aria-label="Trim preview" />
       )}
@@ -115,6 +115,6 @@ export function TrimDialog({ api, item, jobOf, onClose, onClip }: TrimDialogProp
           </p>
         </div>
       )}
-    </ModalDialog>
+    </Dialog>
   );
 }
