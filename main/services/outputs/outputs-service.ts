@@ -452,7 +452,9 @@ export class OutputsService implements Disposable {
 
   /** Chooses the format of the next recording (one running carries on in its own). Throws on a format there is not. */
   setRecordingFormat(format: string): RecordingState {
-    this.options.store.setSetting(FORMAT_KEY, RecordingFormat.parse(format));
+    const parsed = RecordingFormat.safeParse(format);
+    if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
+    this.options.store.setSetting(FORMAT_KEY, parsed.data);
     this.changed();
     return this.recordingState();
   }
