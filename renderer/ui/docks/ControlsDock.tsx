@@ -3,7 +3,9 @@
  * and Settings, with the live and recording timers. Streaming and recording go through the
  * `OutputsController`; where it says they are unavailable, the buttons are disabled and
  * the reason is shown, never faked. While the local origin runs, its viewer link; after a
- * recording or screenshot, where it was saved.
+ * recording or screenshot, where it was saved. The buttons are a grid (two columns in the
+ * default dock at 1280x720, more when it is wider) with the timers inline, so every control
+ * shows without scrolling; the link and the notes run full width beneath them.
  */
 import { useState } from 'react';
 import { useOutputs } from '../controls/OutputTimers.tsx';
@@ -54,8 +56,6 @@ export function ControlsDock() {
           {live ? 'End Stream' : 'Go Live'}
           {live && outputs.stream.sinceMs !== null && <span className="control-timer">{formatDuration(now - outputs.stream.sinceMs)}</span>}
         </button>
-        {/* Beside Go Live, where a streamer looks for it: the address to hand viewers. */}
-        {origin?.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} label="Viewer link" />}
         <button
           type="button"
           className={recording ? 'control danger' : 'control'}
@@ -71,11 +71,6 @@ export function ControlsDock() {
             <span className="control-timer">{formatDuration(now - outputs.recording.sinceMs)}</span>
           )}
         </button>
-        {unavailable.map((reason) => (
-          <p key={reason} className="dock-note">
-            {reason}
-          </p>
-        ))}
         <button
           type="button"
           className="control"
@@ -90,6 +85,13 @@ export function ControlsDock() {
         <button type="button" className="control" onClick={() => studio.open({ kind: 'settings' })}>
           Settings
         </button>
+        {unavailable.map((reason) => (
+          <p key={reason} className="dock-note">
+            {reason}
+          </p>
+        ))}
+        {/* Right under the buttons, where a streamer looks for it: the address to hand viewers. */}
+        {origin?.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} label="Viewer link" />}
         {outputs.lastSaved && (
           <p className="dock-note saved-file" role="status" aria-label="Last saved file" title={outputs.lastSaved.path}>
             {outputs.lastSaved.kind === 'recording' ? 'Recording saved: ' : 'Screenshot saved: '}
