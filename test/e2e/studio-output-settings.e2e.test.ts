@@ -65,7 +65,7 @@ describe('output settings in the studio window at 1280x720', () => {
     await expectWholeInDock(controls(page()), [/^End Stream/, /^Stop Recording/, 'Screenshot', 'Studio Mode', 'Settings']);
     await saveScreenshot(page(), 'main-window-live-recording-1280x720');
     await stopRecording.click();
-    await controls(page()).getByRole('status', { name: 'Last saved file' }).waitFor({ timeout: 30_000 });
+    await controls(page()).getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 30_000 });
     const output2 = await openSettings(page(), 'Output');
     expect(await output2.getByLabel('Video encoder in use').innerText()).toMatch(/^In use: H\.264 \w+ · software$/);
     await closeSettings(page());

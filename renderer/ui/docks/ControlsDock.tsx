@@ -3,9 +3,9 @@
  * and Settings, with the live and recording timers. Streaming and recording go through the
  * `OutputsController`; where it says they are unavailable, the buttons are disabled and
  * the reason is shown, never faked. While the local origin runs, its viewer link; after a
- * recording or screenshot, where it was saved. The buttons are a grid (two columns in the
- * default dock at 1280x720, more when it is wider) with the timers inline, so every control
- * shows without scrolling; the link and the notes run full width beneath them.
+ * recording or screenshot, where it was saved. The buttons are a grid (`theme.css`): Go Live
+ * and recording full width with their timers inline, the others as many to a row as fit, so
+ * every control shows without scrolling at 1280x720; the link and the notes run beneath them.
  */
 import { useState } from 'react';
 import { useOutputs } from '../controls/OutputTimers.tsx';
@@ -45,7 +45,7 @@ export function ControlsDock() {
       <div className="controls">
         <button
           type="button"
-          className={live ? 'control danger' : 'control primary'}
+          className={live ? 'control wide danger' : 'control wide primary'}
           disabled={busy === 'stream' || (!live && outputs.unavailable.stream !== null)}
           onClick={() =>
             void run('stream', live ? 'Ending the stream' : 'Going live', () =>
@@ -58,7 +58,7 @@ export function ControlsDock() {
         </button>
         <button
           type="button"
-          className={recording ? 'control danger' : 'control'}
+          className={recording ? 'control wide danger' : 'control wide'}
           disabled={busy === 'recording' || (!recording && outputs.unavailable.recording !== null)}
           onClick={() =>
             void run('recording', recording ? 'Stopping the recording' : 'Starting the recording', () =>

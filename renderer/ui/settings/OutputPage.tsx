@@ -135,7 +135,7 @@ export function OutputPage() {
           </label>
           <button type="submit">Save folder</button>
         </form>
-        <div className="output-form">
+        <div className="output-form recording-format">
           <SelectField
             label="Recording format"
             value={format}
