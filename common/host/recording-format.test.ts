@@ -17,7 +17,9 @@ describe('the recording format setting', () => {
     for (const bad of ['avi', 'FLV', '', 7, null]) {
       const parsed = recordingService.setFormat.args.safeParse([bad]);
       expect(parsed.success).toBe(false);
-      expect(z.prettifyError(parsed.error!)).toContain(`unknown recording format ${JSON.stringify(bad)}: choose one of hybrid-mp4, fragmented-mp4, flv`);
+      expect(z.prettifyError(parsed.error!)).toContain(
+        `unknown recording format ${JSON.stringify(bad)}: choose one of hybrid-mp4, fragmented-mp4, flv`,
+      );
     }
   });
 });

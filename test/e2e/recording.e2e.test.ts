@@ -155,28 +155,36 @@ describe('recording and screenshots from the studio', () => {
     });
   });
 
-  it('FLV chosen in Settings → Output records an .flv that ffprobe reads whole, indexed and in the Library', { timeout: 180_000 }, async () => {
-    const output = await openSettings(page, 'Output');
-    await output.getByRole('combobox', { name: 'Recording format' }).selectOption({ label: 'FLV (.flv)' });
-    await expect.poll(() => output.getByRole('status', { name: 'Settings result' }).innerText()).toMatch(/^Recording format saved: FLV/);
-    await closeSettings(page);
+  it(
+    'FLV chosen in Settings → Output records an .flv that ffprobe reads whole, indexed and in the Library',
+    { timeout: 180_000 },
+    async () => {
+      const output = await openSettings(page, 'Output');
+      await output.getByRole('combobox', { name: 'Recording format' }).selectOption({ label: 'FLV (.flv)' });
+      await expect.poll(() => output.getByRole('status', { name: 'Settings result' }).innerText()).toMatch(/^Recording format saved: FLV/);
+      await closeSettings(page);
 
-    await control('Start Recording').click();
-    await expect.poll(recordedSeconds, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
-    const recorded = await recordedSeconds();
-    await control('Stop Recording').click();
-    const saved = page.getByRole('status', { name: 'Last saved file' });
-    await expect.poll(() => saved.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/^Recording saved: .*\.flv$/);
-    const path = (await saved.innerText()).replace(/^Recording saved: /, '');
-    const probed = probeFile(path);
-    expect(probed.streams).toEqual(['aac', 'h264 1280x720']);
-    expect(probed.durationSec).toBeGreaterThanOrEqual(recorded - 1);
-    expect(outputFiles(data.dir).find((file) => file.path === path)).toMatchObject({ kind: 'recording', status: 'complete', width: 1280 });
-    // The content library adds it (ffprobe through the importer) under its file name.
-    const title = basename(path, '.flv');
-    const library = page.getByRole('region', { name: 'Library' }).getByRole('list', { name: 'Library items' });
-    await expect.poll(() => library.getByRole('button', { name: title, exact: true }).count(), { timeout: 60_000 }).toBe(1);
-  });
+      await control('Start Recording').click();
+      await expect.poll(recordedSeconds, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+      const recorded = await recordedSeconds();
+      await control('Stop Recording').click();
+      const saved = page.getByRole('status', { name: 'Last saved file' });
+      await expect.poll(() => saved.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/^Recording saved: .*\.flv$/);
+      const path = (await saved.innerText()).replace(/^Recording saved: /, '');
+      const probed = probeFile(path);
+      expect(probed.streams).toEqual(['aac', 'h264 1280x720']);
+      expect(probed.durationSec).toBeGreaterThanOrEqual(recorded - 1);
+      expect(outputFiles(data.dir).find((file) => file.path === path)).toMatchObject({
+        kind: 'recording',
+        status: 'complete',
+        width: 1280,
+      });
+      // The content library adds it (ffprobe through the importer) under its file name.
+      const title = basename(path, '.flv');
+      const library = page.getByRole('region', { name: 'Library' }).getByRole('list', { name: 'Library items' });
+      await expect.poll(() => library.getByRole('button', { name: title, exact: true }).count(), { timeout: 60_000 }).toBe(1);
+    },
+  );
 
   it(
     'a kill -9 mid-recording (in FLV) leaves a file that plays to its last second; the host comes back with its destinations and settings, and no key in its logs',

@@ -61,7 +61,9 @@ describe('output settings in the studio window at 1280x720', () => {
     await controls(page()).getByRole('button', { name: 'Start Recording' }).click();
     const stopRecording = controls(page()).getByRole('button', { name: /^Stop Recording\s*\d/ });
     await stopRecording.waitFor({ timeout: 30_000 });
-    await controls(page()).getByRole('button', { name: /^End Stream\s*\d/ }).waitFor();
+    await controls(page())
+      .getByRole('button', { name: /^End Stream\s*\d/ })
+      .waitFor();
     await expectWholeInDock(controls(page()), [/^End Stream/, /^Stop Recording/, 'Screenshot', 'Studio Mode', 'Settings']);
     await saveScreenshot(page(), 'main-window-live-recording-1280x720');
     await stopRecording.click();

@@ -9,8 +9,15 @@
 import { AmfEcmaArray, encodeAmf0 } from '../../../common/media/amf0.ts';
 import { concatBytes } from '../../../common/media/bytes.ts';
 import type { Fmp4Track } from '../../../common/media/fmp4.ts';
-import { aacAudioTagBody, avcVideoTagBody, encodeFlvTag, flvFileHeader, FlvTagType } from '../../../common/media/flv.ts';
-import { RecordingFile } from './recording-file.ts';
+import {
+  aacAudioTagBody,
+  avcVideoTagBody,
+  encodeFlvTag,
+  FLV_TAG_HEADER_SIZE,
+  flvFileHeader,
+  FlvTagType,
+} from '../../../common/media/flv.ts';
+import { RecordingFileWriter } from './recording-file.ts';
 import type { RecordingWriter, TrackFragment } from './recording-writer.ts';
 
 interface Tag {
@@ -19,8 +26,7 @@ interface Tag {
   body: Uint8Array;
 }
 
-export class FlvWriter implements RecordingWriter {
-  private readonly file: RecordingFile;
+export class FlvWriter extends RecordingFileWriter implements RecordingWriter {
   private readonly tracks: ReadonlyMap<number, Fmp4Track>;
   /** Where `onMetaData`'s `duration` and `filesize` numbers (8-byte doubles) are in the file. */
   private readonly durationOffset: number;
@@ -30,41 +36,11 @@ export class FlvWriter implements RecordingWriter {
 
   /** Creates the file (refusing to overwrite one) and writes the header, `onMetaData` and the sequence headers. */
   constructor(path: string, tracks: readonly Fmp4Track[]) {
+    const header = flvHeader(tracks);
+    super(path, header.bytes);
     this.tracks = new Map(tracks.map((track) => [track.id, track]));
-    const video = tracks.find((track) => track.kind === 'video');
-    const audio = tracks.find((track) => track.kind === 'audio');
-    const meta = new AmfEcmaArray();
-    // Placeholders first, overwritten on finalize; a file a crash cut short keeps 0 and readers take its tags' timestamps.
-    meta.entries.duration = 0;
-    meta.entries.filesize = 0;
-    if (video) Object.assign(meta.entries, { width: video.width ?? 0, height: video.height ?? 0, videocodecid: 7 });
-    if (audio)
-      Object.assign(meta.entries, { audiocodecid: 10, audiosamplerate: audio.sampleRateHz ?? 48_000, stereo: audio.channels === 2 });
-    meta.entries.encoder = 'Tally';
-    const header = flvFileHeader({ audio: Boolean(audio), video: Boolean(video) });
-    const script = encodeFlvTag(FlvTagType.script, 0, encodeAmf0(['onMetaData', meta]));
-    const scriptBodyAt = header.length + 11;
-    this.durationOffset = scriptBodyAt + numberOffset(script.subarray(11), 'duration');
-    this.fileSizeOffset = scriptBodyAt + numberOffset(script.subarray(11), 'filesize');
-    const sequenceHeaders = [
-      video && encodeFlvTag(FlvTagType.video, 0, avcVideoTagBody({ keyframe: true, packetType: 0, data: video.config })),
-      audio && encodeFlvTag(FlvTagType.audio, 0, aacAudioTagBody(0, audio.config)),
-    ].filter((tag) => tag !== undefined);
-    this.file = new RecordingFile(path);
-    try {
-      this.file.append(concatBytes([header, script, ...sequenceHeaders]));
-    } catch (error) {
-      this.file.abandon();
-      throw error;
-    }
-  }
-
-  get path(): string {
-    return this.file.path;
-  }
-
-  get bytes(): number {
-    return this.file.bytes;
+    this.durationOffset = header.durationOffset;
+    this.fileSizeOffset = header.fileSizeOffset;
   }
 
   writeFragment(fragments: readonly TrackFragment[]): void {
@@ -105,10 +81,31 @@ export class FlvWriter implements RecordingWriter {
     this.file.patch(this.fileSizeOffset, float64(this.file.bytes));
     this.file.close();
   }
+}
 
-  abandon(): void {
-    this.file.abandon();
-  }
+/** The FLV header, `onMetaData` (0 for `duration` and `filesize` until finalize) and the sequence headers, with where those two numbers are. */
+function flvHeader(tracks: readonly Fmp4Track[]): { bytes: Uint8Array; durationOffset: number; fileSizeOffset: number } {
+  const video = tracks.find((track) => track.kind === 'video');
+  const audio = tracks.find((track) => track.kind === 'audio');
+  const meta = new AmfEcmaArray();
+  // A file a crash cut short keeps the placeholders, and readers take its tags' timestamps.
+  meta.entries.duration = 0;
+  meta.entries.filesize = 0;
+  if (video) Object.assign(meta.entries, { width: video.width ?? 0, height: video.height ?? 0, videocodecid: 7 });
+  if (audio) Object.assign(meta.entries, { audiocodecid: 10, audiosamplerate: audio.sampleRateHz ?? 48_000, stereo: audio.channels === 2 });
+  meta.entries.encoder = 'Tally';
+  const fileHeader = flvFileHeader({ audio: Boolean(audio), video: Boolean(video) });
+  const scriptBody = encodeAmf0(['onMetaData', meta]);
+  const scriptBodyAt = fileHeader.length + FLV_TAG_HEADER_SIZE;
+  const sequenceHeaders = [
+    video && encodeFlvTag(FlvTagType.video, 0, avcVideoTagBody({ keyframe: true, packetType: 0, data: video.config })),
+    audio && encodeFlvTag(FlvTagType.audio, 0, aacAudioTagBody(0, audio.config)),
+  ].filter((tag) => tag !== undefined);
+  return {
+    bytes: concatBytes([fileHeader, encodeFlvTag(FlvTagType.script, 0, scriptBody), ...sequenceHeaders]),
+    durationOffset: scriptBodyAt + numberOffset(scriptBody, 'duration'),
+    fileSizeOffset: scriptBodyAt + numberOffset(scriptBody, 'filesize'),
+  };
 }
 
 /** Where the 8-byte double of the ECMA array entry `key` (AMF0 §2.2 number after §2.5 property name) is in an encoded script body. */

@@ -4,38 +4,25 @@
  * crash or a kill -9 leaves a file that plays up to its last fragment. Never finalised: stop
  * only syncs and closes. `HybridMp4Writer` is this file plus a progressive moov on stop.
  */
+import { concatBytes } from '../../../common/media/bytes.ts';
 import { fmp4InitSegment, fmp4MediaSegment, type Fmp4Fragment, type Fmp4Track } from '../../../common/media/fmp4.ts';
 import { hybridFileType } from '../../../common/media/mp4-index.ts';
-import { RecordingFile } from './recording-file.ts';
+import { RecordingFileWriter } from './recording-file.ts';
 import type { RecordingWriter, TrackFragment } from './recording-writer.ts';
 
-export class FragmentedMp4Writer implements RecordingWriter {
-  protected readonly file: RecordingFile;
+export class FragmentedMp4Writer extends RecordingFileWriter implements RecordingWriter {
   /** Where the fragmented moov starts. */
   protected readonly movieOffset: number;
   private sequence = 1;
 
   /** Creates the file (refusing to overwrite one) and writes ftyp and the fragmented moov. */
   constructor(path: string, tracks: readonly Fmp4Track[]) {
-    this.file = new RecordingFile(path);
-    try {
-      // fmp4InitSegment writes its own ftyp (CMAF brands, for HLS); a file gets the ISO brands every player knows.
-      const init = fmp4InitSegment(tracks);
-      const moov = init.subarray(new DataView(init.buffer, init.byteOffset).getUint32(0));
-      this.file.append(hybridFileType());
-      this.movieOffset = this.file.append(moov);
-    } catch (error) {
-      this.file.abandon();
-      throw error;
-    }
-  }
-
-  get path(): string {
-    return this.file.path;
-  }
-
-  get bytes(): number {
-    return this.file.bytes;
+    // fmp4InitSegment writes its own ftyp (CMAF brands, for HLS); a file gets the ISO brands every player knows.
+    const init = fmp4InitSegment(tracks);
+    const moov = init.subarray(new DataView(init.buffer, init.byteOffset).getUint32(0));
+    const ftyp = hybridFileType();
+    super(path, concatBytes([ftyp, moov]));
+    this.movieOffset = ftyp.length;
   }
 
   writeFragment(fragments: readonly TrackFragment[]): void {
@@ -58,9 +45,5 @@ export class FragmentedMp4Writer implements RecordingWriter {
 
   finalize(): void {
     this.file.close();
-  }
-
-  abandon(): void {
-    this.file.abandon();
   }
 }

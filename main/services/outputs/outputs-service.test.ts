@@ -69,6 +69,18 @@ function studio(running: Running, done: () => boolean): Promise<void> {
   return playAsStudio(running.hub, program, { loops: 1000, stop: done });
 }
 
+/** Plays the program as the studio would until the running recording holds more than `ms` of media. */
+async function recordMedia(running: Running, ms: number): Promise<void> {
+  let done = false;
+  const playing = studio(running, () => done);
+  try {
+    await until(() => running.service.state().recording.durationMs > ms, 20_000, 'recorded media');
+  } finally {
+    done = true;
+    await playing;
+  }
+}
+
 describe('the outputs service with the embedded origin', () => {
   it('on a fresh install, Go Live starts the local origin, adds it as a destination, and a viewer watches', async () => {
     const running = start(dataDir());
@@ -132,14 +144,7 @@ describe('the outputs service with the embedded origin', () => {
   it('records with or without going live, announces the file, and takes screenshots', async () => {
     const running = start(dataDir());
     running.service.startRecording();
-    let done = false;
-    const playing = studio(running, () => done);
-    try {
-      await until(() => running.service.state().recording.durationMs > 2500, 20_000, 'recorded media');
-    } finally {
-      done = true;
-      await playing;
-    }
+    await recordMedia(running, 2500);
     const file = running.service.stopRecording()!;
     expect(file).toMatchObject({
       kind: 'recording',
@@ -261,21 +266,16 @@ describe('the outputs service with the embedded origin', () => {
     const dir = dataDir();
     const first = start(dir);
     expect(first.service.state().recording.format).toBe('hybrid-mp4');
-    expect(() => first.service.setRecordingFormat('avi')).toThrow(/unknown recording format "avi": choose one of hybrid-mp4, fragmented-mp4, flv/);
+    expect(() => first.service.setRecordingFormat('avi')).toThrow(
+      /unknown recording format "avi": choose one of hybrid-mp4, fragmented-mp4, flv/,
+    );
     expect(first.service.setRecordingFormat('flv').format).toBe('flv');
     expect(first.latest().recording.format).toBe('flv');
 
     const running = start(dir);
     expect(running.service.state().recording.format).toBe('flv');
     running.service.startRecording();
-    let done = false;
-    const playing = studio(running, () => done);
-    try {
-      await until(() => running.service.state().recording.durationMs > 2500, 20_000, 'recorded media');
-    } finally {
-      done = true;
-      await playing;
-    }
+    await recordMedia(running, 2500);
     // A change while recording applies to the next one.
     running.service.setRecordingFormat('fragmented-mp4');
     const file = running.service.stopRecording()!;

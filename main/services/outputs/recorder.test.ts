@@ -37,7 +37,7 @@ function flvMetadata(path: string): Record<string, unknown> {
   const script = flvTags(path).find((tag) => tag.type === FlvTagType.script)!;
   const [name, meta] = decodeAmf0(script.payload);
   expect(name).toBe('onMetaData');
-  return (meta as AmfEcmaArray).entries as Record<string, unknown>;
+  return (meta as AmfEcmaArray).entries;
 }
 
 /** What each format's file must look like, finished and cut short by a crash. */

@@ -216,7 +216,10 @@ export class Recorder implements ProgramOutput {
     this.baseUs = this.waiting[0]!.timestampUs;
     this.video = new TrackBuffer(VIDEO_TRACK, VIDEO_TIMESCALE, Math.round(VIDEO_TIMESCALE / (video.fps ?? 30)));
     this.audio = config.audio ? new TrackBuffer(AUDIO_TRACK, config.audio.sampleRateHz, 1024) : null;
-    this.options.log.info({ path: this.path, format: this.options.format ?? DEFAULT_RECORDING_FORMAT, audio: Boolean(config.audio) }, 'recording started');
+    this.options.log.info(
+      { path: this.path, format: this.options.format ?? DEFAULT_RECORDING_FORMAT, audio: Boolean(config.audio) },
+      'recording started',
+    );
   }
 
   private write(packet: ProgramPacket): void {

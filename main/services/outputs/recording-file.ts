@@ -86,3 +86,32 @@ export class RecordingFile {
     }
   }
 }
+
+/** What every format's writer shares: its file, created with the format's header, and closing it after a failure. */
+export abstract class RecordingFileWriter {
+  protected readonly file: RecordingFile;
+
+  /** Creates `path` (refusing to overwrite one) and writes `header`; closes it again when the header cannot be written. */
+  protected constructor(path: string, header: Uint8Array) {
+    this.file = new RecordingFile(path);
+    try {
+      this.file.append(header);
+    } catch (error) {
+      this.file.abandon();
+      throw error;
+    }
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  get bytes(): number {
+    return this.file.bytes;
+  }
+
+  /** Closes without completing: the file plays up to its last whole unit. */
+  abandon(): void {
+    this.file.abandon();
+  }
+}
