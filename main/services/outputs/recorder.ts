@@ -1,10 +1,9 @@
 /**
  * One recording: the program (the same encode the destinations get) into a file of the
  * chosen format (`recording-writer.ts`: hybrid MP4, fragmented MP4 or FLV) in fragments of
- * at most one second. It starts on a keyframe
- * once it knows both tracks, stamps samples from the program clock (90 kHz video, 48 kHz
- * audio), watches the disk's free space, and on a full disk stops by itself leaving a
- * playable file. A new decoder configuration mid-recording ends the file (`onStopped` with
+ * at most one second. It starts on a keyframe once it knows both tracks, stamps samples
+ * from the program clock (90 kHz video, 48 kHz audio), watches the disk's free space, and on
+ * a full disk stops by itself leaving a playable file. A new decoder configuration mid-recording ends the file (`onStopped` with
  * `split`), and the service starts the next one.
  */
 import { statfsSync } from 'node:fs';

@@ -1,7 +1,8 @@
 /**
  * Settings → Output: the encoder (video bitrate, keyframe interval, AAC bitrate, hardware or software), the
- * recordings folder and format (hybrid MP4, fragmented MP4 or FLV, from the next recording). These live in the host's outputs service and apply at once
- * (OK and Apply are for the studio's own settings), through the studio's `OutputsController`.
+ * recordings folder and the recording format (hybrid MP4, fragmented MP4 or FLV, from the next recording).
+ * These live in the host's outputs service and apply at once (OK and Apply are for the studio's own
+ * settings), through the studio's `OutputsController`.
  */
 import { useEffect, useState } from 'react';
 import type { EncoderAcceleration } from '../../../common/host/outputs-contract.ts';
@@ -16,7 +17,11 @@ import './outputs-settings.css';
 const FORMAT_CHOICES = RECORDING_FORMATS.map((value) => ({ value, label: RECORDING_FORMAT_INFO[value].label }));
 
 /** Runs an outputs command and says how it went, in a status line the page shows. */
-export function useOutputsCommand(): { message: string | null; attempt: (action: () => Promise<unknown>, done: string) => Promise<void> } {
+export function useOutputsCommand(): {
+  message: string | null;
+  /** Resolves true when the command succeeded. */
+  attempt: (action: () => Promise<unknown>, done: string) => Promise<boolean>;
+} {
   const [message, setMessage] = useState<string | null>(null);
   return {
     message,
@@ -24,8 +29,10 @@ export function useOutputsCommand(): { message: string | null; attempt: (action:
       try {
         await action();
         setMessage(done);
+        return true;
       } catch (failure) {
         setMessage(outputsErrorMessage(failure));
+        return false;
       }
     },
   };
@@ -146,7 +153,10 @@ export function OutputPage() {
               void attempt(
                 () => studio.outputs.api.setRecordingFormat(chosen),
                 `Recording format saved: ${RECORDING_FORMAT_INFO[chosen].label}, from the next recording`,
-              );
+              ).then((saved) => {
+                // Refused (the host unreachable): show the format that still applies.
+                if (!saved && savedFormat) setFormat(savedFormat);
+              });
             }}
           />
         </div>
