@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Id } from '../scene/schema.ts';
 import { call, event } from './contract-kit.ts';
+import { RecordingFormat } from './recording-format.ts';
 
 /** Where a destination goes: the embedded origin, a platform preset, or any RTMP(S) server. */
 export const DestinationService = z.enum(['local-origin', 'twitch', 'youtube', 'facebook', 'custom']);
@@ -166,6 +167,8 @@ export const RecordingState = z.object({
   folder: z.string(),
   /** File name pattern: `{date}`, `{time}` and `{scene}` are replaced. */
   filenamePattern: z.string(),
+  /** The format the next recording is written in (`recording-format.ts`). */
+  format: RecordingFormat,
 });
 export type RecordingState = z.infer<typeof RecordingState>;
 
@@ -204,7 +207,7 @@ export const OutputFile = z.object({
   sceneCollectionId: z.string().nullable(),
   /** The destinations that were live meanwhile. */
   destinationIds: z.array(z.string()),
-  /** complete: finalised; interrupted: the host stopped mid-recording (a fragmented MP4 that plays to its last second); truncated: the disk filled. */
+  /** complete: finalised; interrupted: the host stopped mid-recording (the file plays to its last second); truncated: the disk filled. */
   status: z.enum(['complete', 'interrupted', 'truncated']),
 });
 export type OutputFile = z.infer<typeof OutputFile>;
@@ -242,6 +245,8 @@ export const recordingService = {
   stop: call(z.tuple([]), OutputFile.nullable()),
   /** Chooses the recordings folder (absolute; created if missing). */
   setFolder: call(z.tuple([z.string().min(1).max(4096)]), RecordingState),
+  /** Chooses the format of the next recording (hybrid MP4, fragmented MP4, FLV); stored, so it survives a restart. */
+  setFormat: call(z.tuple([RecordingFormat]), RecordingState),
   /**
    * Saves the screenshot the renderer sent as a `MediaKind.image` frame whose track is
    * `requestId`, as a PNG in the screenshots folder.

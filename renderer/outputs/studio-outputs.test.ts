@@ -53,6 +53,7 @@ function fakeHost() {
         start: async () => (calls.push('recording.start'), idle.recording),
         stop: async () => null,
         setFolder: unused,
+        setFormat: unused,
         saveScreenshot: async (requestId) => (calls.push(`saveScreenshot ${requestId}`), screenshotFile),
         listFiles: async () => [],
         onDidSaveFile: () => ({ dispose() {} }),

@@ -17,6 +17,7 @@
 import type { ContractClient, Disposable } from '../../common/host/contract-kit.ts';
 import type { HostContract } from '../../common/host/contract.ts';
 import { MediaKind, type MediaFrame } from '../../common/host/media-frame.ts';
+import type { RecordingFormat } from '../../common/host/recording-format.ts';
 import type {
   Destination,
   DestinationInput,
@@ -185,6 +186,11 @@ export class StudioOutputs implements Disposable {
   /** Chooses the recordings folder (absolute; created when missing). */
   setRecordingFolder(folder: string): Promise<RecordingState> {
     return this.command(this.host.api.recording.setFolder(folder));
+  }
+
+  /** Chooses the format of the next recording. */
+  setRecordingFormat(format: RecordingFormat): Promise<RecordingState> {
+    return this.command(this.host.api.recording.setFormat(format));
   }
 
   /** Saves a PNG of the program at the output resolution into the screenshots folder. */

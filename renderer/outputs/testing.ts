@@ -18,6 +18,7 @@ export const IDLE_OUTPUTS: OutputsState = {
     error: null,
     folder: '/r',
     filenamePattern: 'x',
+    format: 'hybrid-mp4',
   },
 };
 

@@ -1,13 +1,14 @@
 /**
  * Recording and screenshots from the studio UI through the real web host: a normal stop
- * gives an MP4 that ffprobe reads and Chromium's <video> plays; a kill -9 mid-recording
- * leaves a file that plays up to its last second; the host comes back after the crash with
- * its destinations and settings, and no key in its logs; a screenshot is a PNG at the
- * output resolution, indexed in the store.
+ * gives an MP4 that ffprobe reads and Chromium's <video> plays; FLV chosen in Settings →
+ * Output gives an .flv that ffprobe reads and the Library lists; a kill -9 mid-recording
+ * (in FLV) leaves a file that plays up to its last second; the host comes back after the
+ * crash with its destinations and settings (the format too), and no key in its logs; a
+ * screenshot is a PNG at the output resolution, indexed in the store.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSqlite } from '../../native/sqlite.ts';
@@ -155,7 +156,38 @@ describe('recording and screenshots from the studio', () => {
   });
 
   it(
-    'a kill -9 mid-recording leaves a file that plays to its last second; the host comes back with its destinations and settings, and no key in its logs',
+    'FLV chosen in Settings → Output records an .flv that ffprobe reads whole, indexed and in the Library',
+    { timeout: 180_000 },
+    async () => {
+      const output = await openSettings(page, 'Output');
+      await output.getByRole('combobox', { name: 'Recording format' }).selectOption({ label: 'FLV (.flv)' });
+      await expect.poll(() => output.getByRole('status', { name: 'Settings result' }).innerText()).toMatch(/^Recording format saved: FLV/);
+      await closeSettings(page);
+
+      await control('Start Recording').click();
+      await expect.poll(recordedSeconds, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+      const recorded = await recordedSeconds();
+      await control('Stop Recording').click();
+      const saved = page.getByRole('status', { name: 'Last saved file' });
+      await expect.poll(() => saved.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/^Recording saved: .*\.flv$/);
+      const path = (await saved.innerText()).replace(/^Recording saved: /, '');
+      const probed = probeFile(path);
+      expect(probed.streams).toEqual(['aac', 'h264 1280x720']);
+      expect(probed.durationSec).toBeGreaterThanOrEqual(recorded - 1);
+      expect(outputFiles(data.dir).find((file) => file.path === path)).toMatchObject({
+        kind: 'recording',
+        status: 'complete',
+        width: 1280,
+      });
+      // The content library adds it (ffprobe through the importer) under its file name.
+      const title = basename(path, '.flv');
+      const library = page.getByRole('region', { name: 'Library' }).getByRole('list', { name: 'Library items' });
+      await expect.poll(() => library.getByRole('button', { name: title, exact: true }).count(), { timeout: 60_000 }).toBe(1);
+    },
+  );
+
+  it(
+    'a kill -9 mid-recording (in FLV) leaves a file that plays to its last second; the host comes back with its destinations and settings, and no key in its logs',
     { timeout: 240_000 },
     async () => {
       // Settings and a destination that must survive.
@@ -171,6 +203,7 @@ describe('recording and screenshots from the studio', () => {
       await control('Start Recording').click();
       await expect.poll(recordedSeconds, { timeout: 90_000 }).toBeGreaterThanOrEqual(10);
       const recording = outputFiles(data.dir).find((file) => file.status === 'recording')!;
+      expect(recording.path).toMatch(/\.flv$/);
       logs.push(studio.log());
       await studio.kill();
       await page.close();
@@ -184,6 +217,7 @@ describe('recording and screenshots from the studio', () => {
       await expect.poll(() => destinationRow(page, 'Venue').count(), { timeout: 30_000 }).toBe(1);
       const reopened = await openSettings(page, 'Output');
       await expect.poll(() => reopened.getByLabel('Video bitrate (kbps)').inputValue()).toBe('3200');
+      expect(await reopened.getByRole('combobox', { name: 'Recording format' }).inputValue()).toBe('flv');
       expect(outputFiles(data.dir).find((file) => file.path === recording.path)?.status).toBe('interrupted');
       logs.push(studio.log());
       for (const log of logs) expect(log).not.toContain(KEY);

@@ -3,8 +3,9 @@
  * devices: the software encoder chosen, stored, and what the engine really configured (the
  * Stats dock reads WebCodecs' accepted configuration); the ffmpeg path checked by the host (a
  * bad path refused inline, the real /usr/bin/ffmpeg taken); a destination edited with its key
- * kept and never shown; the local origin in or out of Go Live. Screenshots of the main window
- * (empty, live) and of Settings → Output are kept as artifacts.
+ * kept and never shown; the local origin in or out of Go Live; live and recording, every
+ * control of the Controls dock shows whole without scrolling. Screenshots of the main window
+ * (empty, live, live and recording) and of Settings → Output are kept as artifacts.
  */
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +57,17 @@ describe('output settings in the studio window at 1280x720', () => {
       .toMatch(/live · \d+ kbps/);
     await saveScreenshot(page(), 'main-window-live-1280x720');
     await expectInsideWindow(page().getByRole('table', { name: 'Stats' }).getByRole('cell'));
+    // Live and recording, both timers running: every control in the Controls dock shows whole, without scrolling.
+    await controls(page()).getByRole('button', { name: 'Start Recording' }).click();
+    const stopRecording = controls(page()).getByRole('button', { name: /^Stop Recording\s*\d/ });
+    await stopRecording.waitFor({ timeout: 30_000 });
+    await controls(page())
+      .getByRole('button', { name: /^End Stream\s*\d/ })
+      .waitFor();
+    await expectWholeInDock(controls(page()), [/^End Stream/, /^Stop Recording/, 'Screenshot', 'Studio Mode', 'Settings']);
+    await saveScreenshot(page(), 'main-window-live-recording-1280x720');
+    await stopRecording.click();
+    await controls(page()).getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 30_000 });
     const output2 = await openSettings(page(), 'Output');
     expect(await output2.getByLabel('Video encoder in use').innerText()).toMatch(/^In use: H\.264 \w+ · software$/);
     await closeSettings(page());
@@ -144,6 +156,38 @@ describe('output settings in the studio window at 1280x720', () => {
 });
 
 /** Each element's box lies within the 1280-pixel-wide window (nothing cut off on the right). */
+/**
+ * Each button is inside the window and wholly inside its dock's visible box: no ancestor that
+ * scrolls or clips (the dock body) cuts any of it off, so it needs no scrolling to reach.
+ */
+async function expectWholeInDock(dock: Locator, names: readonly (string | RegExp)[]): Promise<void> {
+  const viewport = dock.page().viewportSize()!;
+  for (const name of names) {
+    const button = dock.getByRole('button', { name, exact: typeof name === 'string' });
+    const placed = await button.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      const clippedBy: string[] = [];
+      for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+        const style = getComputedStyle(parent);
+        if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+        const bounds = parent.getBoundingClientRect();
+        const inside =
+          box.left >= bounds.left + parent.clientLeft - 0.5 &&
+          box.top >= bounds.top + parent.clientTop - 0.5 &&
+          box.right <= bounds.left + parent.clientLeft + parent.clientWidth + 0.5 &&
+          box.bottom <= bounds.top + parent.clientTop + parent.clientHeight + 0.5;
+        if (!inside) clippedBy.push(parent.className || parent.tagName);
+      }
+      return { box: { left: box.left, top: box.top, right: box.right, bottom: box.bottom }, clippedBy, text: element.textContent };
+    });
+    expect(placed.clippedBy, `"${placed.text}" is cut off by its dock`).toEqual([]);
+    expect(placed.box.left, `"${placed.text}" starts left of the window`).toBeGreaterThanOrEqual(0);
+    expect(placed.box.top, `"${placed.text}" starts above the window`).toBeGreaterThanOrEqual(0);
+    expect(placed.box.right, `"${placed.text}" ends past the window`).toBeLessThanOrEqual(viewport.width);
+    expect(placed.box.bottom, `"${placed.text}" ends below the window`).toBeLessThanOrEqual(viewport.height);
+  }
+}
+
 async function expectInsideWindow(cells: Locator): Promise<void> {
   const width = cells.page().viewportSize()!.width;
   for (const cell of await cells.all()) {

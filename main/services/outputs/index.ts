@@ -55,6 +55,7 @@ export function createOutputs(options: OutputsServiceOptions): {
       start: async () => service.startRecording(),
       stop: async () => service.stopRecording(),
       setFolder: async (folder) => service.setRecordingFolder(folder),
+      setFormat: async (format) => service.setRecordingFormat(format),
       saveScreenshot: (requestId) => service.saveScreenshot(requestId),
       listFiles: async (limit?) => service.listFiles(limit),
     },

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,6 +69,18 @@ function studio(running: Running, done: () => boolean): Promise<void> {
   return playAsStudio(running.hub, program, { loops: 1000, stop: done });
 }
 
+/** Plays the program as the studio would until the running recording holds more than `ms` of media. */
+async function recordMedia(running: Running, ms: number): Promise<void> {
+  let done = false;
+  const playing = studio(running, () => done);
+  try {
+    await until(() => running.service.state().recording.durationMs > ms, 20_000, 'recorded media');
+  } finally {
+    done = true;
+    await playing;
+  }
+}
+
 describe('the outputs service with the embedded origin', () => {
   it('on a fresh install, Go Live starts the local origin, adds it as a destination, and a viewer watches', async () => {
     const running = start(dataDir());
@@ -107,7 +119,8 @@ describe('the outputs service with the embedded origin', () => {
       hardwareAcceleration: 'prefer-software',
     });
     await first.service.startLocalOrigin();
-    await first.service.shutdown();
+    // As a host that quits: its timers stop before its database closes.
+    first.service.dispose();
     first.store.dispose();
     open.splice(open.indexOf(first), 1);
 
@@ -131,14 +144,7 @@ describe('the outputs service with the embedded origin', () => {
   it('records with or without going live, announces the file, and takes screenshots', async () => {
     const running = start(dataDir());
     running.service.startRecording();
-    let done = false;
-    const playing = studio(running, () => done);
-    try {
-      await until(() => running.service.state().recording.durationMs > 2500, 20_000, 'recorded media');
-    } finally {
-      done = true;
-      await playing;
-    }
+    await recordMedia(running, 2500);
     const file = running.service.stopRecording()!;
     expect(file).toMatchObject({
       kind: 'recording',
@@ -253,6 +259,36 @@ describe('the outputs service with the embedded origin', () => {
     expect(running.service.setRecordingFolder(chosen).folder).toBe(chosen);
     expect(existsSync(chosen)).toBe(true);
     expect(running.service.startRecording().path!.startsWith(chosen)).toBe(true);
+    running.service.stopRecording();
+  });
+
+  it('records in the format chosen, named with its extension and indexed like an MP4; the choice survives a restart', async () => {
+    const dir = dataDir();
+    const first = start(dir);
+    expect(first.service.state().recording.format).toBe('hybrid-mp4');
+    expect(() => first.service.setRecordingFormat('avi')).toThrow(
+      /unknown recording format "avi": choose one of hybrid-mp4, fragmented-mp4, flv/,
+    );
+    expect(first.service.setRecordingFormat('flv').format).toBe('flv');
+    expect(first.latest().recording.format).toBe('flv');
+
+    const running = start(dir);
+    expect(running.service.state().recording.format).toBe('flv');
+    running.service.startRecording();
+    await recordMedia(running, 2500);
+    // A change while recording applies to the next one.
+    running.service.setRecordingFormat('fragmented-mp4');
+    const file = running.service.stopRecording()!;
+    expect(file.path).toMatch(/Recordings\/Tally \d{4}-\d\d-\d\d \d\d-\d\d-\d\d Main - Stage\.flv$/);
+    expect(file).toMatchObject({ kind: 'recording', status: 'complete', audioCodec: 'mp4a.40.2', width: 320, height: 180 });
+    expect(file.durationMs).toBeGreaterThan(2500);
+    expect(file.sizeBytes).toBe(statSync(file.path).size);
+    expect(running.service.listFiles()[0]).toEqual(file);
+    expect(running.files.at(-1)).toEqual(file);
+    const probed = probe(file.path);
+    expect(probed.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+    expect(probed.durationSec).toBeGreaterThan(2.5);
+    expect(running.service.startRecording().path).toMatch(/\.mp4$/);
     running.service.stopRecording();
   });
 });

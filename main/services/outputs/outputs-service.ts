@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import type { Disposable } from '../../../common/host/contract-kit.ts';
 import type { FfmpegInfo } from '../../../common/host/contract.ts';
 import { MediaKind } from '../../../common/host/media-frame.ts';
+import { DEFAULT_RECORDING_FORMAT, RECORDING_FORMAT_INFO, RecordingFormat } from '../../../common/host/recording-format.ts';
 import {
   DEFAULT_ENCODER_SETTINGS,
   EncoderSettings,
@@ -71,6 +72,7 @@ const ENCODER_KEY = 'outputs.encoder';
 const ORIGIN_KEY = 'outputs.localOrigin';
 const FOLDER_KEY = 'recording.folder';
 const PATTERN_KEY = 'recording.filenamePattern';
+const FORMAT_KEY = 'recording.format';
 /** The stream the studio publishes to its local origin. */
 const LOCAL_STREAM_NAME = 'studio';
 const STATE_THROTTLE_MS = 250;
@@ -138,7 +140,7 @@ export class OutputsService implements Disposable {
     }, 1000);
     this.ticker.unref?.();
     for (const file of this.files.recoverInterrupted()) {
-      this.log.warn({ path: file.path }, 'a recording was cut short by the last shutdown; its fragmented MP4 plays up to its last second');
+      this.log.warn({ path: file.path }, 'a recording was cut short by the last shutdown; it plays up to its last second');
       options.files.fileFinished(file);
     }
   }
@@ -197,6 +199,7 @@ export class OutputsService implements Disposable {
       error: this.recordingError,
       folder: this.recordingsFolder(),
       filenamePattern: this.filenamePattern(),
+      format: this.recordingFormat(),
     };
   }
 
@@ -441,6 +444,21 @@ export class OutputsService implements Disposable {
     return typeof pattern === 'string' ? pattern : DEFAULT_FILENAME_PATTERN;
   }
 
+  /** The format the next recording is written in; a stored value this version does not know falls back to the default. */
+  private recordingFormat(): RecordingFormat {
+    const stored = RecordingFormat.safeParse(this.options.store.getSetting(FORMAT_KEY));
+    return stored.success ? stored.data : DEFAULT_RECORDING_FORMAT;
+  }
+
+  /** Chooses the format of the next recording (one running carries on in its own). Throws on a format there is not. */
+  setRecordingFormat(format: string): RecordingState {
+    const parsed = RecordingFormat.safeParse(format);
+    if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
+    this.options.store.setSetting(FORMAT_KEY, parsed.data);
+    this.changed();
+    return this.recordingState();
+  }
+
   setRecordingFolder(folder: string): RecordingState {
     if (!isAbsolute(folder)) throw new Error('the recordings folder must be an absolute path');
     const resolved = resolve(folder);
@@ -454,11 +472,14 @@ export class OutputsService implements Disposable {
     if (this.recording) return this.recordingState();
     const folder = this.recordingsFolder();
     mkdirSync(folder, { recursive: true });
-    const path = uniquePath(folder, fileNameFromPattern(this.filenamePattern(), new Date(), this.options.scenes.programSceneName()), 'mp4');
+    const format = this.recordingFormat();
+    const name = fileNameFromPattern(this.filenamePattern(), new Date(), this.options.scenes.programSceneName());
+    const path = uniquePath(folder, name, RECORDING_FORMAT_INFO[format].extension);
     const startedAtMs = Date.now();
     const fileId = this.files.begin('recording', path, startedAtMs, this.options.scenes.activeCollectionId());
     const recorder = new Recorder({
       path,
+      format,
       log: this.log.child({ service: 'recorder' }),
       audioExpected: this.ffmpeg.found,
       onStopped: (result, split) => this.recordingStopped(recorder, result, split),

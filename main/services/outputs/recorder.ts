@@ -1,22 +1,23 @@
 /**
- * One recording: the program (the same encode the destinations get) into a hybrid MP4
- * (`hybrid-mp4-writer.ts`) with fragments of at most one second. It starts on a keyframe
- * once it knows both tracks, stamps samples from the program clock (90 kHz video, 48 kHz
- * audio), watches the disk's free space, and on a full disk stops by itself leaving a
- * playable file. A new decoder configuration mid-recording ends the file (`onStopped` with
+ * One recording: the program (the same encode the destinations get) into a file of the
+ * chosen format (`recording-writer.ts`: hybrid MP4, fragmented MP4 or FLV) in fragments of
+ * at most one second. It starts on a keyframe once it knows both tracks, stamps samples
+ * from the program clock (90 kHz video, 48 kHz audio), watches the disk's free space, and on
+ * a full disk stops by itself leaving a playable file. A new decoder configuration mid-recording ends the file (`onStopped` with
  * `split`), and the service starts the next one.
  */
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DEFAULT_RECORDING_FORMAT, type RecordingFormat } from '../../../common/host/recording-format.ts';
 import type { Fmp4Sample, Fmp4Track } from '../../../common/media/fmp4.ts';
 import type { Logger } from '../logger.ts';
-import { HybridMp4Writer } from './hybrid-mp4-writer.ts';
+import { openRecordingWriter, type RecordingWriter } from './recording-writer.ts';
 import type { ProgramConfig, ProgramOutput, ProgramPacket } from './program.ts';
 
 /** How a recording ended. */
 export interface RecordingResult {
   path: string;
-  /** complete: finalised; truncated: a write failed (a full disk) and the file stayed fragmented up to its last whole fragment. */
+  /** complete: finalised; truncated: a write failed (a full disk) and the file ends at its last whole fragment, unfinalised. */
   status: 'complete' | 'truncated';
   /** Why it stopped by itself, for the user. */
   error: string | null;
@@ -32,6 +33,8 @@ export interface RecordingResult {
 
 export interface RecorderOptions {
   path: string;
+  /** The file's format; default hybrid MP4. */
+  format?: RecordingFormat;
   log: Logger;
   /** Wait for AAC before writing (false when there is no audio encoder). */
   audioExpected: boolean;
@@ -113,7 +116,7 @@ export class Recorder implements ProgramOutput {
   readonly path: string;
   private readonly options: RecorderOptions;
   private config: ProgramConfig = { video: null, audio: null };
-  private writer: HybridMp4Writer | null = null;
+  private writer: RecordingWriter | null = null;
   /** Packets from the first keyframe, while waiting for both tracks' configuration. */
   private waiting: ProgramPacket[] = [];
   private baseUs: number | null = null;
@@ -207,12 +210,15 @@ export class Recorder implements ProgramOutput {
         channels: config.audio.channels,
         sampleRateHz: config.audio.sampleRateHz,
       });
-    this.writer = new HybridMp4Writer(this.path, tracks);
+    this.writer = openRecordingWriter(this.options.format ?? DEFAULT_RECORDING_FORMAT, this.path, tracks);
     this.recordedConfig = config;
     this.baseUs = this.waiting[0]!.timestampUs;
     this.video = new TrackBuffer(VIDEO_TRACK, VIDEO_TIMESCALE, Math.round(VIDEO_TIMESCALE / (video.fps ?? 30)));
     this.audio = config.audio ? new TrackBuffer(AUDIO_TRACK, config.audio.sampleRateHz, 1024) : null;
-    this.options.log.info({ path: this.path, audio: Boolean(config.audio) }, 'recording started');
+    this.options.log.info(
+      { path: this.path, format: this.options.format ?? DEFAULT_RECORDING_FORMAT, audio: Boolean(config.audio) },
+      'recording started',
+    );
   }
 
   private write(packet: ProgramPacket): void {

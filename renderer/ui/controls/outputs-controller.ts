@@ -71,6 +71,7 @@ export interface OutputsController extends Disposable {
     | 'setDestinationEnabled'
     | 'setEncoderSettings'
     | 'setRecordingFolder'
+    | 'setRecordingFormat'
     | 'startLocalOrigin'
     | 'stopLocalOrigin'
   >;

@@ -3,7 +3,9 @@
  * and Settings, with the live and recording timers. Streaming and recording go through the
  * `OutputsController`; where it says they are unavailable, the buttons are disabled and
  * the reason is shown, never faked. While the local origin runs, its viewer link; after a
- * recording or screenshot, where it was saved.
+ * recording or screenshot, where it was saved. The buttons are a grid (`theme.css`): Go Live
+ * and recording full width with their timers inline, the others as many to a row as fit, so
+ * every control shows without scrolling at 1280x720; the link and the notes run beneath them.
  */
 import { useState } from 'react';
 import { useOutputs } from '../controls/OutputTimers.tsx';
@@ -43,7 +45,7 @@ export function ControlsDock() {
       <div className="controls">
         <button
           type="button"
-          className={live ? 'control danger' : 'control primary'}
+          className={live ? 'control wide danger' : 'control wide primary'}
           disabled={busy === 'stream' || (!live && outputs.unavailable.stream !== null)}
           onClick={() =>
             void run('stream', live ? 'Ending the stream' : 'Going live', () =>
@@ -54,11 +56,9 @@ export function ControlsDock() {
           {live ? 'End Stream' : 'Go Live'}
           {live && outputs.stream.sinceMs !== null && <span className="control-timer">{formatDuration(now - outputs.stream.sinceMs)}</span>}
         </button>
-        {/* Beside Go Live, where a streamer looks for it: the address to hand viewers. */}
-        {origin?.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} label="Viewer link" />}
         <button
           type="button"
-          className={recording ? 'control danger' : 'control'}
+          className={recording ? 'control wide danger' : 'control wide'}
           disabled={busy === 'recording' || (!recording && outputs.unavailable.recording !== null)}
           onClick={() =>
             void run('recording', recording ? 'Stopping the recording' : 'Starting the recording', () =>
@@ -71,11 +71,6 @@ export function ControlsDock() {
             <span className="control-timer">{formatDuration(now - outputs.recording.sinceMs)}</span>
           )}
         </button>
-        {unavailable.map((reason) => (
-          <p key={reason} className="dock-note">
-            {reason}
-          </p>
-        ))}
         <button
           type="button"
           className="control"
@@ -90,6 +85,13 @@ export function ControlsDock() {
         <button type="button" className="control" onClick={() => studio.open({ kind: 'settings' })}>
           Settings
         </button>
+        {unavailable.map((reason) => (
+          <p key={reason} className="dock-note">
+            {reason}
+          </p>
+        ))}
+        {/* Right under the buttons, where a streamer looks for it: the address to hand viewers. */}
+        {origin?.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} label="Viewer link" />}
         {outputs.lastSaved && (
           <p className="dock-note saved-file" role="status" aria-label="Last saved file" title={outputs.lastSaved.path}>
             {outputs.lastSaved.kind === 'recording' ? 'Recording saved: ' : 'Screenshot saved: '}

@@ -1,10 +1,12 @@
 /**
  * Settings → Output: the encoder (video bitrate, keyframe interval, AAC bitrate, hardware or software), the
- * recordings folder and format. These live in the host's outputs service and apply at once
- * (OK and Apply are for the studio's own settings), through the studio's `OutputsController`.
+ * recordings folder and the recording format (hybrid MP4, fragmented MP4 or FLV, from the next recording).
+ * These live in the host's outputs service and apply at once (OK and Apply are for the studio's own
+ * settings), through the studio's `OutputsController`.
  */
 import { useEffect, useState } from 'react';
 import type { EncoderAcceleration } from '../../../common/host/outputs-contract.ts';
+import { RECORDING_FORMAT_INFO, RECORDING_FORMATS, type RecordingFormat } from '../../../common/host/recording-format.ts';
 import { outputsErrorMessage } from '../../outputs/studio-outputs.ts';
 import { SelectField } from '../components/fields.tsx';
 import { ACCELERATION_CHOICES, describeEncoder } from '../controls/encoder-label.ts';
@@ -12,8 +14,14 @@ import { useOutputs } from '../controls/OutputTimers.tsx';
 import { useSnapshot, useStudio } from '../studio/context.tsx';
 import './outputs-settings.css';
 
+const FORMAT_CHOICES = RECORDING_FORMATS.map((value) => ({ value, label: RECORDING_FORMAT_INFO[value].label }));
+
 /** Runs an outputs command and says how it went, in a status line the page shows. */
-export function useOutputsCommand(): { message: string | null; attempt: (action: () => Promise<unknown>, done: string) => Promise<void> } {
+export function useOutputsCommand(): {
+  message: string | null;
+  /** Resolves true when the command succeeded. */
+  attempt: (action: () => Promise<unknown>, done: string) => Promise<boolean>;
+} {
   const [message, setMessage] = useState<string | null>(null);
   return {
     message,
@@ -21,8 +29,10 @@ export function useOutputsCommand(): { message: string | null; attempt: (action:
       try {
         await action();
         setMessage(done);
+        return true;
       } catch (failure) {
         setMessage(outputsErrorMessage(failure));
+        return false;
       }
     },
   };
@@ -50,6 +60,11 @@ export function OutputPage() {
   const { message, attempt } = useOutputsCommand();
   const recordingFolder = state?.recording.folder;
   useEffect(() => setFolder(recordingFolder ?? ''), [recordingFolder]);
+  const savedFormat = state?.recording.format;
+  const [format, setFormat] = useState<RecordingFormat>('hybrid-mp4');
+  useEffect(() => {
+    if (savedFormat) setFormat(savedFormat);
+  }, [savedFormat]);
   // Primitives: the host sends its state every second while encoding, which must not undo what is being typed.
   const [savedVideo, savedAudio, savedKeyframe, savedAcceleration] = [
     settings?.videoBitrateKbps,
@@ -127,9 +142,25 @@ export function OutputPage() {
           </label>
           <button type="submit">Save folder</button>
         </form>
+        <div className="output-form recording-format">
+          <SelectField
+            label="Recording format"
+            value={format}
+            options={FORMAT_CHOICES}
+            hint={`${RECORDING_FORMAT_INFO[format].description} Applies from the next recording.`}
+            onChange={(chosen) => {
+              setFormat(chosen);
+              void attempt(
+                () => studio.outputs.api.setRecordingFormat(chosen),
+                `Recording format saved: ${RECORDING_FORMAT_INFO[chosen].label}, from the next recording`,
+              ).then((saved) => {
+                // Refused (the host unreachable): show the format that still applies.
+                if (!saved && savedFormat) setFormat(savedFormat);
+              });
+            }}
+          />
+        </div>
         <dl className="facts">
-          <dt>Format</dt>
-          <dd>Hybrid MP4 (.mp4): fragmented while recording, so a crash leaves a file that plays to its last second; finalised on stop.</dd>
           <dt>File names</dt>
           <dd>{state.recording.filenamePattern}</dd>
           <dt>Screenshots</dt>
