@@ -2,8 +2,8 @@
  * Recording and screenshots from the studio UI through the real web host: a normal stop
  * gives an MP4 that ffprobe reads and Chromium's <video> plays; FLV chosen in Settings →
  * Output gives an .flv that ffprobe reads and the Library lists; a kill -9 mid-recording
- * (in FLV) leaves a file that plays up to its last second; the host comes back after the
- * crash with its destinations and settings (the format too), and no key in its logs; a
+ * (hybrid MP4) leaves a file that plays up to its last second; the host comes back after the
+ * crash with its destinations and settings, and no key in its logs; a
  * screenshot is a PNG at the output resolution, indexed in the store.
  */
 import { readFileSync } from 'node:fs';
@@ -183,11 +183,17 @@ describe('recording and screenshots from the studio', () => {
       const title = basename(path, '.flv');
       const library = page.getByRole('region', { name: 'Library' }).getByRole('list', { name: 'Library items' });
       await expect.poll(() => library.getByRole('button', { name: title, exact: true }).count(), { timeout: 60_000 }).toBe(1);
+
+      // Back to the default, which the crash test below records in.
+      const again = await openSettings(page, 'Output');
+      await again.getByRole('combobox', { name: 'Recording format' }).selectOption({ label: 'Hybrid MP4 (.mp4)' });
+      await expect.poll(() => again.getByRole('status', { name: 'Settings result' }).innerText()).toMatch(/^Recording format saved: Hybrid MP4/);
+      await closeSettings(page);
     },
   );
 
   it(
-    'a kill -9 mid-recording (in FLV) leaves a file that plays to its last second; the host comes back with its destinations and settings, and no key in its logs',
+    'a kill -9 mid-recording (hybrid MP4, the default) leaves a file that plays to its last second; the host comes back with its destinations and settings, and no key in its logs',
     { timeout: 240_000 },
     async () => {
       // Settings and a destination that must survive.
@@ -203,7 +209,7 @@ describe('recording and screenshots from the studio', () => {
       await control('Start Recording').click();
       await expect.poll(recordedSeconds, { timeout: 90_000 }).toBeGreaterThanOrEqual(10);
       const recording = outputFiles(data.dir).find((file) => file.status === 'recording')!;
-      expect(recording.path).toMatch(/\.flv$/);
+      expect(recording.path).toMatch(/\.mp4$/);
       logs.push(studio.log());
       await studio.kill();
       await page.close();
@@ -217,7 +223,6 @@ describe('recording and screenshots from the studio', () => {
       await expect.poll(() => destinationRow(page, 'Venue').count(), { timeout: 30_000 }).toBe(1);
       const reopened = await openSettings(page, 'Output');
       await expect.poll(() => reopened.getByLabel('Video bitrate (kbps)').inputValue()).toBe('3200');
-      expect(await reopened.getByRole('combobox', { name: 'Recording format' }).inputValue()).toBe('flv');
       expect(outputFiles(data.dir).find((file) => file.path === recording.path)?.status).toBe('interrupted');
       logs.push(studio.log());
       for (const log of logs) expect(log).not.toContain(KEY);
