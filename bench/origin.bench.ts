@@ -300,7 +300,7 @@ if (PHASES.includes('idle')) {
   console.log('|---|---:|---:|');
   for (const [kind, rss] of idle) console.log(`| ${kind} | ${rss.toFixed(1)} | ${ratio(idle.get('tally') ?? NaN, rss)} |`);
   const tally = idle.get('tally');
-  if (tally !== undefined) verdicts.push(`idle RSS ${tally.toFixed(1)} MiB (target <= 70): ${tally <= 70 ? 'met' : 'NOT met'}`);
+  if (tally !== undefined) verdicts.push(`idle RSS ${tally.toFixed(1)} MiB (target <= 70 MiB): ${tally <= 70 ? 'met' : 'NOT met'}`);
 }
 
 const results: Result[] = [];
@@ -374,7 +374,9 @@ if (PHASES.includes('load')) {
       const short = [shortfall(tally), shortfall(peer)].filter(Boolean).join('; ');
       const cpuRatio = short ? `n/a (${short})` : ratio(tally.cpuPerViewerMinute, peer.cpuPerViewerMinute);
       const marginalRatio = short ? 'n/a' : ratio(tally.marginalCpuPerViewerMinute, peer.marginalCpuPerViewerMinute);
-      console.log(`| ${tally.protocol} | ${tally.viewers} | ${peer.server} | ${cpuRatio} | ${marginalRatio} | ${ratio(tally.rssMiB, peer.rssMiB)} |`);
+      console.log(
+        `| ${tally.protocol} | ${tally.viewers} | ${peer.server} | ${cpuRatio} | ${marginalRatio} | ${ratio(tally.rssMiB, peer.rssMiB)} |`,
+      );
       if (peer.server === 'nginx-rtmp')
         verdicts.push(
           short
@@ -383,7 +385,7 @@ if (PHASES.includes('load')) {
         );
     }
     if (tally.protocol === 'rtmp' && tally.viewers === 500)
-      verdicts.push(`RSS at 500 RTMP viewers ${tally.rssMiB.toFixed(1)} MiB (target <= 120): ${tally.rssMiB <= 120 ? 'met' : 'NOT met'}`);
+      verdicts.push(`RSS at 500 RTMP viewers ${tally.rssMiB.toFixed(1)} MiB (target <= 120 MiB): ${tally.rssMiB <= 120 ? 'met' : 'NOT met'}`);
     if (tally.starved > 0) verdicts.push(`${tally.starved} Tally viewer(s) starved at ${tally.viewers} ${tally.protocol}`);
   }
 }
