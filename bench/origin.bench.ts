@@ -385,7 +385,9 @@ if (PHASES.includes('load')) {
         );
     }
     if (tally.protocol === 'rtmp' && tally.viewers === 500)
-      verdicts.push(`RSS at 500 RTMP viewers ${tally.rssMiB.toFixed(1)} MiB (target <= 120 MiB): ${tally.rssMiB <= 120 ? 'met' : 'NOT met'}`);
+      verdicts.push(
+        `RSS at 500 RTMP viewers ${tally.rssMiB.toFixed(1)} MiB (target <= 120 MiB): ${tally.rssMiB <= 120 ? 'met' : 'NOT met'}`,
+      );
     if (tally.starved > 0) verdicts.push(`${tally.starved} Tally viewer(s) starved at ${tally.viewers} ${tally.protocol}`);
   }
 }
