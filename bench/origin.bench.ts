@@ -243,10 +243,13 @@ function soak(kind: ServerKind, clip: string): Promise<SoakResult> {
     const load = fork(
       join(import.meta.dirname, 'origin', 'load-client.ts'),
       ['rtmp', server.playUrls.rtmp, String(SOAK_VIEWERS), String(SOAK_CHURN)],
-      { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, BENCH_PARSED_VIEWERS: '5' } },
+      {
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        env: { ...process.env, BENCH_PARSED_VIEWERS: '5', BENCH_JOIN_SECONDS: String(JOIN_S) },
+      },
     );
     children.push(load);
-    await nextMessage(load, 'ready', 120_000);
+    await nextMessage(load, 'ready', (JOIN_S + 60) * 1000);
     load.send({ type: 'start' });
     const started = performance.now();
     const samples: { atS: number; rssMiB: number }[] = [];
