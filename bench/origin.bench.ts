@@ -8,9 +8,13 @@
  *   show what the build saves).
  * - load: one publisher at 720p30 (~2.5 Mbps, a pre-encoded clip published from Node at
  *   real-time pace, so no encoder runs during the measurement) and N viewers (50, 200, 500)
- *   over RTMP play and HTTP-FLV: CPU-seconds per viewer-minute, RSS, frames per viewer against
- *   what was published, the latency the server adds (an SEI marker with the send time in
- *   every frame, read by the parsed viewers).
+ *   over RTMP play and HTTP-FLV: CPU-seconds per viewer-minute, in total (the server's CPU
+ *   over the window divided by viewer-minutes) and marginal (minus the CPU of a window with
+ *   the publisher alone, measured first on the same server, so what is divided is only what
+ *   the viewers cost), RSS, how many viewers joined and received media during the window,
+ *   frames per viewer against what was published, the latency the server adds (an SEI
+ *   marker with the send time in every frame, read by the parsed viewers). A run with
+ *   viewers that could not join or starved says so and quotes no ratio.
  * - soak: every server at once, `BENCH_SOAK_VIEWERS` viewers (default 100) of which
  *   `BENCH_SOAK_CHURN` leave and are replaced every second (default 2), for
  *   `BENCH_SOAK_SECONDS` (default 600): RSS every 10 s after a minute's warm-up, its growth
@@ -19,10 +23,13 @@
  * Targets (issue 9): Tally's idle RSS <= 70 MiB, RSS at 500 RTMP viewers <= 120 MiB, CPU per
  * viewer at or below nginx-rtmp's at 50, 200 and 500 RTMP viewers, RSS flat over the soak.
  *
- * Environment: BENCH_SECONDS (load window, default 15), BENCH_REPEATS (rounds of the load
+ * Environment: BENCH_SECONDS (load window, default 15), BENCH_BASE_SECONDS (the publisher-only
+ * window, default 10; 0 skips it and the marginal figure), BENCH_REPEATS (rounds of the load
  * phase, servers interleaved; figures are medians, default 1), BENCH_VIEWERS (default 50,200,500),
  * BENCH_SERVERS (default tally,node-media-server,nginx-rtmp), BENCH_PROTOCOLS (default
- * rtmp,flv), BENCH_PARSED_VIEWERS (default 25), and the soak's above.
+ * rtmp,flv), BENCH_PARSED_VIEWERS (default 25), BENCH_JOIN_CONCURRENCY (50),
+ * BENCH_JOIN_SECONDS (180) and BENCH_JOIN_TRY_SECONDS (30) for the load client's joins
+ * (origin/load-client.ts), and the soak's above.
  */
 import { execSync, fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,6 +37,8 @@ import { ensureClip, nextMessage } from './origin/clip.ts';
 import { cpuSeconds, memoryMiB, nginxAvailable, startServer, type RunningServer, type ServerKind } from './origin/servers.ts';
 
 const WINDOW_S = Number(process.env.BENCH_SECONDS ?? 15);
+const BASE_WINDOW_S = Number(process.env.BENCH_BASE_SECONDS ?? 10);
+const JOIN_S = Number(process.env.BENCH_JOIN_SECONDS ?? 180);
 const PHASES = (process.env.BENCH_PHASES ?? 'idle,load,soak').split(',');
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 1);
 const SOAK_S = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
@@ -50,6 +59,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface LoadStats {
   type: 'stats';
+  /** Viewers still connected that got media during the window. */
+  receiving: number;
   /** Video frames of each parsed viewer. */
   frames: number[];
   /** Bytes of each viewer still connected. */
@@ -65,8 +76,16 @@ interface Result {
   server: ServerKind;
   protocol: 'rtmp' | 'flv';
   viewers: number;
+  /** Viewers that joined (got media) before the window. */
+  joined: number;
+  /** Viewers still connected that got media during the window. */
+  receiving: number;
   cpuPerViewerMinute: number;
+  /** (CPU with the viewers − CPU with the publisher alone) per viewer-minute; NaN without a base window. */
+  marginalCpuPerViewerMinute: number;
   cpuPercent: number;
+  /** The server's CPU with the publisher alone, % of a core. */
+  baseCpuPercent: number;
   rssMiB: number;
   peakMiB: number;
   framesMin: number;
@@ -104,14 +123,43 @@ async function withPublishedServer<T>(
   }
 }
 
+/** The server's CPU over `seconds`, in % of a core. */
+async function cpuPercentOver(pid: number, seconds: number): Promise<number> {
+  const start = cpuSeconds(pid, TICKS);
+  const started = performance.now();
+  await sleep(seconds * 1000);
+  return (100 * (cpuSeconds(pid, TICKS) - start)) / ((performance.now() - started) / 1000);
+}
+
+interface Ready {
+  type: 'ready';
+  joined: number;
+  failed: number;
+  retries: number;
+  failures: Record<string, number>;
+}
+
 function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: number, clip: string): Promise<Result> {
   return withPublishedServer(kind, clip, async (server, publisher, children) => {
+    // What the server spends on the publisher alone (ingest, GOP cache): subtracted for the marginal figure.
+    const baseCpuPercent = BASE_WINDOW_S > 0 ? await cpuPercentOver(server.pid, BASE_WINDOW_S) : NaN;
     const url = protocol === 'rtmp' ? server.playUrls.rtmp : server.playUrls.flv!;
     const load = fork(join(import.meta.dirname, 'origin', 'load-client.ts'), [protocol, url, String(viewers)], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { ...process.env, BENCH_JOIN_SECONDS: String(JOIN_S) },
     });
     children.push(load);
-    await nextMessage(load, 'ready', 90_000);
+    const joinStarted = performance.now();
+    const ready = await nextMessage<Ready>(load, 'ready', (JOIN_S + 60) * 1000);
+    const joinSeconds = (performance.now() - joinStarted) / 1000;
+    if (ready.failed > 0 || ready.retries > 0)
+      console.log(
+        `  ${kind} ${protocol} ${viewers}: ${ready.joined} joined in ${joinSeconds.toFixed(0)} s, ${ready.failed} could not, ${ready.retries} retried (${Object.entries(
+          ready.failures,
+        )
+          .map(([reason, n]) => `${reason} x${n}`)
+          .join(', ')})`,
+      );
     await sleep(3000); // joins settle
     const cpuStart = cpuSeconds(server.pid, TICKS);
     const started = performance.now();
@@ -143,8 +191,12 @@ function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: number, cl
       server: kind,
       protocol,
       viewers,
+      joined: ready.joined,
+      receiving: result.receiving,
       cpuPerViewerMinute: cpu / (viewers * (seconds / 60)),
+      marginalCpuPerViewerMinute: (cpu - (baseCpuPercent / 100) * seconds) / (viewers * (seconds / 60)),
       cpuPercent: (100 * cpu) / seconds,
+      baseCpuPercent,
       rssMiB: memory.rss,
       peakMiB: memory.peak,
       framesMin: ratios[0] ?? 0,
@@ -191,10 +243,13 @@ function soak(kind: ServerKind, clip: string): Promise<SoakResult> {
     const load = fork(
       join(import.meta.dirname, 'origin', 'load-client.ts'),
       ['rtmp', server.playUrls.rtmp, String(SOAK_VIEWERS), String(SOAK_CHURN)],
-      { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, BENCH_PARSED_VIEWERS: '5' } },
+      {
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        env: { ...process.env, BENCH_PARSED_VIEWERS: '5', BENCH_JOIN_SECONDS: String(JOIN_S) },
+      },
     );
     children.push(load);
-    await nextMessage(load, 'ready', 120_000);
+    await nextMessage(load, 'ready', (JOIN_S + 60) * 1000);
     load.send({ type: 'start' });
     const started = performance.now();
     const samples: { atS: number; rssMiB: number }[] = [];
@@ -248,7 +303,7 @@ if (PHASES.includes('idle')) {
   console.log('|---|---:|---:|');
   for (const [kind, rss] of idle) console.log(`| ${kind} | ${rss.toFixed(1)} | ${ratio(idle.get('tally') ?? NaN, rss)} |`);
   const tally = idle.get('tally');
-  if (tally !== undefined) verdicts.push(`idle RSS ${tally.toFixed(1)} MiB (target <= 70): ${tally <= 70 ? 'met' : 'NOT met'}`);
+  if (tally !== undefined) verdicts.push(`idle RSS ${tally.toFixed(1)} MiB (target <= 70 MiB): ${tally <= 70 ? 'met' : 'NOT met'}`);
 }
 
 const results: Result[] = [];
@@ -266,7 +321,7 @@ if (PHASES.includes('load')) {
             const result = await measure(kind, protocol, viewers, clip);
             runs.push(result);
             console.log(
-              `${kind.padEnd(18)} ${protocol.padEnd(5)} ${String(viewers).padStart(4)} viewers: ${result.cpuPerViewerMinute.toFixed(4)} CPU-s/viewer-min, ${result.cpuPercent.toFixed(0)}% CPU, RSS ${result.rssMiB.toFixed(0)} MiB, frames min ${(100 * result.framesMin).toFixed(0)}%, starved ${result.starved}, latency p50 ${result.latencyP50Ms.toFixed(1)} ms p95 ${result.latencyP95Ms.toFixed(1)} ms`,
+              `${kind.padEnd(18)} ${protocol.padEnd(5)} ${String(viewers).padStart(4)} viewers (${result.receiving} receiving): ${result.cpuPerViewerMinute.toFixed(4)} CPU-s/viewer-min (marginal ${result.marginalCpuPerViewerMinute.toFixed(4)}), ${result.cpuPercent.toFixed(1)}% CPU (publisher alone ${result.baseCpuPercent.toFixed(1)}%), RSS ${result.rssMiB.toFixed(0)} MiB, frames min ${(100 * result.framesMin).toFixed(0)}%, starved ${result.starved}, latency p50 ${result.latencyP50Ms.toFixed(1)} ms p95 ${result.latencyP95Ms.toFixed(1)} ms`,
             );
           } catch (error) {
             console.log(`${kind} ${protocol} ${viewers}: failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -285,8 +340,12 @@ if (PHASES.includes('load')) {
         const pick = (key: keyof Result) => median(same.map((r) => r[key] as number));
         results.push({
           ...same[0]!,
+          joined: Math.min(...same.map((r) => r.joined)),
+          receiving: Math.min(...same.map((r) => r.receiving)),
           cpuPerViewerMinute: pick('cpuPerViewerMinute'),
+          marginalCpuPerViewerMinute: pick('marginalCpuPerViewerMinute'),
           cpuPercent: pick('cpuPercent'),
+          baseCpuPercent: pick('baseCpuPercent'),
           rssMiB: pick('rssMiB'),
           peakMiB: pick('peakMiB'),
           framesMin: Math.min(...same.map((r) => r.framesMin)),
@@ -300,28 +359,38 @@ if (PHASES.includes('load')) {
       }
   const pct = (value: number) => `${(100 * value).toFixed(0)}%`;
   console.log(
-    '\n| server | protocol | viewers | CPU-s / viewer-min | server CPU | RSS (peak) MiB | frames/expected min · median | starved | latency p50 / p95 ms | delivered Mbps | load client CPU |',
+    '\n| server | protocol | viewers | joined · receiving | CPU-s / viewer-min | marginal CPU-s / viewer-min | server CPU (publisher alone) | RSS (peak) MiB | frames/expected min · median | starved | latency p50 / p95 ms | delivered Mbps | load client CPU |',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results)
     console.log(
-      `| ${r.server} | ${r.protocol} | ${r.viewers} | ${r.cpuPerViewerMinute.toFixed(4)} | ${r.cpuPercent.toFixed(0)}% | ${r.rssMiB.toFixed(0)} (${r.peakMiB.toFixed(0)}) | ${pct(r.framesMin)} · ${pct(r.framesMedian)} | ${r.starved} | ${r.latencyP50Ms.toFixed(1)} / ${r.latencyP95Ms.toFixed(1)} | ${r.mbpsOut.toFixed(0)} | ${r.loadClientCpuPercent.toFixed(0)}% |`,
+      `| ${r.server} | ${r.protocol} | ${r.viewers} | ${r.joined} · ${r.receiving} | ${r.cpuPerViewerMinute.toFixed(4)} | ${r.marginalCpuPerViewerMinute.toFixed(4)} | ${r.cpuPercent.toFixed(1)}% (${r.baseCpuPercent.toFixed(1)}%) | ${r.rssMiB.toFixed(0)} (${r.peakMiB.toFixed(0)}) | ${pct(r.framesMin)} · ${pct(r.framesMedian)} | ${r.starved} | ${r.latencyP50Ms.toFixed(1)} / ${r.latencyP95Ms.toFixed(1)} | ${r.mbpsOut.toFixed(0)} | ${r.loadClientCpuPercent.toFixed(0)}% |`,
     );
+  // A server whose viewers did not all join and keep up did less work than its figure says: no ratio then.
+  const shortfall = (r: Result) =>
+    r.starved > 0 || r.receiving < r.viewers ? `${r.server}: ${r.viewers - r.receiving} not receiving, ${r.starved} starved` : '';
   console.log('\nTally against each peer, same protocol and viewers (below 1.00 means Tally uses less):');
-  console.log('| protocol | viewers | peer | CPU per viewer ratio | RSS ratio |');
-  console.log('|---|---:|---|---:|---:|');
+  console.log('| protocol | viewers | peer | CPU per viewer ratio | marginal CPU per viewer ratio | RSS ratio |');
+  console.log('|---|---:|---|---:|---:|---:|');
   for (const tally of results.filter((r) => r.server === 'tally')) {
     for (const peer of results.filter((r) => r.server !== 'tally' && r.protocol === tally.protocol && r.viewers === tally.viewers)) {
+      const short = [shortfall(tally), shortfall(peer)].filter(Boolean).join('; ');
+      const cpuRatio = short ? `n/a (${short})` : ratio(tally.cpuPerViewerMinute, peer.cpuPerViewerMinute);
+      const marginalRatio = short ? 'n/a' : ratio(tally.marginalCpuPerViewerMinute, peer.marginalCpuPerViewerMinute);
       console.log(
-        `| ${tally.protocol} | ${tally.viewers} | ${peer.server} | ${ratio(tally.cpuPerViewerMinute, peer.cpuPerViewerMinute)} | ${ratio(tally.rssMiB, peer.rssMiB)} |`,
+        `| ${tally.protocol} | ${tally.viewers} | ${peer.server} | ${cpuRatio} | ${marginalRatio} | ${ratio(tally.rssMiB, peer.rssMiB)} |`,
       );
       if (peer.server === 'nginx-rtmp')
         verdicts.push(
-          `CPU per viewer at ${tally.viewers} RTMP viewers, Tally / nginx-rtmp ${ratio(tally.cpuPerViewerMinute, peer.cpuPerViewerMinute)} (target <= 1.00): ${tally.cpuPerViewerMinute <= peer.cpuPerViewerMinute ? 'met' : 'NOT met'}`,
+          short
+            ? `CPU per viewer at ${tally.viewers} RTMP viewers: not comparable (${short})`
+            : `CPU per viewer at ${tally.viewers} RTMP viewers, Tally / nginx-rtmp ${cpuRatio} total, ${marginalRatio} marginal (target <= 1.00): ${tally.cpuPerViewerMinute <= peer.cpuPerViewerMinute ? 'met' : 'NOT met'} (total), ${tally.marginalCpuPerViewerMinute <= peer.marginalCpuPerViewerMinute ? 'met' : 'NOT met'} (marginal)`,
         );
     }
     if (tally.protocol === 'rtmp' && tally.viewers === 500)
-      verdicts.push(`RSS at 500 RTMP viewers ${tally.rssMiB.toFixed(1)} MiB (target <= 120): ${tally.rssMiB <= 120 ? 'met' : 'NOT met'}`);
+      verdicts.push(
+        `RSS at 500 RTMP viewers ${tally.rssMiB.toFixed(1)} MiB (target <= 120 MiB): ${tally.rssMiB <= 120 ? 'met' : 'NOT met'}`,
+      );
     if (tally.starved > 0) verdicts.push(`${tally.starved} Tally viewer(s) starved at ${tally.viewers} ${tally.protocol}`);
   }
 }

@@ -86,6 +86,29 @@ export async function buildPreload(outfile: string = join(distDir, 'electron', '
   });
 }
 
+/**
+ * Fastify's `lib/server.js` requires `node:https` and `node:http2` at load, for a server it
+ * creates only with TLS; with them comes `node:tls`. An origin without a certificate (the
+ * usual plain-HTTP origin behind nginx or a CDN) then holds about 3 MiB it never uses. This
+ * turns both requires into lazy ones (the first property read loads the module). The build
+ * fails if the lines are not there, so a fastify upgrade that moves them is noticed.
+ */
+const fastifyLazyTls: Plugin = {
+  name: 'tally-fastify-lazy-tls',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]fastify[\\/]lib[\\/]server\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      let contents = await readFile(args.path, 'utf8');
+      for (const name of ['https', 'http2']) {
+        const line = `const ${name} = require('node:${name}')`;
+        if (!contents.includes(line)) throw new Error(`${args.path} no longer has "${line}": update the tally-fastify-lazy-tls plugin`);
+        contents = contents.replace(line, `const ${name} = new Proxy({}, { get: (_, key) => require('node:${name}')[key] })`);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const steps: Record<BuildStep, StepSpec> = {
   renderer: {
     sources: ['renderer', 'common', 'vite.config.ts'],
@@ -145,6 +168,7 @@ const steps: Record<BuildStep, StepSpec> = {
         sourcemap: true,
         logLevel: 'warning',
         define: { __TALLY_VERSION__: JSON.stringify(version) },
+        plugins: [fastifyLazyTls],
         // Bundled CommonJS packages call require(); ESM output has none of its own.
         banner: {
           js: `${ORIGIN_SHEBANG}\nimport { createRequire as __tallyRequire } from 'node:module'; const require = __tallyRequire(import.meta.url);`,

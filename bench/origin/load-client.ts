@@ -2,10 +2,18 @@
  * The benchmark's load client (one Node process): N viewers of one stream over RTMP play or
  * HTTP-FLV. The first few (`BENCH_PARSED_VIEWERS`, default 25) parse everything they get:
  * they count video frames and read the latency marker of every frame. The rest only drain
- * their sockets and count bytes (acknowledging RTMP windows as a player does), so the load
- * client stays light enough for 500 viewers beside the servers on a small machine, and what
- * is measured is the server. With a churn rate, viewers leave and new ones join every second
- * (the soak). The parent opens and closes the measurement window over IPC and gets a summary.
+ * their sockets and count bytes (acknowledging RTMP windows as a player does; RTMP ones read
+ * into one shared buffer, so draining allocates nothing), so the load client stays light
+ * enough for 500 viewers beside the servers on a small machine, and what is measured is the
+ * server. With a churn rate, viewers leave and new ones join every second (the soak). The
+ * parent opens and closes the measurement window over IPC and gets a summary.
+ *
+ * Joining: `BENCH_JOIN_CONCURRENCY` (default 50) viewers join at a time; a viewer has joined
+ * when its first media arrives, not when its socket connects. A refused, reset or silent try
+ * (no media within `BENCH_JOIN_TRY_SECONDS`, default 30) is closed and retried after a short
+ * backoff until `BENCH_JOIN_SECONDS` (default 180) have passed since the start; then the
+ * client reports `ready` with how many joined and how many could not, and the parent measures
+ * whoever is there (and says so).
  *
  * Usage (forked by origin.bench.ts): node bench/origin/load-client.ts rtmp|flv URL COUNT [CHURN_PER_SECOND]
  */
@@ -23,6 +31,9 @@ const [protocol, url, countText, churnText] = process.argv.slice(2);
 const count = Number(countText);
 const churnPerSecond = Number(churnText ?? 0);
 const parsedViewers = Number(process.env.BENCH_PARSED_VIEWERS ?? 25);
+const joinConcurrency = Number(process.env.BENCH_JOIN_CONCURRENCY ?? 50);
+const joinTryMs = 1000 * Number(process.env.BENCH_JOIN_TRY_SECONDS ?? 30);
+const joinDeadline = Date.now() + 1000 * Number(process.env.BENCH_JOIN_SECONDS ?? 180);
 if ((protocol !== 'rtmp' && protocol !== 'flv') || !url || !(count > 0))
   throw new Error('usage: load-client.ts rtmp|flv URL COUNT [CHURN_PER_SECOND]');
 
@@ -50,67 +61,88 @@ function onVideo(viewer: Viewer, payload: Uint8Array): void {
 
 const target = protocol === 'rtmp' ? parseRtmpUrl(url) : { host: '', port: 0, app: '', stream: '', tcUrl: '' };
 
+/** Rejects after `joinTryMs` unless `joined` settles first; `giveUp` closes the try. */
+function withinJoinTry(joined: Promise<void>, giveUp: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      giveUp();
+      reject(new Error(`no media within ${joinTryMs / 1000} s`));
+    }, joinTryMs);
+  });
+  return Promise.race([joined, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function parsedRtmpViewer(viewer: Viewer): Promise<void> {
-  // A loaded machine accepts slowly: wait up to a minute for each connection rather than give up.
+  let firstMedia!: () => void;
+  const media = new Promise<void>((resolve) => (firstMedia = resolve));
   const client = await RtmpClient.connect(
     `rtmp://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}/${target.app}`,
-    { timeoutMs: 60_000 },
+    { timeoutMs: joinTryMs },
   );
   viewer.close = () => client.destroy();
   client.onMedia = (message) => {
+    firstMedia();
     if (measuring) viewer.bytes += message.payload.length;
     if (message.typeId === 9) onVideo(viewer, message.payload);
   };
   void client.closed.then(() => (viewer.closed = true));
-  await client.play(target.stream);
+  await withinJoinTry(
+    client.play(target.stream).then(() => media),
+    () => client.destroy(),
+  );
 }
+
+/** Where every drained RTMP viewer's socket reads into (reads are handled one at a time). */
+const drainBuffer = Buffer.alloc(256 * 1024);
 
 /** An RTMP player that asks for the stream and then only counts and acknowledges bytes: no parsing. */
 function drainedRtmpViewer(viewer: Viewer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket: Socket = connect({ host: target.host, port: target.port, noDelay: true });
-    viewer.close = () => socket.destroy();
+  let socket: Socket | undefined;
+  const joined = new Promise<void>((resolve, reject) => {
     const handshake = new RtmpClientHandshake(nodeHandshakeCrypto);
     let handshaking = true;
     let received = 0;
     let acknowledged = 0;
-    const timer = setTimeout(() => reject(new Error('RTMP viewer got no media within 60 s')), 60_000);
-    socket.once('connect', () => socket.write(handshake.hello));
-    socket.on('error', (error) => reject(error));
-    socket.on('close', () => {
-      viewer.closed = true;
-      clearTimeout(timer);
-    });
-    socket.on('data', (bytes: Buffer) => {
+    const onBytes = (length: number, bytes: Buffer): boolean => {
       if (handshaking) {
-        const step = handshake.feed(bytes);
-        if (step.reply) socket.write(step.reply);
-        if (!step.done) return;
+        const step = handshake.feed(Buffer.from(bytes.subarray(0, length)));
+        if (step.reply) socket!.write(step.reply);
+        if (!step.done) return true;
         handshaking = false;
         // The usual player sequence, pipelined: the first stream a connection creates is 1 on every server.
-        const send = (message: Parameters<typeof serializeRtmpMessage>[0]) => socket.write(serializeRtmpMessage(message, 128));
+        const send = (message: Parameters<typeof serializeRtmpMessage>[0]) => socket!.write(serializeRtmpMessage(message, 128));
         send(commandMessage(0, 'connect', 1, amfObject({ app: target.app, tcUrl: target.tcUrl })));
         send(commandMessage(0, 'createStream', 2, null));
         send(commandMessage(1, 'play', 0, null, target.stream, -2));
-        return;
+        return true;
       }
-      received += bytes.length;
-      if (measuring) viewer.bytes += bytes.length;
+      received += length;
+      if (measuring) viewer.bytes += length;
       // Acknowledge each window (the servers ask for 2.5 MB or more), as players do.
       if (received - acknowledged >= 1_000_000) {
         acknowledged = received;
-        socket.write(serializeRtmpMessage(acknowledgementMessage(received % 0x1_0000_0000), 128));
+        socket!.write(serializeRtmpMessage(acknowledgementMessage(received % 0x1_0000_0000), 128));
       }
-      if (received > 20_000) {
-        clearTimeout(timer);
-        resolve();
-      }
+      // Past the command answers (well under 20 kB): media flows.
+      if (received > 20_000) resolve();
+      return true;
+    };
+    socket = connect({ host: target.host, port: target.port, noDelay: true, onread: { buffer: drainBuffer, callback: onBytes } });
+    viewer.close = () => socket!.destroy();
+    socket.once('connect', () => socket!.write(handshake.hello));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      viewer.closed = true;
+      reject(new Error('closed before media'));
     });
   });
+  return withinJoinTry(joined, () => socket?.destroy());
 }
 
 async function flvViewer(viewer: Viewer): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+  let giveUp = () => {};
+  const joined = new Promise<void>((resolve, reject) => {
     const req = request(url!, { agent: false }, (response) => {
       if (response.statusCode !== 200) return reject(new Error(`HTTP ${response.statusCode}`));
       const reader = viewer.parsed
@@ -119,38 +151,66 @@ async function flvViewer(viewer: Viewer): Promise<void> {
           })
         : null;
       response.on('data', (chunk: Buffer) => {
+        // The FLV header and the first tags: media flows.
+        resolve();
         if (measuring) viewer.bytes += chunk.length;
         reader?.feed(chunk);
       });
-      response.on('close', () => (viewer.closed = true));
-      resolve();
+      response.on('close', () => {
+        viewer.closed = true;
+        reject(new Error('closed before media'));
+      });
     });
-    viewer.close = () => req.destroy();
+    viewer.close = giveUp = () => req.destroy();
     req.on('error', reject);
     req.end();
   });
+  await withinJoinTry(joined, () => giveUp());
 }
 
+/** One try at joining as viewer `index`: resolves on its first media. */
 async function openViewer(index: number): Promise<void> {
   const viewer: Viewer = { parsed: index < parsedViewers, frames: 0, bytes: 0, closed: false, close() {} };
   viewers[index] = viewer;
-  if (protocol === 'flv') await flvViewer(viewer);
-  else await (viewer.parsed ? parsedRtmpViewer(viewer) : drainedRtmpViewer(viewer));
+  try {
+    if (protocol === 'flv') await flvViewer(viewer);
+    else await (viewer.parsed ? parsedRtmpViewer(viewer) : drainedRtmpViewer(viewer));
+  } catch (error) {
+    viewer.close();
+    viewer.closed = true;
+    throw error;
+  }
   joined++;
 }
 
 let failed = 0;
+let retries = 0;
+const failures = new Map<string, number>();
+
+/** Joins viewer `index`, trying again (after 0.25 s, 0.5 s, ... up to 2 s) until the join deadline. */
+async function joinViewer(index: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openViewer(index);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+      failures.set(reason, (failures.get(reason) ?? 0) + 1);
+      if (Date.now() >= joinDeadline) {
+        failed++;
+        return;
+      }
+      retries++;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 250 * attempt)));
+    }
+  }
+}
 
 async function open(): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < count) {
-      const index = next++;
-      // One more try on a loaded machine; a viewer that still cannot join counts as starved.
-      await openViewer(index).catch(() => openViewer(index).catch(() => failed++));
-    }
+    while (next < count) await joinViewer(next++);
   };
-  await Promise.all(Array.from({ length: 25 }, worker));
+  await Promise.all(Array.from({ length: Math.min(joinConcurrency, count) }, worker));
 }
 
 /** Viewers leave and others join: `churnPerSecond` of the drained ones, every second. */
@@ -182,6 +242,7 @@ process.on('message', (message: { type: string }) => {
     const live = viewers.filter((viewer) => !viewer.closed);
     process.send!({
       type: 'stats',
+      receiving: live.filter((viewer) => viewer.bytes > 0).length,
       frames: viewers.filter((viewer) => viewer.parsed).map((viewer) => viewer.frames),
       bytesPerViewer: live.map((viewer) => viewer.bytes),
       bytes: viewers.reduce((sum, viewer) => sum + viewer.bytes, 0),
@@ -200,7 +261,7 @@ process.on('message', (message: { type: string }) => {
 open().then(
   () => {
     churn();
-    process.send!({ type: 'ready' });
+    process.send!({ type: 'ready', joined, failed, retries, failures: Object.fromEntries(failures) });
   },
   (error: unknown) => {
     console.error(`load client: ${error instanceof Error ? error.message : String(error)}`);

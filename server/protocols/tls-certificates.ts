@@ -6,7 +6,6 @@
  * that does not match) keeps the old certificate and says why.
  */
 import { readFileSync } from 'node:fs';
-import { createSecureContext } from 'node:tls';
 import type { Logger } from '../log.ts';
 
 /** A PEM certificate chain and its private key. */
@@ -24,7 +23,8 @@ export interface SecureListener {
 export function readCertificatePair(certFile: string, keyFile: string): CertificatePair {
   try {
     const pair = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
-    createSecureContext(pair);
+    // node:tls only with a certificate: an origin without one does not load it (idle RSS).
+    process.getBuiltinModule('node:tls').createSecureContext(pair);
     return pair;
   } catch (error) {
     throw new Error(

@@ -1,11 +1,12 @@
 /**
  * The player page `GET /live/NAME` and its assets under `/player/`: our script and style
- * (`@fastify/static` over `player/`, which guards the paths), and hls.js and mpegts.js straight
- * from their npm packages, so nothing comes from a CDN. The page has a strict
- * Content-Security-Policy (no inline script; workers from blob: for hls.js and mpegts.js;
- * media from this origin and MSE blobs).
+ * (from `player/`), and hls.js and mpegts.js straight from their npm packages, so nothing comes
+ * from a CDN. Only the five files named here are served (no directory is exposed, so no path
+ * can lead out of one), by `@fastify/send` (ETag, Last-Modified, ranges, `Cache-Control`),
+ * loaded on the first asset request: an origin nobody watches through its page does not hold it.
+ * The page has a strict Content-Security-Policy (no inline script; workers from blob: for hls.js
+ * and mpegts.js; media from this origin and MSE blobs).
  */
-import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, RouteHandler } from 'fastify';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -16,11 +17,17 @@ const require = createRequire(import.meta.url);
 /** Where `player.js` and `player.css` are: beside this file in the sources, beside the bundle in a build (copied there). */
 export const PLAYER_ASSETS_DIR = join(import.meta.dirname, 'player');
 
-/** The players served from their packages: file name → folder. */
-const VENDOR_ASSETS: Record<string, string> = {
+/** Every file under `/player/`: file name → its folder (ours, or the player's npm package). */
+const PLAYER_ASSETS: Readonly<Record<string, string>> = {
+  'player.js': PLAYER_ASSETS_DIR,
+  'player.css': PLAYER_ASSETS_DIR,
+  'live-edge.js': PLAYER_ASSETS_DIR,
   'hls.min.js': dirname(require.resolve('hls.js/dist/hls.min.js')),
   'mpegts.js': dirname(require.resolve('mpegts.js/dist/mpegts.js')),
 };
+
+/** How long browsers may keep an asset without asking again, in ms. */
+const ASSET_MAX_AGE_MS = 300_000;
 
 /** The page's Content-Security-Policy. */
 export const PLAYER_CSP = [
@@ -68,9 +75,13 @@ export function playerPageHtml(name: string): string {
 /** The routes: the page for streams that exist, and the assets. */
 export function playerRoutes(deps: { exists(name: string): boolean }): FastifyPluginAsync {
   return async (app) => {
-    await app.register(fastifyStatic, { root: PLAYER_ASSETS_DIR, prefix: '/player/', maxAge: 300_000, index: false });
-    for (const [file, root] of Object.entries(VENDOR_ASSETS))
-      app.get(`/player/${file}`, async (_request, reply) => reply.sendFile(file, root, { maxAge: 300_000 }));
+    for (const [file, root] of Object.entries(PLAYER_ASSETS))
+      app.get(`/player/${file}`, async (request, reply) => {
+        const { default: send } = await import('@fastify/send');
+        const { statusCode, headers, stream, type } = await send(request.raw, file, { root, maxAge: ASSET_MAX_AGE_MS });
+        if (type === 'error' && statusCode === 404) return reply.callNotFound();
+        return reply.code(statusCode).headers(headers).send(stream);
+      });
     const page: RouteHandler<{ Params: { name: string } }> = async (request, reply) => {
       const { name } = request.params;
       if (!URL_STREAM_NAME.test(name) || !deps.exists(name)) return reply.callNotFound();

@@ -4,7 +4,7 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { nodeHandshakeCrypto } from '../../../net/rtmp/handshake-crypto.ts';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import type { Server as TlsServer } from 'node:tls';
 import type { CertificatePair } from '../tls-certificates.ts';
 import type { Logger } from '../../log.ts';
 import { RtmpConnection, type RtmpLimits } from './conn.ts';
@@ -34,7 +34,8 @@ export class RtmpListener {
   constructor(options: RtmpListenerOptions) {
     this.options = options;
     this.server = options.tls
-      ? createTlsServer({ ...options.tls, noDelay: true }, (socket) => this.accept(socket))
+      ? // node:tls only when RTMPS is on: an origin without a certificate does not load it (idle RSS).
+        process.getBuiltinModule('node:tls').createServer({ ...options.tls, noDelay: true }, (socket) => this.accept(socket))
       : createServer({ noDelay: true }, (socket) => this.accept(socket));
     // A failed TLS handshake ends that socket only.
     this.server.on('tlsClientError', (error: Error, socket: Socket) => {
