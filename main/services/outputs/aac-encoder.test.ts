@@ -32,6 +32,8 @@ async function pushPcm(aac: AacEncoder, startUs: number, blocks: number, clickAt
     aac.pushPcm(block, startUs + (b * BLOCK * 1e6) / 48_000);
     if (paced) await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  // As the program feed does on each video frame: what is held for batching goes to the child.
+  aac.flushPcm();
 }
 
 describe('AAC from an ffmpeg child', () => {
@@ -91,7 +93,8 @@ describe('AAC from an ffmpeg child', () => {
     await until(() => aac.pid !== null && aac.pid !== firstPid, 10_000, 'a new child');
     const before = frames.length;
     await pushPcm(aac, 1_000_000, 50);
-    await until(() => frames.length > before + 20, 20_000, 'frames from the new child');
+    // 0.5 s of silence where the child was gone, then 1 s of PCM: about 70 frames.
+    await until(() => frames.length > before + 60, 20_000, 'frames from the new child');
     aac.stop();
     const last = frames.at(-1)!;
     // The new child's frames sit on the same timeline, after the old ones.
