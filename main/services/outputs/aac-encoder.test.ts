@@ -69,6 +69,25 @@ describe('AAC from an ffmpeg child', () => {
     expect(Math.abs(heardAtUs - playedAtUs)).toBeLessThan(1000);
   });
 
+  it('writes PCM to the child in batches (60 ms, or at each flush) and keeps every sample in its place on the clock', async () => {
+    const { aac, frames } = encoder();
+    aac.start();
+    const startUs = 3_000_000;
+    // 200 ms with no flush: a write at 60, 120 and 180 ms; the last 20 ms waits.
+    await pushPcm(aac, startUs, 10, -1, false);
+    expect(aac.stdinWrites).toBe(4); // three batches, and the flush at the end of pushPcm
+    // Then 1 s flushed every other block, as video frames at 30 fps about do: 25 writes, not 50.
+    for (let b = 0; b < 50; b++) {
+      aac.pushPcm(new Int16Array(BLOCK * 2), startUs + 200_000 + (b * BLOCK * 1e6) / 48_000);
+      if (b % 2 === 1) aac.flushPcm();
+    }
+    expect(aac.stdinWrites).toBe(4 + 25);
+    await until(() => frames.length >= 54, 20_000, 'AAC frames for 1.2 s');
+    aac.stop();
+    // 1.2 s of samples, contiguous from the first block's time: frame k (after the priming one) at start + (k − 1) × 1024 samples.
+    for (let i = 1; i < frames.length; i++) expect(frames[i]!.timestampUs).toBeCloseTo(startUs + ((i - 1) * 1024 * 1e6) / 48_000, 3);
+  });
+
   it('fills silence where no PCM comes, so the audio track never stops', async () => {
     const { aac, frames } = encoder();
     aac.start();
