@@ -37,7 +37,13 @@ describe('the program feed (fake AAC encoder)', () => {
   it('sends audio out together with the video frame after it: one turn of packets per video frame, in time order', () => {
     const hub = new MediaHub(captureLogger());
     const { fake, create } = fakeAac();
-    const feed = new ProgramFeed({ media: hub, log: captureLogger(), ffmpegPath: 'ffmpeg', onAudioState: () => {}, createAacEncoder: create });
+    const feed = new ProgramFeed({
+      media: hub,
+      log: captureLogger(),
+      ffmpegPath: 'ffmpeg',
+      onAudioState: () => {},
+      createAacEncoder: create,
+    });
     const turns: ProgramPacket[][] = [];
     let turn: ProgramPacket[] | null = null;
     feed.addOutput({ onConfig: () => {}, onPacket: (packet) => turn!.push(packet) });
@@ -58,7 +64,13 @@ describe('the program feed (fake AAC encoder)', () => {
       const atUs = index * FRAME_US;
       inTurn(() =>
         hub.receive(
-          { kind: MediaKind.video, flags: packet.keyframe ? MediaFlags.keyframe : 0, track: 1, timestampUs: atUs, payload: packet.data.slice().buffer },
+          {
+            kind: MediaKind.video,
+            flags: packet.keyframe ? MediaFlags.keyframe : 0,
+            track: 1,
+            timestampUs: atUs,
+            payload: packet.data.slice().buffer,
+          },
           peer,
         ),
       );
@@ -87,7 +99,13 @@ describe('the program feed (fake AAC encoder)', () => {
   it('with no video, audio still goes out once it has waited the interleave time', () => {
     const hub = new MediaHub(captureLogger());
     const { fake, create } = fakeAac();
-    const feed = new ProgramFeed({ media: hub, log: captureLogger(), ffmpegPath: 'ffmpeg', onAudioState: () => {}, createAacEncoder: create });
+    const feed = new ProgramFeed({
+      media: hub,
+      log: captureLogger(),
+      ffmpegPath: 'ffmpeg',
+      onAudioState: () => {},
+      createAacEncoder: create,
+    });
     const sent: ProgramPacket[] = [];
     feed.addOutput({ onConfig: () => {}, onPacket: (packet) => sent.push(packet) });
     feed.start(160);
