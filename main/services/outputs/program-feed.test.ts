@@ -33,17 +33,23 @@ function fakeAac() {
   return { fake, create };
 }
 
+/** A feed on a media hub, with the fake AAC encoder. */
+function startFeed() {
+  const hub = new MediaHub(captureLogger());
+  const { fake, create } = fakeAac();
+  const feed = new ProgramFeed({
+    media: hub,
+    log: captureLogger(),
+    ffmpegPath: 'ffmpeg',
+    onAudioState: () => {},
+    createAacEncoder: create,
+  });
+  return { hub, fake, feed };
+}
+
 describe('the program feed (fake AAC encoder)', () => {
   it('sends audio out together with the video frame after it: one turn of packets per video frame, in time order', () => {
-    const hub = new MediaHub(captureLogger());
-    const { fake, create } = fakeAac();
-    const feed = new ProgramFeed({
-      media: hub,
-      log: captureLogger(),
-      ffmpegPath: 'ffmpeg',
-      onAudioState: () => {},
-      createAacEncoder: create,
-    });
+    const { hub, fake, feed } = startFeed();
     const turns: ProgramPacket[][] = [];
     let turn: ProgramPacket[] | null = null;
     feed.addOutput({ onConfig: () => {}, onPacket: (packet) => turn!.push(packet) });
@@ -97,15 +103,7 @@ describe('the program feed (fake AAC encoder)', () => {
   });
 
   it('with no video, audio still goes out once it has waited the interleave time', () => {
-    const hub = new MediaHub(captureLogger());
-    const { fake, create } = fakeAac();
-    const feed = new ProgramFeed({
-      media: hub,
-      log: captureLogger(),
-      ffmpegPath: 'ffmpeg',
-      onAudioState: () => {},
-      createAacEncoder: create,
-    });
+    const { fake, feed } = startFeed();
     const sent: ProgramPacket[] = [];
     feed.addOutput({ onConfig: () => {}, onPacket: (packet) => sent.push(packet) });
     feed.start(160);
