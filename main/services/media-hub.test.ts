@@ -25,8 +25,9 @@ describe('the media hub', () => {
       vi.advanceTimersByTime(20);
     }
     const whileStreaming = acks.length;
-    // 11 acks in 1 s (the first frame's and one per 100 ms), none from a timer of their own.
-    expect(whileStreaming).toBeLessThanOrEqual(11);
+    // One ack per 100 ms of the stream, none from a timer of their own.
+    expect(whileStreaming).toBeGreaterThanOrEqual(9);
+    expect(whileStreaming).toBeLessThanOrEqual(10);
     for (let i = 1; i < acks.length; i++) expect(acks[i]!.atMs - acks[i - 1]!.atMs).toBeGreaterThanOrEqual(100);
     // Each ack counts only frames already handled.
     for (const ack of acks) expect(ack.total).toBe(ack.handledBefore * 3840);

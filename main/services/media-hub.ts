@@ -40,9 +40,10 @@ export class MediaHub {
    */
   private acknowledge(from: MediaPeer, bytes: number): void {
     let state = this.received.get(from);
-    if (!state) this.received.set(from, (state = { total: 0, acked: 0, ackedAtMs: -Infinity, timer: null }));
-    state.total += bytes;
     const now = performance.now();
+    // A peer's first frame starts its first interval.
+    if (!state) this.received.set(from, (state = { total: 0, acked: 0, ackedAtMs: now, timer: null }));
+    state.total += bytes;
     if (now - state.ackedAtMs >= ACK_INTERVAL_MS) sendAck(from, state, now);
     if (state.timer) state.timer.refresh();
     else {
