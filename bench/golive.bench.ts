@@ -16,7 +16,8 @@
  * The renderer is played by a feeder that speaks the host's real protocol with pre-encoded
  * H.264 (test/e2e/support/studio-feeder.ts), so no encoder competes for the CPU while the
  * host is measured. BENCH_SECONDS (default 20) sets each measurement window, BENCH_PARTS
- * (latency,cpu,avsync) narrows a run.
+ * (latency,cpu,avsync) narrows a run, BENCH_PROFILE=DIR writes a V8 CPU profile of each
+ * studio host into DIR.
  */
 import { execFileSync, fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -156,7 +157,9 @@ function childPids(pid: number): number[] {
 
 async function withStudio<T>(run: (studio: StudioProcess, connection: StudioConnection) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(scratch, 'studio-'));
-  const studio = await startStudioProcess(dataDir, { env: { TALLY_LOG_LEVEL: 'warn' } });
+  // BENCH_PROFILE=DIR: a V8 CPU profile of each studio host, written into DIR when it quits.
+  const profile = process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {};
+  const studio = await startStudioProcess(dataDir, { env: { TALLY_LOG_LEVEL: 'warn', ...profile } });
   const connection = await StudioConnection.open(studio.url);
   try {
     return await run(studio, connection);

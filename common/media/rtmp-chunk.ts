@@ -304,52 +304,58 @@ export class RtmpChunkWriter {
 }
 
 /**
- * Serializes one message into chunks: a type 0 header, then type 3 continuations every
- * `chunkSize` bytes. A type 0 header depends on no earlier state, so the same bytes can be
- * written to every connection that shares the chunk size (the origin's fan-out relies on it).
+ * One message as chunks, without copying its payload: the type 0 header, the payload's first
+ * `chunkSize` bytes, then a type 3 header (the same bytes each time) before each further
+ * `chunkSize` bytes, as views into `message.payload`. Written in order (a corked socket makes
+ * them one `writev`), they are `serializeRtmpMessage`'s bytes.
  */
-export function serializeRtmpMessage(message: OutgoingRtmpMessage, chunkSize: number): Uint8Array {
+export function rtmpMessageChunks(message: OutgoingRtmpMessage, chunkSize: number): Uint8Array[] {
   const { chunkStreamId, payload } = message;
   if (chunkStreamId < 2 || chunkStreamId > MAX_CHUNK_STREAM_ID) throw new MediaFormatError(`invalid chunk stream id ${chunkStreamId}`);
   if (payload.length > 0xffffff) throw new MediaFormatError(`message of ${payload.length} bytes does not fit a 24-bit length`);
   const timestamp = message.timestamp % 0x1_0000_0000;
   const extended = timestamp >= EXTENDED;
-  const basic = basicHeaderSize(chunkStreamId);
   const extra = extended ? 4 : 0;
-  const chunks = Math.max(1, Math.ceil(payload.length / chunkSize));
-  const out = new Uint8Array(basic + 11 + extra + (chunks - 1) * (basic + extra) + payload.length);
-  let p = writeBasicHeader(out, 0, 0, chunkStreamId);
+  const header = new Uint8Array(basicHeaderSize(chunkStreamId) + 11 + extra);
+  let p = writeBasicHeader(header, 0, 0, chunkStreamId);
   const field = extended ? EXTENDED : timestamp;
-  out[p] = field >>> 16;
-  out[p + 1] = (field >>> 8) & 0xff;
-  out[p + 2] = field & 0xff;
-  out[p + 3] = payload.length >>> 16;
-  out[p + 4] = (payload.length >>> 8) & 0xff;
-  out[p + 5] = payload.length & 0xff;
-  out[p + 6] = message.typeId;
+  header[p] = field >>> 16;
+  header[p + 1] = (field >>> 8) & 0xff;
+  header[p + 2] = field & 0xff;
+  header[p + 3] = payload.length >>> 16;
+  header[p + 4] = (payload.length >>> 8) & 0xff;
+  header[p + 5] = payload.length & 0xff;
+  header[p + 6] = message.typeId;
   // The message stream id is little-endian, the one such field in RTMP (section 5.3.1.2.1).
-  out[p + 7] = message.streamId & 0xff;
-  out[p + 8] = (message.streamId >>> 8) & 0xff;
-  out[p + 9] = (message.streamId >>> 16) & 0xff;
-  out[p + 10] = (message.streamId >>> 24) & 0xff;
-  p += 11;
-  if (extended) {
-    writeU32(out, p, timestamp);
-    p += 4;
+  header[p + 7] = message.streamId & 0xff;
+  header[p + 8] = (message.streamId >>> 8) & 0xff;
+  header[p + 9] = (message.streamId >>> 16) & 0xff;
+  header[p + 10] = (message.streamId >>> 24) & 0xff;
+  if (extended) writeU32(header, p + 11, timestamp);
+  if (payload.length <= chunkSize) return payload.length > 0 ? [header, payload] : [header];
+  const continuation = new Uint8Array(basicHeaderSize(chunkStreamId) + extra);
+  p = writeBasicHeader(continuation, 0, 3, chunkStreamId);
+  if (extended) writeU32(continuation, p, timestamp);
+  const chunks: Uint8Array[] = [header];
+  for (let sent = 0; sent < payload.length; sent += chunkSize) {
+    if (sent > 0) chunks.push(continuation);
+    chunks.push(payload.subarray(sent, Math.min(payload.length, sent + chunkSize)));
   }
-  for (let sent = 0; sent < payload.length || sent === 0;) {
-    if (sent > 0) {
-      p = writeBasicHeader(out, p, 3, chunkStreamId);
-      if (extended) {
-        writeU32(out, p, timestamp);
-        p += 4;
-      }
-    }
-    const size = Math.min(chunkSize, payload.length - sent);
-    out.set(payload.subarray(sent, sent + size), p);
-    p += size;
-    sent += size;
-    if (size === 0) break;
+  return chunks;
+}
+
+/**
+ * Serializes one message into chunks: a type 0 header, then type 3 continuations every
+ * `chunkSize` bytes. A type 0 header depends on no earlier state, so the same bytes can be
+ * written to every connection that shares the chunk size (the origin's fan-out relies on it).
+ */
+export function serializeRtmpMessage(message: OutgoingRtmpMessage, chunkSize: number): Uint8Array {
+  const chunks = rtmpMessageChunks(message, chunkSize);
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let p = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, p);
+    p += chunk.length;
   }
   return out;
 }

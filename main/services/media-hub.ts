@@ -24,7 +24,7 @@ const ACK_INTERVAL_MS = 100;
 export class MediaHub {
   private readonly handlers = new Map<MediaKind, MediaHandler>();
   /** Payload bytes taken in per peer, acknowledged back so the renderer knows how far behind the host is. */
-  private readonly received = new WeakMap<MediaPeer, { total: number; timer: ReturnType<typeof setTimeout> | null }>();
+  private readonly received = new WeakMap<MediaPeer, AckState>();
   private readonly log: Logger;
 
   constructor(log: Logger) {
@@ -33,21 +33,26 @@ export class MediaHub {
   }
 
   /**
-   * Counts what a peer sent and acknowledges it at most every `ACK_INTERVAL_MS` (one small
-   * message, not one per frame): the count goes out after the frames were handled, so it is
-   * what the host has really taken in.
+   * Counts what a peer sent, after its frame was handled (so the count is what the host has
+   * really taken in), and acknowledges it at most every `ACK_INTERVAL_MS`: from the frame that
+   * finds the last ack that old, so a steady stream costs no timer of its own; one timer,
+   * re-armed per frame, acknowledges the tail when the frames stop.
    */
   private acknowledge(from: MediaPeer, bytes: number): void {
     let state = this.received.get(from);
-    if (!state) this.received.set(from, (state = { total: 0, timer: null }));
+    const now = performance.now();
+    // A peer's first frame starts its first interval.
+    if (!state) this.received.set(from, (state = { total: 0, acked: 0, ackedAtMs: now, timer: null }));
     state.total += bytes;
-    if (state.timer) return;
-    const counted = state;
-    counted.timer = setTimeout(() => {
-      counted.timer = null;
-      from.send(ackFrame(counted.total));
-    }, ACK_INTERVAL_MS);
-    counted.timer.unref?.();
+    if (now - state.ackedAtMs >= ACK_INTERVAL_MS) sendAck(from, state, now);
+    if (state.timer) state.timer.refresh();
+    else {
+      const counted = state;
+      counted.timer = setTimeout(() => {
+        if (counted.total !== counted.acked) sendAck(from, counted, performance.now());
+      }, ACK_INTERVAL_MS);
+      counted.timer.unref?.();
+    }
   }
 
   /** Routes every frame of `kind` to `handler` until disposed. One handler per kind. */
@@ -59,12 +64,22 @@ export class MediaHub {
 
   /** Called by transports for every frame that passed validation. */
   receive(frame: MediaFrame, from: MediaPeer): void {
-    if (frame.kind !== MediaKind.loopback) this.acknowledge(from, frame.payload.byteLength);
     const handler = this.handlers.get(frame.kind);
-    if (!handler) {
-      this.log.debug({ kind: frame.kind }, 'media frame with no handler dropped');
-      return;
-    }
-    handler(frame, from);
+    if (handler) handler(frame, from);
+    else this.log.debug({ kind: frame.kind }, 'media frame with no handler dropped');
+    if (frame.kind !== MediaKind.loopback) this.acknowledge(from, frame.payload.byteLength);
   }
+}
+
+interface AckState {
+  total: number;
+  acked: number;
+  ackedAtMs: number;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+function sendAck(to: MediaPeer, state: AckState, nowMs: number): void {
+  state.acked = state.total;
+  state.ackedAtMs = nowMs;
+  to.send(ackFrame(state.total));
 }

@@ -8,7 +8,13 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls, rootCertificates } from 'node:tls';
 import { amfRecord, type AmfValue } from '../../common/media/amf0.ts';
-import { RtmpChunkParser, serializeRtmpMessage, type OutgoingRtmpMessage, type RtmpMessage } from '../../common/media/rtmp-chunk.ts';
+import {
+  RtmpChunkParser,
+  rtmpMessageChunks,
+  serializeRtmpMessage,
+  type OutgoingRtmpMessage,
+  type RtmpMessage,
+} from '../../common/media/rtmp-chunk.ts';
 import { RtmpClientHandshake } from '../../common/media/rtmp-handshake.ts';
 import {
   acknowledgementMessage,
@@ -312,11 +318,19 @@ export class RtmpClient {
     await started;
   }
 
-  /** Sends an audio, video or data message on the published stream; false when the socket's buffer is full. */
+  /** Sends an audio, video or data message on the published stream (`payload` is written, not copied: leave it unchanged); false when the socket's buffer is full. */
   sendMedia(kind: 'audio' | 'video' | 'data', timestamp: number, payload: Uint8Array): boolean {
+    if (this.socket.destroyed) return false;
     const typeId = kind === 'audio' ? RtmpType.audio : kind === 'video' ? RtmpType.video : RtmpType.dataAmf0;
     const chunkStreamId = kind === 'audio' ? ChunkStream.audio : kind === 'video' ? ChunkStream.video : ChunkStream.data;
-    return this.send({ chunkStreamId, typeId, streamId: this.streamId, timestamp, payload });
+    // The payload's chunks as views between small headers, one writev: a media message is not
+    // copied per connection (the payload must stay unchanged until written; the program's are).
+    const chunks = rtmpMessageChunks({ chunkStreamId, typeId, streamId: this.streamId, timestamp, payload }, CLIENT_CHUNK_SIZE);
+    this.socket.cork();
+    let below = true;
+    for (const chunk of chunks) below = this.socket.write(chunk);
+    this.socket.uncork();
+    return below;
   }
 
   /** Bytes waiting in the socket (for pacing). */

@@ -32,6 +32,8 @@ async function pushPcm(aac: AacEncoder, startUs: number, blocks: number, clickAt
     aac.pushPcm(block, startUs + (b * BLOCK * 1e6) / 48_000);
     if (paced) await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  // As the program feed does on each video frame: what is held for batching goes to the child.
+  aac.flushPcm();
 }
 
 describe('AAC from an ffmpeg child', () => {
@@ -67,6 +69,25 @@ describe('AAC from an ffmpeg child', () => {
     expect(Math.abs(heardAtUs - playedAtUs)).toBeLessThan(1000);
   });
 
+  it('writes PCM to the child in batches (60 ms, or at each flush) and keeps every sample in its place on the clock', async () => {
+    const { aac, frames } = encoder();
+    aac.start();
+    const startUs = 3_000_000;
+    // 200 ms with no flush: a write at 60, 120 and 180 ms; the last 20 ms waits.
+    await pushPcm(aac, startUs, 10, -1, false);
+    expect(aac.stdinWrites).toBe(4); // three batches, and the flush at the end of pushPcm
+    // Then 1 s flushed every other block, as video frames at 30 fps about do: 25 writes, not 50.
+    for (let b = 0; b < 50; b++) {
+      aac.pushPcm(new Int16Array(BLOCK * 2), startUs + 200_000 + (b * BLOCK * 1e6) / 48_000);
+      if (b % 2 === 1) aac.flushPcm();
+    }
+    expect(aac.stdinWrites).toBe(4 + 25);
+    await until(() => frames.length >= 54, 20_000, 'AAC frames for 1.2 s');
+    aac.stop();
+    // 1.2 s of samples, contiguous from the first block's time: frame k (after the priming one) at start + (k − 1) × 1024 samples.
+    for (let i = 1; i < frames.length; i++) expect(frames[i]!.timestampUs).toBeCloseTo(startUs + ((i - 1) * 1024 * 1e6) / 48_000, 3);
+  });
+
   it('fills silence where no PCM comes, so the audio track never stops', async () => {
     const { aac, frames } = encoder();
     aac.start();
@@ -91,7 +112,8 @@ describe('AAC from an ffmpeg child', () => {
     await until(() => aac.pid !== null && aac.pid !== firstPid, 10_000, 'a new child');
     const before = frames.length;
     await pushPcm(aac, 1_000_000, 50);
-    await until(() => frames.length > before + 20, 20_000, 'frames from the new child');
+    // 0.5 s of silence where the child was gone, then 1 s of PCM: about 70 frames.
+    await until(() => frames.length > before + 60, 20_000, 'frames from the new child');
     aac.stop();
     const last = frames.at(-1)!;
     // The new child's frames sit on the same timeline, after the old ones.

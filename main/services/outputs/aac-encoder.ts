@@ -32,6 +32,12 @@ export interface AacEncoderOptions {
   onStateChange(state: AacEncoderState, error: string | null): void;
   /** First restart delay, ms (doubles up to 10 s). Default 500. */
   restartDelayMs?: number;
+  /**
+   * PCM is held and written to the child in one write once this much is waiting, or at
+   * `flushPcm()` (the program feed calls it on every video frame, which needs the audio of its
+   * time): fewer writes and wake-ups on both sides of the pipe. Default 60 ms.
+   */
+  batchMs?: number;
 }
 
 export const AAC_SAMPLE_RATE_HZ = 48_000;
@@ -55,15 +61,26 @@ export class AacEncoder {
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private restartDelayMs: number;
   private stopped = false;
+  /** PCM (and silence) placed on the timeline but not yet written to the child. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly batchBytes: number;
+  private writes = 0;
 
   constructor(options: AacEncoderOptions) {
     this.options = options;
     this.restartDelayMs = options.restartDelayMs ?? 500;
+    this.batchBytes = Math.round(((options.batchMs ?? 60) * AAC_SAMPLE_RATE_HZ) / 1000) * BYTES_PER_FRAME;
   }
 
   /** The running child's pid (diagnostics and tests). */
   get pid(): number | null {
     return this.child?.pid ?? null;
+  }
+
+  /** Writes into the children's stdin so far (diagnostics and tests). */
+  get stdinWrites(): number {
+    return this.writes;
   }
 
   /** Program time up to which PCM (or silence) has been written, µs; null before any. */
@@ -81,16 +98,38 @@ export class AacEncoder {
     const frames = Math.floor(samples.length / CHANNELS);
     if (frames === 0 || this.stopped) return;
     const { silenceFrames, skipFrames } = this.timeline.place(timestampUs, frames);
-    if (silenceFrames > 0) this.write(Buffer.alloc(silenceFrames * BYTES_PER_FRAME));
+    if (silenceFrames > 0) this.hold(Buffer.alloc(silenceFrames * BYTES_PER_FRAME));
+    // A view, not a copy: the media frame's payload is ours (the transport copied it out of its socket buffer).
     if (skipFrames < frames)
-      this.write(Buffer.from(samples.buffer, samples.byteOffset + skipFrames * BYTES_PER_FRAME, (frames - skipFrames) * BYTES_PER_FRAME));
+      this.hold(Buffer.from(samples.buffer, samples.byteOffset + skipFrames * BYTES_PER_FRAME, (frames - skipFrames) * BYTES_PER_FRAME));
   }
 
   /** Writes silence up to `untilUs` where no PCM came (a muted or missing microphone). */
   fillSilenceTo(untilUs: number): void {
     if (this.stopped) return;
     const frames = this.timeline.fillTo(untilUs);
-    if (frames > 0) this.write(Buffer.alloc(frames * BYTES_PER_FRAME));
+    if (frames > 0) this.hold(Buffer.alloc(frames * BYTES_PER_FRAME));
+  }
+
+  /** Writes the PCM held so far to the child, in one write. */
+  flushPcm(): void {
+    if (this.pendingBytes === 0) return;
+    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.write(bytes);
+  }
+
+  private hold(bytes: Buffer): void {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= this.batchBytes) this.flushPcm();
+  }
+
+  /** PCM held for a child that is gone: the timeline counted it, as it counts what a dead child never read. */
+  private dropPending(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   stop(): void {
@@ -99,6 +138,7 @@ export class AacEncoder {
     this.restartTimer = null;
     const child = this.child;
     this.child = null;
+    this.dropPending();
     if (child) {
       child.stdin.end();
       child.kill('SIGTERM');
@@ -115,6 +155,7 @@ export class AacEncoder {
       this.childFailed(`the audio encoder (ffmpeg) stopped reading (over ${MAX_STDIN_BACKLOG_BYTES} bytes of PCM waiting)`);
       return;
     }
+    this.writes++;
     child.stdin.write(bytes);
   }
 
@@ -132,6 +173,8 @@ export class AacEncoder {
       return;
     }
     this.child = child;
+    // The new child's input starts after everything the timeline counted; what the old one was still owed is dropped.
+    this.dropPending();
     this.childBaseSample = this.timeline.samplesWritten;
     this.childFrames = 0;
     this.childStartedAt = Date.now();

@@ -38,7 +38,10 @@ export interface DestinationPublisherOptions {
   /** The configured video bitrate and the audio bitrate, kbps. */
   videoKbps: number;
   audioKbps: number;
-  /** Something in the status changed. */
+  /**
+   * Something in the status changed: its state, a drop, a new bitrate request. The per-second
+   * figures (bitrate sent, queue) change without a call: the owner reads `status()` on its own tick.
+   */
   onChange(): void;
   connect?: ConnectRtmp;
   /** Queue drop threshold, ms of media. Default 2000. */
@@ -308,11 +311,12 @@ export class DestinationPublisher implements ProgramOutput {
         dropped: this.droppedSinceTick,
         nowMs: Date.now(),
       });
-      if (changed)
+      if (changed) {
         this.log.info({ requestedKbps: this.adapter.requestedKbps, sentKbps: Math.round(sentKbps) }, 'destination bitrate request');
+        this.options.onChange();
+      }
     }
     this.droppedSinceTick = false;
-    this.options.onChange();
   }
 
   private async connect(): Promise<void> {

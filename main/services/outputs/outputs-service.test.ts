@@ -23,6 +23,8 @@ interface Running {
   files: OutputFile[];
   lines: ReturnType<typeof captureLogger>['lines'];
   latest(): OutputsState;
+  /** State events sent so far. */
+  events(): number;
 }
 
 const open: Running[] = [];
@@ -47,6 +49,7 @@ function start(dir: string, ffmpeg: FfmpegInfo = FFMPEG): Running {
   const files: OutputFile[] = [];
   const log = captureLogger();
   let latest: OutputsState | null = null;
+  let events = 0;
   const service = new OutputsService({
     store,
     cipher: fileKeyCipher(dir),
@@ -57,9 +60,12 @@ function start(dir: string, ffmpeg: FfmpegInfo = FFMPEG): Running {
     ffmpeg,
     scenes: { activeCollectionId: () => 'collection-1', programSceneName: () => 'Main / Stage' },
     files: { fileFinished: (file) => files.push(file) },
-    onStateChange: (state) => (latest = state),
+    onStateChange: (state) => {
+      latest = state;
+      events++;
+    },
   });
-  const running = { service, hub, store, files, lines: log.lines, latest: () => latest ?? service.state() };
+  const running = { service, hub, store, files, lines: log.lines, latest: () => latest ?? service.state(), events: () => events };
   open.push(running);
   return running;
 }
@@ -249,6 +255,19 @@ describe('the outputs service with the embedded origin', () => {
     expect(second.files).toEqual([expect.objectContaining({ path, status: 'interrupted', kind: 'recording' }) as unknown]);
     expect(second.files[0]!.sizeBytes).toBeGreaterThan(10_000);
     expect(probe(path).streams.map((s) => s.codec_name)).toContain('h264');
+  });
+
+  it('sends the state only when it changed', async () => {
+    const running = start(dataDir());
+    const settings = { videoBitrateKbps: 3000, keyframeIntervalSec: 2, audioBitrateKbps: 160 };
+    running.service.setEncoderSettings(settings);
+    await until(() => running.events() === 1, 5000, 'the first state');
+    running.service.setEncoderSettings(settings);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // past the 250 ms coalescing
+    expect(running.events()).toBe(1);
+    running.service.setEncoderSettings({ ...settings, videoBitrateKbps: 2500 });
+    await until(() => running.events() === 2, 5000, 'the changed state');
+    expect(running.latest().encoder.settings.videoBitrateKbps).toBe(2500);
   });
 
   it('keeps recordings in the folder the user chooses (absolute, created when missing)', () => {

@@ -112,7 +112,8 @@ export class OutputsService implements Disposable {
   private readonly imageWaiters = new Map<number, (bytes: Uint8Array) => void>();
   private readonly imageSubscription: Disposable;
   private stateTimer: ReturnType<typeof setTimeout> | null = null;
-  /** While encoding: the figures (recording time and size, bitrates) go out once a second even when nothing else changes. */
+  private lastStateJson = '';
+  /** While encoding: the figures (recording time and size, each destination's bitrate and queue) go out once a second, when they changed. */
   private readonly ticker: ReturnType<typeof setInterval>;
   private disposed = false;
 
@@ -136,7 +137,7 @@ export class OutputsService implements Disposable {
     });
     this.imageSubscription = options.media.handle(MediaKind.image, (frame) => this.onImage(frame.track, new Uint8Array(frame.payload)));
     this.ticker = setInterval(() => {
-      if (this.encoderActive()) this.changed();
+      if (this.encoderActive() && !this.stateTimer && !this.disposed) this.emitState();
     }, 1000);
     this.ticker.unref?.();
     for (const file of this.files.recoverInterrupted()) {
@@ -214,9 +215,18 @@ export class OutputsService implements Disposable {
     if (this.stateTimer) return;
     this.stateTimer = setTimeout(() => {
       this.stateTimer = null;
-      if (!this.disposed) this.options.onStateChange(this.state());
+      if (!this.disposed) this.emitState();
     }, STATE_THROTTLE_MS);
     this.stateTimer.unref?.();
+  }
+
+  /** Sends the state when it differs from the last one sent (the figures of an idle second often do not). */
+  private emitState(): void {
+    const state = this.state();
+    const json = JSON.stringify(state);
+    if (json === this.lastStateJson) return;
+    this.lastStateJson = json;
+    this.options.onStateChange(state);
   }
 
   private syncFeed(): void {

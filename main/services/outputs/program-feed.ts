@@ -157,6 +157,8 @@ export class ProgramFeed implements Disposable {
     if (aac) {
       const written = aac.writtenUntilUs;
       if (written === null || written < timestampUs - SILENCE_AFTER_US) aac.fillSilenceTo(timestampUs - SILENCE_LAG_US);
+      // This frame goes out once AAC past its time is back: PCM held for batching goes to the child now.
+      aac.flushPcm();
     }
     this.flushQueues(false);
   }
@@ -212,24 +214,39 @@ export class ProgramFeed implements Disposable {
     for (const output of this.outputs) output.onConfig(config);
   }
 
-  /** Emits queued packets in time order; video waits for audio of its time up to `interleaveUs`. */
+  /**
+   * Emits queued packets in time order; video waits for audio of its time up to `interleaveUs`.
+   * Audio goes out together with the video frame after it (or alone once `interleaveUs` of it
+   * waits with no video), so each output gets one turn of packets per video frame rather than
+   * one per AAC frame as well: one socket write per destination per frame.
+   */
   private flushQueues(all: boolean): void {
     const audioExpected = this.aac !== null;
     for (;;) {
       const video = this.videoQueue[0];
-      const audio = this.audioQueue[0];
-      let next: ProgramPacket | undefined;
-      if (video && audio) next = audio.timestampUs <= video.timestampUs ? this.audioQueue.shift() : this.videoQueue.shift();
-      else if (video) {
-        const newest = this.videoQueue[this.videoQueue.length - 1]!;
-        if (all || !audioExpected || newest.timestampUs - video.timestampUs >= this.interleaveUs) next = this.videoQueue.shift();
-      } else if (audio) {
-        const newest = this.audioQueue[this.audioQueue.length - 1]!;
-        if (all || newest.timestampUs - audio.timestampUs >= this.interleaveUs) next = this.audioQueue.shift();
+      if (video) {
+        const newestVideo = this.videoQueue[this.videoQueue.length - 1]!;
+        const newestAudio = this.audioQueue[this.audioQueue.length - 1];
+        const ready =
+          all ||
+          !audioExpected ||
+          (newestAudio !== undefined && newestAudio.timestampUs > video.timestampUs) ||
+          newestVideo.timestampUs - video.timestampUs >= this.interleaveUs;
+        if (!ready) return;
+        while (this.audioQueue.length > 0 && this.audioQueue[0]!.timestampUs <= video.timestampUs) this.emit(this.audioQueue.shift()!);
+        this.emit(this.videoQueue.shift()!);
+        continue;
       }
-      if (!next) return;
-      for (const output of this.outputs) output.onPacket(next);
+      const audio = this.audioQueue[0];
+      if (!audio) return;
+      const newestAudio = this.audioQueue[this.audioQueue.length - 1]!;
+      if (!all && newestAudio.timestampUs - audio.timestampUs < this.interleaveUs) return;
+      this.emit(this.audioQueue.shift()!);
     }
+  }
+
+  private emit(packet: ProgramPacket): void {
+    for (const output of this.outputs) output.onPacket(packet);
   }
 
   dispose(): void {
