@@ -187,7 +187,9 @@ describe('recording and screenshots from the studio', () => {
       // Back to the default, which the crash test below records in.
       const again = await openSettings(page, 'Output');
       await again.getByRole('combobox', { name: 'Recording format' }).selectOption({ label: 'Hybrid MP4 (.mp4)' });
-      await expect.poll(() => again.getByRole('status', { name: 'Settings result' }).innerText()).toMatch(/^Recording format saved: Hybrid MP4/);
+      await expect
+        .poll(() => again.getByRole('status', { name: 'Settings result' }).innerText())
+        .toMatch(/^Recording format saved: Hybrid MP4/);
       await closeSettings(page);
     },
   );
