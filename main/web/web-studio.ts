@@ -162,7 +162,12 @@ export async function startWebStudio(options: WebStudioOptions): Promise<WebStud
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', (error: NodeJS.ErrnoException) => log.warn({ err: error.code ?? error.message }, 'web studio socket error'));
+    // A page closed or reloaded resets its sockets: that is a page going away, not a fault worth a warning.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      const fields = { err: error.code ?? error.message };
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') log.debug(fields, 'web studio socket error');
+      else log.warn(fields, 'web studio socket error');
+    });
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const refuse = (status: number, why: string) => {
       log.warn({ path, why }, 'web studio socket refused');

@@ -7,6 +7,8 @@
  * control of the Controls dock shows whole without scrolling. Screenshots of the main window
  * (empty, live, live and recording) and of Settings → Output are kept as artifacts.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { fileKeyCipher, openSecret } from '../../main/services/outputs/secret-box.ts';
@@ -94,6 +96,30 @@ describe('output settings in the studio window at 1280x720', () => {
     expect(await general.getByRole('alert').count()).toBe(0);
     expect(storedHostSetting(studio.dataDir, 'host.ffmpegPath')).toBe('/usr/bin/ffmpeg');
     expect(await general.getByLabel('Host information').innerText()).toMatch(/configured: \/usr\/bin\/ffmpeg/);
+    await closeSettings(page());
+  });
+
+  it('a recordings folder under a file is refused beside the field with the reason; a good one is taken and stored', async () => {
+    const output = await openSettings(page(), 'Output');
+    const form = output.getByRole('form', { name: 'Recordings folder' });
+    const field = form.getByRole('textbox', { name: 'Recordings folder' });
+    const before = await field.inputValue();
+    writeFileSync(join(studio.dataDir, 'a-file'), 'x');
+    const underFile = join(studio.dataDir, 'a-file', 'recordings');
+    await field.fill(underFile);
+    await form.getByRole('button', { name: 'Save folder' }).click();
+    await expect
+      .poll(() => output.getByRole('alert').innerText())
+      .toBe(`${underFile} cannot be the recordings folder: a file is in the way, not a folder. Recordings still go to ${before}.`);
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(storedHostSetting(studio.dataDir, 'recording.folder')).not.toBe(underFile);
+
+    const chosen = join(studio.dataDir, 'Shows');
+    await field.fill(chosen);
+    await form.getByRole('button', { name: 'Save folder' }).click();
+    await expect.poll(() => output.getByRole('status', { name: 'Recordings folder result' }).count()).toBe(1);
+    expect(await output.getByRole('alert').count()).toBe(0);
+    expect(storedHostSetting(studio.dataDir, 'recording.folder')).toBe(chosen);
     await closeSettings(page());
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -274,6 +274,13 @@ describe('the outputs service with the embedded origin', () => {
     const dir = dataDir();
     const running = start(dir);
     expect(() => running.service.setRecordingFolder('relative/folder')).toThrow(/absolute/);
+    // A file where the folder should be: refused with the reason, and the folder in use stays.
+    const before = running.service.state().recording.folder;
+    writeFileSync(join(dir, 'a-file'), 'x');
+    expect(() => running.service.setRecordingFolder(join(dir, 'a-file', 'recordings'))).toThrow(
+      `${join(dir, 'a-file', 'recordings')} cannot be the recordings folder: a file is in the way, not a folder`,
+    );
+    expect(running.service.state().recording.folder).toBe(before);
     const chosen = join(dir, 'chosen', 'Shows');
     expect(running.service.setRecordingFolder(chosen).folder).toBe(chosen);
     expect(existsSync(chosen)).toBe(true);

@@ -7,7 +7,7 @@
  * `OutputFileListener`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Disposable } from '../../../common/host/contract-kit.ts';
@@ -472,7 +472,19 @@ export class OutputsService implements Disposable {
   setRecordingFolder(folder: string): RecordingState {
     if (!isAbsolute(folder)) throw new Error('the recordings folder must be an absolute path');
     const resolved = resolve(folder);
-    mkdirSync(resolved, { recursive: true });
+    try {
+      mkdirSync(resolved, { recursive: true });
+      accessSync(resolved, constants.W_OK);
+    } catch (failure) {
+      const code = (failure as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOTDIR' || code === 'EEXIST'
+          ? 'a file is in the way, not a folder'
+          : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+            ? 'it cannot be written to'
+            : (failure as Error).message;
+      throw new Error(`${resolved} cannot be the recordings folder: ${why}`, { cause: failure });
+    }
     this.options.store.setSetting(FOLDER_KEY, resolved);
     this.changed();
     return this.recordingState();

@@ -1,6 +1,6 @@
 /** The sources with nothing to load: a solid colour, and the audio-only microphone and desktop audio. */
 import type { SourceSettings } from '../../../common/scene/schema.ts';
-import { StatusCell, type CaptureDevices, type RuntimeSource, type SourcePicture } from './source.ts';
+import { captureFromStoredDevice, StatusCell, type CaptureDevices, type RuntimeSource, type SourcePicture } from './source.ts';
 
 /** A solid colour of a given size: one texel, stretched. */
 export class ColorSource implements RuntimeSource {
@@ -55,15 +55,11 @@ export class AudioCaptureSource implements RuntimeSource {
 
   private async start(settings: Extract<SourceSettings, { kind: 'microphone' | 'desktopAudio' }>, devices: CaptureDevices): Promise<void> {
     if (settings.kind === 'microphone') {
-      this.stream = await devices.getUserMedia({
-        video: false,
-        // A broadcast mixer wants the voice as it is; processing belongs to filters, not the browser.
-        audio: {
-          ...(settings.deviceId ? { deviceId: { exact: settings.deviceId } } : {}),
-          echoCancellation: false,
-          autoGainControl: false,
-          noiseSuppression: false,
-        },
+      // A broadcast mixer wants the voice as it is; processing belongs to filters, not the browser.
+      this.stream = await captureFromStoredDevice(devices, 'audio', settings.deviceId, {
+        echoCancellation: false,
+        autoGainControl: false,
+        noiseSuppression: false,
       });
     } else {
       // Desktop audio rides on a display capture; Chromium offers it for tabs, and screens on Windows and ChromeOS.

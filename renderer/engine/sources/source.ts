@@ -53,6 +53,36 @@ export interface CaptureDevices {
   getDisplayMedia(options: DisplayMediaStreamOptions): Promise<MediaStream>;
 }
 
+/**
+ * A capture stream from the device a source stored, or from the default device when that id is
+ * gone. Browser device ids belong to one origin and profile: another browser, a new profile or
+ * cleared site data gives every device a new id, and `{ exact }` on the old one fails with an
+ * OverconstrainedError (with no message) although the device is there. The source's properties
+ * then show "Default camera"/"Default microphone", which is what this falls back to. Errors other
+ * than the missing id (denied, busy) are thrown as they are.
+ */
+export async function captureFromStoredDevice(
+  devices: CaptureDevices,
+  kind: 'audio' | 'video',
+  deviceId: string | null | undefined,
+  constraints: MediaTrackConstraints,
+): Promise<MediaStream> {
+  const request = (id: string | null | undefined) =>
+    devices.getUserMedia({
+      audio: false,
+      video: false,
+      [kind]: { ...(id ? { deviceId: { exact: id } } : {}), ...constraints },
+    });
+  if (!deviceId) return request(null);
+  try {
+    return await request(deviceId);
+  } catch (error) {
+    // Only the device id is exact here (sizes and rates are ideal), so an overconstrained request means the id.
+    if (!(error instanceof Error && error.name === 'OverconstrainedError')) throw error;
+    return request(null);
+  }
+}
+
 /** Shared by the sources: the error text of anything thrown. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);

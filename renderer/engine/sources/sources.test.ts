@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SourceSettings } from '../../../common/scene/schema.ts';
 import { frameAt } from './image.ts';
+import { captureFromStoredDevice, type CaptureDevices } from './source.ts';
 import { clockText, quantiseScale } from './text.ts';
 
 const clock = (settings: object) => SourceSettings.parse({ kind: 'clock', ...settings }) as Extract<SourceSettings, { kind: 'clock' }>;
@@ -38,5 +39,43 @@ describe('animation and raster helpers', () => {
     expect(quantiseScale(1.01)).toBe(1.125);
     expect(quantiseScale(0.01)).toBe(0.25);
     expect(quantiseScale(100)).toBe(8);
+  });
+});
+
+describe('capture from a stored device id (a fake getUserMedia that answers as Chromium does)', () => {
+  /** Chromium refuses an `exact` device id it does not know with an OverconstrainedError, message empty. */
+  const fakeDevices = (known: string[]) => {
+    const asked: MediaStreamConstraints[] = [];
+    const devices: CaptureDevices = {
+      getUserMedia: (constraints) => {
+        asked.push(constraints);
+        const track = (constraints.video || constraints.audio) as MediaTrackConstraints;
+        const id = (track.deviceId as ConstrainDOMStringParameters | undefined)?.exact as string | undefined;
+        if (id !== undefined && !known.includes(id)) return Promise.reject(Object.assign(new Error(''), { name: 'OverconstrainedError' }));
+        if (id === 'busy') return Promise.reject(Object.assign(new Error('Could not start video source'), { name: 'NotReadableError' }));
+        return Promise.resolve({ id: id ?? 'default' } as unknown as MediaStream);
+      },
+      getDisplayMedia: () => Promise.reject(new Error('not used')),
+    };
+    return { devices, asked };
+  };
+
+  it('uses the stored device when it exists, with the other constraints', async () => {
+    const { devices, asked } = fakeDevices(['cam-a']);
+    const stream = await captureFromStoredDevice(devices, 'video', 'cam-a', { width: { ideal: 640 } });
+    expect(stream.id).toBe('cam-a');
+    expect(asked).toEqual([{ audio: false, video: { deviceId: { exact: 'cam-a' }, width: { ideal: 640 } } }]);
+  });
+
+  it('falls back to the default device when the stored id is gone (another browser or profile)', async () => {
+    const { devices, asked } = fakeDevices([]);
+    const stream = await captureFromStoredDevice(devices, 'audio', 'old-id', { echoCancellation: false });
+    expect(stream.id).toBe('default');
+    expect(asked.at(-1)).toEqual({ audio: { echoCancellation: false }, video: false });
+  });
+
+  it('passes other failures on (a busy camera is an error, not a silent switch)', async () => {
+    const { devices } = fakeDevices(['busy']);
+    await expect(captureFromStoredDevice(devices, 'video', 'busy', {})).rejects.toThrow('Could not start video source');
   });
 });

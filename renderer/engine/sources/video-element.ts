@@ -4,7 +4,7 @@
  * compositor uploads a 20 fps camera 20 times a second, not 60.
  */
 import type { SourceSettings } from '../../../common/scene/schema.ts';
-import { StatusCell, type CaptureDevices, type RuntimeSource, type SourcePicture } from './source.ts';
+import { captureFromStoredDevice, StatusCell, type CaptureDevices, type RuntimeSource, type SourcePicture } from './source.ts';
 
 type VideoKind = 'camera' | 'screen' | 'media';
 
@@ -42,14 +42,10 @@ export class VideoElementSource implements RuntimeSource {
 
   private async start(settings: Extract<SourceSettings, { kind: VideoKind }>, devices: CaptureDevices): Promise<void> {
     if (settings.kind === 'camera') {
-      this.stream = await devices.getUserMedia({
-        audio: false,
-        video: {
-          ...(settings.deviceId ? { deviceId: { exact: settings.deviceId } } : {}),
-          width: { ideal: settings.width },
-          height: { ideal: settings.height },
-          frameRate: { ideal: settings.fps },
-        },
+      this.stream = await captureFromStoredDevice(devices, 'video', settings.deviceId, {
+        width: { ideal: settings.width },
+        height: { ideal: settings.height },
+        frameRate: { ideal: settings.fps },
       });
     } else if (settings.kind === 'screen') {
       this.stream = settings.captureSourceId

@@ -57,6 +57,8 @@ export function OutputPage() {
   const [acceleration, setAcceleration] = useState<EncoderAcceleration>('prefer-hardware');
   const encoderInUse = useSnapshot((snapshot) => snapshot.stats.encoder);
   const [folder, setFolder] = useState('');
+  /** null before a save, '' after one that worked, else why the host refused it. */
+  const [folderError, setFolderError] = useState<string | null>(null);
   const { message, attempt } = useOutputsCommand();
   const recordingFolder = state?.recording.folder;
   useEffect(() => setFolder(recordingFolder ?? ''), [recordingFolder]);
@@ -133,15 +135,36 @@ export function OutputPage() {
           className="output-form"
           onSubmit={(event) => {
             event.preventDefault();
-            void attempt(() => studio.outputs.api.setRecordingFolder(folder), 'Recordings folder saved');
+            setFolderError(null);
+            studio.outputs.api.setRecordingFolder(folder).then(
+              () => setFolderError(''),
+              (failure: unknown) => setFolderError(outputsErrorMessage(failure)),
+            );
           }}
         >
           <label className="wide">
             Recordings folder
-            <input value={folder} onChange={(event) => setFolder(event.target.value)} spellCheck={false} />
+            <input
+              value={folder}
+              onChange={(event) => setFolder(event.target.value)}
+              spellCheck={false}
+              aria-invalid={Boolean(folderError)}
+            />
           </label>
           <button type="submit">Save folder</button>
         </form>
+        {/* Beside the field: a refused folder says why, and which folder recordings still go to. */}
+        {folderError ? (
+          <p role="alert">
+            {folderError}. Recordings still go to {recordingFolder}.
+          </p>
+        ) : (
+          folderError === '' && (
+            <p role="status" aria-label="Recordings folder result">
+              Recordings folder saved
+            </p>
+          )
+        )}
         <div className="output-form recording-format">
           <SelectField
             label="Recording format"
