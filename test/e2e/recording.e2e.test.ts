@@ -38,6 +38,16 @@ function probeFile(path: string): { durationSec: number; streams: string[] } {
   };
 }
 
+/** Paths of the content library's items. */
+function libraryPaths(dataDir: string): string[] {
+  const db = new (loadSqlite())(join(dataDir, 'tally.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT path FROM library_items').all() as { path: string }[]).map((row) => row.path);
+  } finally {
+    db.close();
+  }
+}
+
 function outputFiles(dataDir: string): { kind: string; path: string; status: string; width: number | null; height: number | null }[] {
   const db = new (loadSqlite())(join(dataDir, 'tally.db'), { readonly: true });
   try {
@@ -156,7 +166,7 @@ describe('recording and screenshots from the studio', () => {
   });
 
   it(
-    'FLV chosen in Settings → Output records an .flv that ffprobe reads whole, indexed and in the Library',
+    'FLV chosen in Settings → Output records an .flv that ffprobe reads whole, indexed and in the Library, which remuxes it to an MP4',
     { timeout: 180_000 },
     async () => {
       const output = await openSettings(page, 'Output');
@@ -183,6 +193,15 @@ describe('recording and screenshots from the studio', () => {
       const title = basename(path, '.flv');
       const library = page.getByRole('region', { name: 'Library' }).getByRole('list', { name: 'Library items' });
       await expect.poll(() => library.getByRole('button', { name: title, exact: true }).count(), { timeout: 60_000 }).toBe(1);
+      // Browsers do not play FLV: its details offer a remux to MP4, which joins the library under the same title.
+      await library.getByRole('button', { name: title, exact: true }).dispatchEvent('click');
+      const details = page.getByRole('region', { name: 'Library' }).getByRole('region', { name: 'Item details' });
+      await details.getByRole('button', { name: 'Remux to MP4' }).dispatchEvent('click');
+      await expect.poll(() => library.getByRole('button', { name: title, exact: true }).count(), { timeout: 60_000 }).toBe(2);
+      const remuxed = libraryPaths(data.dir).find(
+        (candidate) => candidate !== path && candidate.endsWith('.mp4') && candidate.includes(title),
+      )!;
+      expect(probeFile(remuxed).streams).toEqual(['aac', 'h264 1280x720']);
 
       // Back to the default, which the crash test below records in.
       const again = await openSettings(page, 'Output');
