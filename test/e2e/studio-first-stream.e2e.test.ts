@@ -22,8 +22,8 @@ describe("a new user's first stream, with the mouse", () => {
     const wizard = page.getByRole('dialog', { name: 'Welcome to Tally' });
     await wizard.getByRole('button', { name: 'Allow camera and microphone' }).click();
     await wizard.getByLabel('Camera preview').waitFor();
+    await expect.poll(() => wizard.getByRole('combobox', { name: 'Camera' }).inputValue()).not.toBe('');
     const cameraId = await wizard.getByRole('combobox', { name: 'Camera' }).inputValue();
-    expect(cameraId).not.toBe('');
     await wizard.getByRole('button', { name: 'Next' }).click();
     await wizard.getByText(/Proposed from your camera/).waitFor();
     await wizard.getByRole('combobox', { name: 'Output resolution' }).selectOption('640x360');

@@ -103,6 +103,8 @@ describe('output settings in the studio window at 1280x720', () => {
     const output = await openSettings(page(), 'Output');
     const form = output.getByRole('form', { name: 'Recordings folder' });
     const field = form.getByRole('textbox', { name: 'Recordings folder' });
+    // The field fills in once the host's settings arrive; read it only then.
+    await expect.poll(() => field.inputValue()).not.toBe('');
     const before = await field.inputValue();
     writeFileSync(join(studio.dataDir, 'a-file'), 'x');
     const underFile = join(studio.dataDir, 'a-file', 'recordings');
