@@ -96,7 +96,12 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
     await press(details.getByRole('button', { name: 'Add to scene' }));
     const sources = page.getByRole('region', { name: 'Sources' });
     await expect.poll(() => sources.getByRole('button', { name: 'Red concert', exact: true }).count(), { timeout: 30_000 }).toBe(1);
-    await expect.poll(async () => isRed(await programPixel(page, 0.5, 0.5)), { timeout: 30_000 }).toBe(true);
+    // Polled as a description, so a miss says what the program showed and what the Sources dock said.
+    const centre = async () => {
+      const pixel = await programPixel(page, 0.5, 0.5);
+      return isRed(pixel) ? 'red' : `rgb ${pixel.join(',')}; Sources: ${(await sources.innerText()).replace(/\s+/g, ' ')}`;
+    };
+    await expect.poll(centre, { timeout: 60_000 }).toBe('red');
     // It is a 320x180 clip centred on the 640x360 canvas: the corners still show the scene beneath.
     expect(isRed(await programPixel(page, 0.05, 0.05))).toBe(false);
   });
