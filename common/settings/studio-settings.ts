@@ -63,10 +63,10 @@ export const LayoutSettings = z.object({
     .max(20)
     .default([
       { dock: 'scenes', weight: 1 },
-      { dock: 'sources', weight: 1.3 },
-      { dock: 'mixer', weight: 1.6 },
-      { dock: 'transitions', weight: 0.9 },
-      { dock: 'controls', weight: 0.9 },
+      { dock: 'sources', weight: 1.2 },
+      { dock: 'mixer', weight: 1.3 },
+      { dock: 'transitions', weight: 1.1 },
+      { dock: 'controls', weight: 1.1 },
     ]),
   side: z
     .array(DockSlot)

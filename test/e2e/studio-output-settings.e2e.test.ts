@@ -22,11 +22,17 @@ describe('output settings in the studio window at 1280x720', () => {
   const { studio } = opened;
   const page = () => opened.page();
 
-  it('the empty main window fits: every Stats value is inside the window', async () => {
+  it('the empty main window fits: every Stats value is inside the window, every dock title shows whole', async () => {
     const stats = page().getByRole('table', { name: 'Stats' });
     await stats.getByRole('row', { name: /^Host CPU/ }).waitFor();
     await saveScreenshot(page(), 'main-window-empty-1280x720');
     await expectInsideWindow(stats.getByRole('cell'));
+    const titles = page().getByRole('heading', { level: 2 });
+    const cut = await titles.evaluateAll((headings) =>
+      headings.filter((heading) => heading.scrollWidth > heading.clientWidth).map((heading) => heading.textContent),
+    );
+    expect(await titles.count()).toBeGreaterThanOrEqual(7);
+    expect(cut, 'dock titles cut short').toEqual([]);
   });
 
   it('the software encoder is stored and is what the engine configures when live', async () => {
@@ -59,14 +65,14 @@ describe('output settings in the studio window at 1280x720', () => {
       .toMatch(/live · \d+ kbps/);
     await saveScreenshot(page(), 'main-window-live-1280x720');
     await expectInsideWindow(page().getByRole('table', { name: 'Stats' }).getByRole('cell'));
-    // Live and recording, both timers running: every control in the Controls dock shows whole, without scrolling.
+    // Live and recording, both timers running: every control in the Controls dock, the viewer link's too, shows whole, without scrolling.
     await controls(page()).getByRole('button', { name: 'Start Recording' }).click();
     const stopRecording = controls(page()).getByRole('button', { name: /^Stop Recording\s*\d/ });
     await stopRecording.waitFor({ timeout: 30_000 });
     await controls(page())
       .getByRole('button', { name: /^End Stream\s*\d/ })
       .waitFor();
-    await expectWholeInDock(controls(page()), [/^End Stream/, /^Stop Recording/, 'Screenshot', 'Studio Mode', 'Settings']);
+    await expectWholeInDock(controls(page()), [/^End Stream/, /^Stop Recording/, 'Screenshot', 'Studio Mode', 'Settings', 'Copy viewer link']);
     await saveScreenshot(page(), 'main-window-live-recording-1280x720');
     await stopRecording.click();
     await controls(page()).getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 30_000 });
