@@ -72,7 +72,14 @@ describe('output settings in the studio window at 1280x720', () => {
     await controls(page())
       .getByRole('button', { name: /^End Stream\s*\d/ })
       .waitFor();
-    await expectWholeInDock(controls(page()), [/^End Stream/, /^Stop Recording/, 'Screenshot', 'Studio Mode', 'Settings', 'Copy viewer link']);
+    await expectWholeInDock(controls(page()), [
+      /^End Stream/,
+      /^Stop Recording/,
+      'Screenshot',
+      'Studio Mode',
+      'Settings',
+      'Copy viewer link',
+    ]);
     await saveScreenshot(page(), 'main-window-live-recording-1280x720');
     await stopRecording.click();
     await controls(page()).getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 30_000 });
