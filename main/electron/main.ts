@@ -28,6 +28,7 @@ import { fileKeyCipher } from '../services/outputs/index.ts';
 import { parsePublicKey, PUBLIC_KEY_FILE } from '../services/updates/signed-feed.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { bootStudio } from './boot.ts';
+import { studioCloseGuard, type CloseGuard } from './close-guard.ts';
 import { mountHostIpc } from './ipc.ts';
 import { studioMenuTemplate } from './menu.ts';
 import { recoverStudioRenderer } from './renderer-recovery.ts';
@@ -45,6 +46,8 @@ import {
 import { electronUpdateController } from './updater.ts';
 
 const bundleDir = import.meta.dirname; // dist/electron
+/** Set once the host runs; studio windows made after that are watched as they open. */
+let closeGuard: CloseGuard | undefined;
 const rendererDir = join(bundleDir, '..', 'renderer');
 
 // Before `ready`, as Electron requires for privileged schemes.
@@ -118,11 +121,25 @@ async function startStudio(log: Logger, logFile: string): Promise<void> {
     studioContents: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
     log,
   });
+  // Closing the window or quitting while live or recording asks first (OBS does too).
+  closeGuard = studioCloseGuard({
+    log,
+    active: () => {
+      const state = started.outputs.state();
+      return state.streaming.active || state.recording.active;
+    },
+    confirm: ({ message, detail, buttons }) => {
+      const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+      const options = { type: 'question' as const, message, detail, buttons, defaultId: 1, cancelId: 1, noLink: true };
+      return (window ? dialog.showMessageBoxSync(window, options) : dialog.showMessageBoxSync(options)) === 0;
+    },
+  });
   // A recording is finalised and streams end before the app quits (one deferred quit).
   let shutDown = false;
   app.on('before-quit', (event) => {
     if (shutDown) return;
     event.preventDefault();
+    if (closeGuard && !closeGuard.mayClose()) return;
     shutDown = true;
     void started.shutdown().finally(() => app.quit());
   });
@@ -130,9 +147,9 @@ async function startStudio(log: Logger, logFile: string): Promise<void> {
     ipc.dispose();
     updates?.dispose();
   });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
+  // One studio window: closing it quits, on macOS too (as OBS does), so streams and recordings
+  // never carry on with no window to show or end them.
+  app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createStudioWindow(log);
   });
@@ -178,6 +195,7 @@ function createStudioWindow(log: Logger): BrowserWindow {
     reload: () => void window.loadURL(APP_ENTRY_URL),
     notify: ({ title, detail }) => void dialog.showMessageBox(window, { type: 'warning', message: title, detail }),
   });
+  closeGuard?.watch(window.webContents);
   window.once('ready-to-show', () => window.show());
   void window.loadURL(APP_ENTRY_URL);
   return window;

@@ -54,7 +54,7 @@ describe.skipIf(!binary.found)('the Electron studio (needs the Electron binary)'
       await expect.poll(() => existsSync(join(data.dir, 'logs', 'main.log'))).toBe(true);
     }));
 
-  it('goes live to the local origin and ends the stream ("Go Live" / "End Stream")', () =>
+  it('goes live to the local origin, asks before the window closes while live, and ends the stream ("Go Live" / "End Stream")', () =>
     withStudio(async (app) => {
       const page = await app.firstWindow();
       await page.getByRole('button', { name: 'Go Live' }).click({ timeout: 30_000 });
@@ -64,6 +64,22 @@ describe.skipIf(!binary.found)('the Electron studio (needs the Electron binary)'
       const link = page.getByRole('region', { name: 'Controls' }).getByRole('link', { name: 'Viewer link' });
       await link.waitFor({ timeout: 30_000 });
       await expectViewerPlays((await link.getAttribute('href'))!);
+      // Closing the window while live asks first. No native message box can be clicked from here, so
+      // dialog.showMessageBoxSync is stubbed to answer "Keep Going" (button 1); the window stays, still live.
+      await app.evaluate(({ dialog }) => {
+        const asked: string[] = [];
+        (globalThis as { asked?: string[] }).asked = asked;
+        dialog.showMessageBoxSync = (...args: unknown[]) => {
+          asked.push((args.at(-1) as { message: string }).message);
+          return 1;
+        };
+      });
+      await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+      await expect
+        .poll(() => app.evaluate(() => (globalThis as { asked?: string[] }).asked), { timeout: 10_000 })
+        .toEqual(['Tally is live or recording']);
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+      expect(await end.isVisible()).toBe(true);
       await end.click();
       await expect.poll(() => page.getByRole('button', { name: 'Go Live' }).isVisible(), { timeout: 30_000 }).toBe(true);
     }));

@@ -64,6 +64,25 @@ describe('output settings in the studio window at 1280x720', () => {
       )
       .toMatch(/live · \d+ kbps/);
     await saveScreenshot(page(), 'main-window-live-1280x720');
+    // Leaving the page while live asks first (the browser's "Leave site?"); dismissed, the studio stays, still live.
+    // (Chromium 156 headless asks on a navigation, not on page.close({ runBeforeUnload }).)
+    const asked = new Promise<string>((resolve) =>
+      page().once('dialog', (dialog) => {
+        resolve(dialog.type());
+        void dialog.dismiss();
+      }),
+    );
+    const left = await page()
+      .goto(page().url(), { timeout: 15_000 })
+      .then(
+        () => 'navigated',
+        (error: unknown) => String(error),
+      );
+    expect(await asked).toBe('beforeunload');
+    expect(left).toMatch(/ERR_ABORTED/);
+    await controls(page())
+      .getByRole('button', { name: /^End Stream/ })
+      .waitFor();
     await expectInsideWindow(page().getByRole('table', { name: 'Stats' }).getByRole('cell'));
     // Live and recording, both timers running: every control in the Controls dock, the viewer link's too, shows whole, without scrolling.
     await controls(page()).getByRole('button', { name: 'Start Recording' }).click();

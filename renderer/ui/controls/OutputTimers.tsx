@@ -1,8 +1,9 @@
-/** LIVE and REC badges with their timers while the stream or the recording runs. */
+/** LIVE and REC badges with their timers while the stream or the recording runs; leaving the page then asks first. */
 import { useSyncExternalStore } from 'react';
 import { useNow } from '../feedback/progress.tsx';
 import { formatDuration } from '../format.ts';
 import { useStudio } from '../studio/context.tsx';
+import { useLeaveWarning } from './leave-warning.ts';
 import type { OutputsController, OutputsSnapshot } from './outputs-controller.ts';
 
 /** The outputs' snapshot in a component. */
@@ -18,6 +19,7 @@ export function OutputTimers() {
   const outputs = useOutputs(studio.outputs);
   const running = outputs.stream.sinceMs !== null || outputs.recording.sinceMs !== null;
   const now = useNow(1000, running);
+  useLeaveWarning(outputs.stream.state !== 'offline' || outputs.recording.state !== 'stopped');
   return (
     <div className="output-timers">
       {outputs.stream.state === 'live' && outputs.stream.sinceMs !== null && (
