@@ -74,4 +74,20 @@ describe('watching Tally Origin in Chromium, across a publisher reconnect', () =
     expect(await page.getByLabel('Live stream main').getAttribute('data-restarts')).toBeNull();
     await page.close();
   });
+
+  it('a stream that ends says so on the HLS player page, and plays again when its publisher comes back', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${http}live/main`);
+    const status = page.getByRole('status', { name: 'Player status' });
+    await expect.poll(() => status.innerText(), { timeout: 20_000 }).toBe('Playing (HLS)');
+    await publisher.stop('SIGINT'); // a clean end: ffmpeg unpublishes
+    // The origin keeps the playlist open for its 10 s reconnect window, then ends it (EXT-X-ENDLIST).
+    await expect.poll(() => status.innerText(), { timeout: 45_000, interval: 250 }).toBe('The stream ended; waiting for it to come back…');
+    expect(await (await fetch(`${http}live/main/index.m3u8`)).text()).toContain('#EXT-X-ENDLIST');
+    publisher = publishTestPattern(`${rtmp}/${KEY}`, { size: '640x360' });
+    await expect.poll(() => status.innerText(), { timeout: 45_000 }).toBe('Playing (HLS)');
+    const resumed = await currentTime(page);
+    await expect.poll(() => currentTime(page), { timeout: 20_000 }).toBeGreaterThan(resumed + 1);
+    await page.close();
+  });
 });

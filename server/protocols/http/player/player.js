@@ -14,6 +14,7 @@
   const token = params.get('token');
   const query = token ? '?token=' + encodeURIComponent(token) : '';
   let player = null;
+  let retryTimer = null;
 
   function say(text) {
     status.textContent = text;
@@ -21,22 +22,27 @@
 
   function retry(text) {
     say(text);
+    // One restart at a time (an ended FLV stream reports LOADING_COMPLETE and the element's ended).
+    if (retryTimer !== null) return;
     // Counted on the element, so a page (or a test) can tell a smooth play from a restart.
     video.dataset.restarts = String(Number(video.dataset.restarts || 0) + 1);
     if (player) {
       player.destroy();
       player = null;
     }
-    setTimeout(start, 2000);
+    retryTimer = setTimeout(function () {
+      retryTimer = null;
+      start();
+    }, 2000);
   }
 
+  // Whether the stream is live now: HTTP-FLV answers while it is; an HLS playlist also answers for a
+  // while after the stream ended, with EXT-X-ENDLIST (RFC 8216 4.3.3.4), which is not live.
   async function live() {
     try {
-      const response = await fetch(mode === 'flv' ? base + '.flv' + query : base + '/index.m3u8' + query, {
-        method: 'HEAD',
-        cache: 'no-store',
-      });
-      return response.ok;
+      if (mode === 'flv') return (await fetch(base + '.flv' + query, { method: 'HEAD', cache: 'no-store' })).ok;
+      const response = await fetch(base + '/index.m3u8' + query, { cache: 'no-store' });
+      return response.ok && !(await response.text()).includes('#EXT-X-ENDLIST');
     } catch {
       return false;
     }
@@ -89,6 +95,13 @@
 
   video.addEventListener('playing', function () {
     say('Playing (' + mode.toUpperCase() + ')');
+  });
+  video.addEventListener('waiting', function () {
+    if (retryTimer === null) say('Buffering…');
+  });
+  // The playlist ended (EXT-X-ENDLIST) and everything in it was played: the stream is over.
+  video.addEventListener('ended', function () {
+    retry('The stream ended; waiting for it to come back…');
   });
   start();
 })();
