@@ -99,6 +99,9 @@ describe('output settings in the studio window at 1280x720', () => {
       'Settings',
       'Copy viewer link',
     ]);
+    // Nothing in it scrolls (a scrollbar would also narrow the dock to one button a row).
+    const body = controls(page()).locator('.dock-body');
+    expect(await body.evaluate((element) => element.scrollHeight - element.clientHeight)).toBeLessThanOrEqual(0);
     await saveScreenshot(page(), 'main-window-live-recording-1280x720');
     await stopRecording.click();
     await controls(page()).getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 30_000 });
