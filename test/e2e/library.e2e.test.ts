@@ -109,6 +109,7 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
   it('imports by host path, and a card dragged onto the preview lands where it was dropped', async () => {
     const page = await newPage();
     const library = await openStudio(studio.url(), page);
+    await library.getByText('Host path, watched folders').click();
     await library.getByLabel('Host path').fill(join(media, 'uploads'));
     await press(library.getByRole('button', { name: 'Import path' }));
     await card(library, 'Blue card').waitFor();

@@ -103,8 +103,31 @@ describe('output settings in the studio window at 1280x720', () => {
     const body = controls(page()).locator('.dock-body');
     expect(await body.evaluate((element) => element.scrollHeight - element.clientHeight)).toBeLessThanOrEqual(0);
     await saveScreenshot(page(), 'main-window-live-recording-1280x720');
+    // Some video reached the recorder (a recording stopped before its first keyframe saves nothing, and says so).
+    await expect
+      .poll(
+        () =>
+          page()
+            .getByRole('table', { name: 'Stats' })
+            .getByRole('row', { name: /^Recorded/ })
+            .innerText(),
+        { timeout: 30_000 },
+      )
+      .not.toMatch(/ 0 B$/);
     await stopRecording.click();
+    // Saved: said in a notification (for a few seconds), and the recording shows in the Library dock without
+    // scrolling past its toolbar (its rarer filters fold away; the import job's row leaves by itself once it ended well).
+    await page()
+      .getByRole('region', { name: 'Notifications' })
+      .getByText(/^Recording saved: \S.*\.mp4$/)
+      .waitFor({ timeout: 30_000 });
     await controls(page()).getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 30_000 });
+    const library = page().getByRole('region', { name: 'Library' });
+    const newest = library.getByRole('list', { name: 'Library items' }).getByRole('button').first();
+    await newest.waitFor({ timeout: 30_000 });
+    await expect.poll(() => library.getByRole('list', { name: 'Library jobs' }).count(), { timeout: 30_000 }).toBe(0);
+    await saveScreenshot(page(), 'main-window-after-recording-1280x720');
+    await expectWhole([newest]);
     const output2 = await openSettings(page(), 'Output');
     expect(await output2.getByLabel('Video encoder in use').innerText()).toMatch(/^In use: H\.264 \w+ · software$/);
     await closeSettings(page());
@@ -224,9 +247,13 @@ describe('output settings in the studio window at 1280x720', () => {
  * scrolls or clips (the dock body) cuts any of it off, so it needs no scrolling to reach.
  */
 async function expectWholeInDock(dock: Locator, names: readonly (string | RegExp)[]): Promise<void> {
-  const viewport = dock.page().viewportSize()!;
-  for (const name of names) {
-    const button = dock.getByRole('button', { name, exact: typeof name === 'string' });
+  await expectWhole(names.map((name) => dock.getByRole('button', { name, exact: typeof name === 'string' })));
+}
+
+/** Each control lies inside the window and inside every scrolling or clipping box around it, at the scroll it has. */
+async function expectWhole(controls: readonly Locator[]): Promise<void> {
+  for (const button of controls) {
+    const viewport = button.page().viewportSize()!;
     const placed = await button.evaluate((element) => {
       const box = element.getBoundingClientRect();
       const clippedBy: string[] = [];

@@ -98,19 +98,6 @@ export function ImportControls({ api, host, importer, notify }: ImportControlsPr
           }}
         />
       ))}
-      <form
-        className="library-inline-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (hostPath.trim()) void importer.importPaths([hostPath.trim()]).then(() => setHostPath(''));
-        }}
-      >
-        <label>
-          Host path
-          <input value={hostPath} onChange={(event) => setHostPath(event.target.value)} placeholder="A file or folder on the host" />
-        </label>
-        <button type="submit">Import path</button>
-      </form>
       {importer.upload && (
         <div className="library-job">
           <progress max={importer.upload.totalBytes || 1} value={importer.upload.sentBytes} aria-label="Upload progress" />
@@ -122,38 +109,55 @@ export function ImportControls({ api, host, importer, notify }: ImportControlsPr
           </button>
         </div>
       )}
-      <details>
-        <summary>Watched folders ({watched.length})</summary>
-        <ul aria-label="Watched folders">
-          {watched.map((folder) => (
-            <li key={folder}>
-              <span className="library-path">{folder}</span>{' '}
-              <button
-                type="button"
-                aria-label={`Stop watching ${folder}`}
-                onClick={() => void api.removeWatchedFolder(folder).then(setWatched, fail)}
-              >
-                Stop watching
-              </button>
-            </li>
-          ))}
-        </ul>
+      {/* Paths on the host and watched folders fold away, so the items show at 1280x720. */}
+      <details className="library-more-import">
+        <summary>{watched.length > 0 ? `Host path, watched folders (${watched.length})` : 'Host path, watched folders'}</summary>
         <form
           className="library-inline-form"
           onSubmit={(event) => {
             event.preventDefault();
-            void api.addWatchedFolder(watchPath.trim()).then((folders) => {
-              setWatched(folders);
-              setWatchPath('');
-            }, fail);
+            if (hostPath.trim()) void importer.importPaths([hostPath.trim()]).then(() => setHostPath(''));
           }}
         >
           <label>
-            Folder to watch
-            <input value={watchPath} onChange={(event) => setWatchPath(event.target.value)} placeholder="/path/on/the/host" required />
+            Host path
+            <input value={hostPath} onChange={(event) => setHostPath(event.target.value)} placeholder="A file or folder on the host" />
           </label>
-          <button type="submit">Watch</button>
+          <button type="submit">Import path</button>
         </form>
+        <div className="library-watched">
+          <span>Watched folders ({watched.length})</span>
+          <ul aria-label="Watched folders">
+            {watched.map((folder) => (
+              <li key={folder}>
+                <span className="library-path">{folder}</span>{' '}
+                <button
+                  type="button"
+                  aria-label={`Stop watching ${folder}`}
+                  onClick={() => void api.removeWatchedFolder(folder).then(setWatched, fail)}
+                >
+                  Stop watching
+                </button>
+              </li>
+            ))}
+          </ul>
+          <form
+            className="library-inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void api.addWatchedFolder(watchPath.trim()).then((folders) => {
+                setWatched(folders);
+                setWatchPath('');
+              }, fail);
+            }}
+          >
+            <label>
+              Folder to watch
+              <input value={watchPath} onChange={(event) => setWatchPath(event.target.value)} placeholder="/path/on/the/host" required />
+            </label>
+            <button type="submit">Watch</button>
+          </form>
+        </div>
       </details>
     </div>
   );

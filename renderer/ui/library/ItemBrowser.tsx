@@ -115,7 +115,10 @@ export function ItemBrowser({ items, view, selectedId, onSelect, onOpen }: ItemB
             onClick={() => onSelect(item)}
           >
             <Thumb item={item} />
-            <span className="library-card-title">{item.title}</span>
+            {/* Cut with an ellipsis in the card; the whole name (a recording's time) on hover. */}
+            <span className="library-card-title" title={item.title}>
+              {item.title}
+            </span>
           </button>
           <span className="library-card-meta">
             {KIND_LABELS[item.kind]} <StatusBadge item={item} />

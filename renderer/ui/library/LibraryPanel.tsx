@@ -122,6 +122,7 @@ export function LibraryPanel({ host, engine, preview }: LibraryPanelProps) {
   const total = page?.total ?? 0;
   const showingFrom = total === 0 ? 0 : query.offset + 1;
   const showingTo = Math.min(total, query.offset + PAGE_SIZE);
+  const activeFilters = [query.kind !== '', query.tag !== '', query.from !== '', query.to !== '', query.trashed].filter(Boolean).length;
 
   return (
     // The dock around it is the "Library" landmark.
@@ -173,52 +174,58 @@ export function LibraryPanel({ host, engine, preview }: LibraryPanelProps) {
         >
           {query.direction === 'asc' ? 'Ascending' : 'Descending'}
         </button>
-        <label>
-          Type
-          <select value={query.kind} onChange={(event) => change({ kind: event.target.value as LibraryItemKind | '' })}>
-            <option value="">All types</option>
-            {Object.entries(KIND_LABELS).map(([kind, label]) => (
-              <option key={kind} value={kind}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Tag
-          <select value={query.tag} onChange={(event) => change({ tag: event.target.value })}>
-            <option value="">All tags</option>
-            {tags.map(({ tag, count }) => (
-              <option key={tag} value={tag}>
-                {tag} ({count})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          From
-          <input type="date" value={query.from} onChange={(event) => change({ from: event.target.value })} />
-        </label>
-        <label>
-          To
-          <input type="date" value={query.to} onChange={(event) => change({ to: event.target.value })} />
-        </label>
-        <label>
-          <input type="checkbox" checked={query.trashed} onChange={(event) => change({ trashed: event.target.checked })} /> Show trash
-        </label>
-        {query.trashed && (
-          <button
-            type="button"
-            onClick={() =>
-              void api.emptyTrash().then(
-                (count) => notify(`Emptied the trash: ${count} items`),
-                (failure: unknown) => notify(String(failure)),
-              )
-            }
-          >
-            Empty trash
-          </button>
-        )}
+        {/* The rarer filters fold away so the items show at 1280x720; the summary counts those in use. */}
+        <details className="library-filters">
+          <summary>{activeFilters > 0 ? `Filters (${activeFilters})` : 'Filters'}</summary>
+          <div className="library-toolbar">
+            <label>
+              Type
+              <select value={query.kind} onChange={(event) => change({ kind: event.target.value as LibraryItemKind | '' })}>
+                <option value="">All types</option>
+                {Object.entries(KIND_LABELS).map(([kind, label]) => (
+                  <option key={kind} value={kind}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Tag
+              <select value={query.tag} onChange={(event) => change({ tag: event.target.value })}>
+                <option value="">All tags</option>
+                {tags.map(({ tag, count }) => (
+                  <option key={tag} value={tag}>
+                    {tag} ({count})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              From
+              <input type="date" value={query.from} onChange={(event) => change({ from: event.target.value })} />
+            </label>
+            <label>
+              To
+              <input type="date" value={query.to} onChange={(event) => change({ to: event.target.value })} />
+            </label>
+            <label>
+              <input type="checkbox" checked={query.trashed} onChange={(event) => change({ trashed: event.target.checked })} /> Show trash
+            </label>
+            {query.trashed && (
+              <button
+                type="button"
+                onClick={() =>
+                  void api.emptyTrash().then(
+                    (count) => notify(`Emptied the trash: ${count} items`),
+                    (failure: unknown) => notify(String(failure)),
+                  )
+                }
+              >
+                Empty trash
+              </button>
+            )}
+          </div>
+        </details>
       </div>
       <ImportControls api={api} host={host} importer={importer} notify={notify} />
       <JobList api={api} jobs={jobs} onDismiss={dismiss} />

@@ -107,6 +107,9 @@ export function useLibraryTags(api: LibraryApi) {
 }
 
 /** Jobs by id: those running now and those that ended while the panel was open. */
+/** How long a job that ended well stays in the list, ms. */
+const FINISHED_JOB_MS = 8000;
+
 export function useLibraryJobs(api: LibraryApi) {
   const [jobs, setJobs] = useState<Map<string, LibraryJob>>(new Map());
   useEffect(() => {
@@ -129,5 +132,13 @@ export function useLibraryJobs(api: LibraryApi) {
       }),
     [],
   );
+  // A job that ended well leaves by itself after a while (each recording and screenshot is an
+  // import job); one that failed, was cancelled, or skipped or failed files stays until dismissed.
+  useEffect(() => {
+    const timers = [...jobs.values()]
+      .filter((job) => job.state === 'done' && job.failed === 0 && job.skipped === 0)
+      .map((job) => setTimeout(() => dismiss(job.id), FINISHED_JOB_MS));
+    return () => timers.forEach(clearTimeout);
+  }, [jobs, dismiss]);
   return { jobs: [...jobs.values()], dismiss };
 }
