@@ -179,7 +179,7 @@ describe('editing in the studio', () => {
     await page.getByRole('region', { name: 'Controls' }).getByRole('button', { name: 'Settings' }).click();
     const settings = page.getByRole('dialog', { name: 'Settings' });
     await settings.getByRole('tab', { name: 'Hotkeys' }).click();
-    await settings.getByRole('button', { name: 'Set hotkey for Switch to “Scene”' }).click();
+    await settings.getByRole('table', { name: 'Hotkeys' }).getByRole('button', { name: 'Set hotkey for Switch to “Scene”' }).click();
     await page.keyboard.press('Control+Digit1');
     await expect.poll(() => settings.getByText('Ctrl+1').count()).toBe(1);
     await saveScreenshot(page, 'settings-hotkeys');

@@ -80,7 +80,7 @@ export function HotkeysPage({ draft, change }: SettingsPageProps) {
         <Field label="Filter actions">
           <input type="search" value={filter} onChange={(event) => setFilter(event.target.value)} />
         </Field>
-        <table className="hotkeys-table">
+        <table className="hotkeys-table" aria-label="Hotkeys">
           <tbody>
             {groups.map((group) => [
               <tr key={group} className="hotkeys-group">
