@@ -109,10 +109,13 @@ export function outputsSnapshotOf(source: StudioOutputsSnapshot, pending: Pendin
 }
 
 /** The outputs over the host's outputs service. */
+/** How the controller tells the user something: a failure (`error`), a saved file (`success`), a note (`info`). */
+export type OutputsNotice = (message: string, kind: 'error' | 'info' | 'success') => void;
+
 export class HostOutputs implements OutputsController {
   readonly api: StudioOutputs;
   private readonly fallbackScreenshot: () => Promise<string>;
-  private readonly onAlert: (message: string) => void;
+  private readonly onAlert: OutputsNotice;
   private seen: StudioOutputsSnapshot;
   private pending: Pending = { stream: null, recording: null };
   private lastSaved: SavedFile | null = null;
@@ -123,9 +126,10 @@ export class HostOutputs implements OutputsController {
   /**
    * @param outputs the renderer's one outputs API; this object owns it from now on.
    * @param fallbackScreenshot a screenshot the page takes on its own, used only while the host's outputs cannot be reached.
-   * @param onAlert hears each output failure as it appears, in words a user can act on (`outputAlerts`).
+   * @param onAlert hears each output failure as it appears, in words a user can act on (`outputAlerts`),
+   *   and (as `success` or `info`) each file saved, or a recording that saved none.
    */
-  constructor(outputs: StudioOutputs, fallbackScreenshot: () => Promise<string>, onAlert: (message: string) => void) {
+  constructor(outputs: StudioOutputs, fallbackScreenshot: () => Promise<string>, onAlert: OutputsNotice) {
     this.api = outputs;
     this.fallbackScreenshot = fallbackScreenshot;
     this.onAlert = onAlert;
@@ -159,6 +163,8 @@ export class HostOutputs implements OutputsController {
   async stopRecording(): Promise<string | null> {
     const file = await this.track('recording', 'stopping', () => this.api.stopRecording());
     if (file) this.saved({ kind: 'recording', path: file.path });
+    // Stopped before the first keyframe reached the recorder: say so rather than nothing.
+    else this.onAlert('The recording stopped before any video reached it: no file was saved.', 'info');
     return file?.path ?? null;
   }
 
@@ -190,11 +196,13 @@ export class HostOutputs implements OutputsController {
     const messages = after.state && after.state !== before.state ? outputAlerts(before.state, after.state) : [];
     if (after.encoderStartError && after.encoderStartError !== before.encoderStartError)
       messages.push(`The encoder could not start: ${after.encoderStartError}`);
-    for (const message of messages) this.onAlert(message);
+    for (const message of messages) this.onAlert(message, 'error');
   }
 
   private saved(file: SavedFile): void {
     this.lastSaved = file;
+    // Also a notification: the note in the Controls dock can be out of sight (or the dock hidden, a hotkey used).
+    this.onAlert(`${file.kind === 'recording' ? 'Recording saved' : 'Screenshot saved'}: ${file.path}`, 'success');
     this.changed();
   }
 

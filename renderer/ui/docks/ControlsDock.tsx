@@ -7,7 +7,7 @@
  * and recording full width with their timers inline, the others as many to a row as fit, so
  * every control shows without scrolling at 1280x720; the link and the notes run beneath them.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useOutputs } from '../controls/OutputTimers.tsx';
 import { ViewerLink } from '../controls/ViewerLink.tsx';
 import { useNow } from '../feedback/progress.tsx';
@@ -33,14 +33,6 @@ export function ControlsDock() {
       setBusy(null);
     }
   };
-  // A saved recording or screenshot is also said in a notification: the note below the buttons can be out of sight.
-  const toasted = useRef(outputs.lastSaved);
-  useEffect(() => {
-    const saved = outputs.lastSaved;
-    if (!saved || saved === toasted.current) return;
-    toasted.current = saved;
-    studio.toasts.success(`${saved.kind === 'recording' ? 'Recording saved' : 'Screenshot saved'}: ${saved.path}`);
-  }, [outputs.lastSaved, studio.toasts]);
   const live = outputs.stream.state !== 'offline';
   const recording = outputs.recording.state !== 'stopped';
   const origin = outputs.host?.localOrigin;
@@ -70,12 +62,7 @@ export function ControlsDock() {
           disabled={busy === 'recording' || (!recording && outputs.unavailable.recording !== null)}
           onClick={() =>
             void run('recording', recording ? 'Stopping the recording' : 'Starting the recording', () =>
-              recording
-                ? studio.outputs.stopRecording().then((path) => {
-                    // Stopped before the first keyframe reached the recorder: say so rather than nothing.
-                    if (path === null) studio.toasts.info('The recording stopped before any video reached it: no file was saved.');
-                  })
-                : studio.outputs.startRecording(),
+              recording ? studio.outputs.stopRecording() : studio.outputs.startRecording(),
             )
           }
         >

@@ -71,7 +71,7 @@ export function useStudioEngine(
         const outputs = new HostOutputs(
           new StudioOutputs(host, running),
           () => downloadScreenshot(running),
-          (message) => toasts.show('error', message),
+          (message, kind) => toasts.show(kind, message),
         );
         created = new Studio({ engine, host, toasts, progress, settings, outputs, autosave });
         const current = settings.get();
