@@ -108,14 +108,14 @@ export function outputsSnapshotOf(source: StudioOutputsSnapshot, pending: Pendin
   };
 }
 
-/** The outputs over the host's outputs service. */
 /** How the controller tells the user something: a failure (`error`), a saved file (`success`), a note (`info`). */
 export type OutputsNotice = (message: string, kind: 'error' | 'info' | 'success') => void;
 
+/** The outputs over the host's outputs service. */
 export class HostOutputs implements OutputsController {
   readonly api: StudioOutputs;
   private readonly fallbackScreenshot: () => Promise<string>;
-  private readonly onAlert: OutputsNotice;
+  private readonly notify: OutputsNotice;
   private seen: StudioOutputsSnapshot;
   private pending: Pending = { stream: null, recording: null };
   private lastSaved: SavedFile | null = null;
@@ -126,13 +126,13 @@ export class HostOutputs implements OutputsController {
   /**
    * @param outputs the renderer's one outputs API; this object owns it from now on.
    * @param fallbackScreenshot a screenshot the page takes on its own, used only while the host's outputs cannot be reached.
-   * @param onAlert hears each output failure as it appears, in words a user can act on (`outputAlerts`),
+   * @param notify hears each output failure as it appears, in words a user can act on (`outputAlerts`),
    *   and (as `success` or `info`) each file saved, or a recording that saved none.
    */
-  constructor(outputs: StudioOutputs, fallbackScreenshot: () => Promise<string>, onAlert: OutputsNotice) {
+  constructor(outputs: StudioOutputs, fallbackScreenshot: () => Promise<string>, notify: OutputsNotice) {
     this.api = outputs;
     this.fallbackScreenshot = fallbackScreenshot;
-    this.onAlert = onAlert;
+    this.notify = notify;
     this.seen = outputs.getSnapshot();
     this.snapshot = this.build();
     this.unsubscribe = outputs.subscribe(() => {
@@ -164,7 +164,7 @@ export class HostOutputs implements OutputsController {
     const file = await this.track('recording', 'stopping', () => this.api.stopRecording());
     if (file) this.saved({ kind: 'recording', path: file.path });
     // Stopped before the first keyframe reached the recorder: say so rather than nothing.
-    else this.onAlert('The recording stopped before any video reached it: no file was saved.', 'info');
+    else this.notify('The recording stopped before any video reached it: no file was saved.', 'info');
     return file?.path ?? null;
   }
 
@@ -196,13 +196,13 @@ export class HostOutputs implements OutputsController {
     const messages = after.state && after.state !== before.state ? outputAlerts(before.state, after.state) : [];
     if (after.encoderStartError && after.encoderStartError !== before.encoderStartError)
       messages.push(`The encoder could not start: ${after.encoderStartError}`);
-    for (const message of messages) this.onAlert(message, 'error');
+    for (const message of messages) this.notify(message, 'error');
   }
 
   private saved(file: SavedFile): void {
     this.lastSaved = file;
     // Also a notification: the note in the Controls dock can be out of sight (or the dock hidden, a hotkey used).
-    this.onAlert(`${file.kind === 'recording' ? 'Recording saved' : 'Screenshot saved'}: ${file.path}`, 'success');
+    this.notify(`${file.kind === 'recording' ? 'Recording saved' : 'Screenshot saved'}: ${file.path}`, 'success');
     this.changed();
   }
 

@@ -106,10 +106,10 @@ export function useLibraryTags(api: LibraryApi) {
   return tags;
 }
 
-/** Jobs by id: those running now and those that ended while the panel was open. */
 /** How long a job that ended well stays in the list, ms. */
 const FINISHED_JOB_MS = 8000;
 
+/** Jobs by id: those running now and those that ended while the panel was open (those that ended well leave after a while). */
 export function useLibraryJobs(api: LibraryApi) {
   const [jobs, setJobs] = useState<Map<string, LibraryJob>>(new Map());
   useEffect(() => {
