@@ -221,7 +221,9 @@ describe('recording and screenshots from the studio', () => {
       const output = await openSettings(page, 'Output');
       await output.getByLabel('Video bitrate (kbps)').fill('3200');
       await output.getByRole('button', { name: 'Save encoder settings' }).click();
-      await expect.poll(() => output.getByRole('status', { name: 'Settings result' }).innerText()).toBe('Encoder settings saved');
+      await expect
+        .poll(() => output.getByRole('status', { name: 'Settings result' }).innerText(), { timeout: 30_000 })
+        .toBe('Encoder settings saved');
       await addCustomDestination(page, { name: 'Venue', serverUrl: 'rtmp://127.0.0.1:1/live', streamKey: KEY });
       // The key is never shown again in full.
       expect(await destinationRow(page, 'Venue').innerText()).not.toContain(KEY);
@@ -243,7 +245,7 @@ describe('recording and screenshots from the studio', () => {
       await openSettings(page, 'Stream');
       await expect.poll(() => destinationRow(page, 'Venue').count(), { timeout: 30_000 }).toBe(1);
       const reopened = await openSettings(page, 'Output');
-      await expect.poll(() => reopened.getByLabel('Video bitrate (kbps)').inputValue()).toBe('3200');
+      await expect.poll(() => reopened.getByLabel('Video bitrate (kbps)').inputValue(), { timeout: 30_000 }).toBe('3200');
       expect(outputFiles(data.dir).find((file) => file.path === recording.path)?.status).toBe('interrupted');
       logs.push(studio.log());
       for (const log of logs) expect(log).not.toContain(KEY);
