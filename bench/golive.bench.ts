@@ -15,7 +15,8 @@
  *
  * The renderer is played by a feeder that speaks the host's real protocol with pre-encoded
  * H.264 (test/e2e/support/studio-feeder.ts), so no encoder competes for the CPU while the
- * host is measured. BENCH_SECONDS (default 20) sets each measurement window, BENCH_PARTS
+ * host is measured. BENCH_SECONDS (default 20) sets each measurement window, BENCH_WARMUP_SECONDS
+ * (default 30) how long each process runs before it (Tally's host and each ffmpeg alike), BENCH_PARTS
  * (latency,cpu,avsync) narrows a run, BENCH_PROFILE=DIR writes a V8 CPU profile of each
  * studio host into DIR.
  */
@@ -35,7 +36,8 @@ import { cpuSeconds, startServer, type RunningServer } from './origin/servers.ts
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const AV_SECONDS = Number(process.env.BENCH_AV_SECONDS ?? 600);
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'latency,cpu,avsync').split(','));
-const WARMUP_SECONDS = 5;
+/** Seconds each measured process runs before its window: the host's JIT settles, as in a stream of hours. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const cache = join(tmpdir(), 'tally-bench-golive');
 mkdirSync(cache, { recursive: true });

@@ -14,7 +14,10 @@
  *   the viewers cost), RSS, how many viewers joined and received media during the window,
  *   frames per viewer against what was published, the latency the server adds (an SEI
  *   marker with the send time in every frame, read by the parsed viewers). A run with
- *   viewers that could not join or starved says so and quotes no ratio.
+ *   viewers that could not join or starved says so and quotes no ratio. Each server runs
+ *   `BENCH_WARMUP_SECONDS` (default 30) with the publisher before the publisher-only window and
+ *   as long again with its viewers before the load window: a venue's origin runs for hours,
+ *   and a Node server's hot paths are only optimised after some seconds of traffic.
  * - soak: every server at once, `BENCH_SOAK_VIEWERS` viewers (default 100) of which
  *   `BENCH_SOAK_CHURN` leave and are replaced every second (default 2), for
  *   `BENCH_SOAK_SECONDS` (default 600): RSS every 10 s after a minute's warm-up, its growth
@@ -24,7 +27,7 @@
  * viewer at or below nginx-rtmp's at 50, 200 and 500 RTMP viewers, RSS flat over the soak.
  *
  * Environment: BENCH_SECONDS (load window, default 15), BENCH_BASE_SECONDS (the publisher-only
- * window, default 10; 0 skips it and the marginal figure), BENCH_REPEATS (rounds of the load
+ * window, default 10; 0 skips it and the marginal figure), BENCH_WARMUP_SECONDS (30), BENCH_REPEATS (rounds of the load
  * phase, servers interleaved; figures are medians, default 1), BENCH_VIEWERS (default 50,200,500),
  * BENCH_SERVERS (default tally,node-media-server,nginx-rtmp), BENCH_PROTOCOLS (default
  * rtmp,flv), BENCH_PARSED_VIEWERS (default 25), BENCH_JOIN_CONCURRENCY (50),
@@ -38,6 +41,8 @@ import { cpuSeconds, memoryMiB, nginxAvailable, startServer, type RunningServer,
 
 const WINDOW_S = Number(process.env.BENCH_SECONDS ?? 15);
 const BASE_WINDOW_S = Number(process.env.BENCH_BASE_SECONDS ?? 10);
+/** Seconds each server runs before a window (with the publisher, then again with its viewers). */
+const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 const JOIN_S = Number(process.env.BENCH_JOIN_SECONDS ?? 180);
 const PHASES = (process.env.BENCH_PHASES ?? 'idle,load,soak').split(',');
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 1);
@@ -114,7 +119,8 @@ async function withPublishedServer<T>(
     });
     children.push(publisher);
     await nextMessage(publisher, 'publishing', 15_000);
-    await sleep(2500); // a keyframe is cached; the stream is live everywhere
+    // A keyframe is cached and the stream is live everywhere; the server has settled (a JIT warms up).
+    await sleep(Math.max(2500, WARMUP_S * 1000));
     return await body(server, publisher, children);
   } finally {
     await sleep(200);
@@ -160,7 +166,7 @@ function measure(kind: ServerKind, protocol: 'rtmp' | 'flv', viewers: number, cl
           .map(([reason, n]) => `${reason} x${n}`)
           .join(', ')})`,
       );
-    await sleep(3000); // joins settle
+    await sleep(Math.max(3000, WARMUP_S * 1000)); // joins settle; the write path is warm
     const cpuStart = cpuSeconds(server.pid, TICKS);
     const started = performance.now();
     load.send({ type: 'start' });
