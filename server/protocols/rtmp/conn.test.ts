@@ -157,12 +157,21 @@ describe('RTMP connections that go wrong', () => {
     });
   });
 
-  it('refuses an unknown application with NetConnection.Connect.Rejected', async () => {
-    await expectOneCloseLine(/connect refused: unknown application "other-app"/, async () => {
+  it('refuses an unknown application with NetConnection.Connect.Rejected, logging only its length', async () => {
+    await expectOneCloseLine(/connect refused: unknown application \(9 characters, not logged\)/, async () => {
       const peer = await handshakenPeer(origin);
       peer.socket.write(connectCommand('other-app'));
       await peer.closed;
     });
+  });
+
+  it('refuses a key pasted as the server URL (rtmp://host/KEY) without logging any of it', async () => {
+    const line = await expectOneCloseLine(/connect refused: unknown application \(\d+ characters, not logged\)/, async () => {
+      const peer = await handshakenPeer(origin);
+      peer.socket.write(connectCommand(TEST_KEY));
+      await peer.closed;
+    });
+    expect(JSON.stringify(line)).not.toContain(TEST_KEY.slice(0, 8));
   });
 
   it('refuses a key put in the server URL (rtmp://host/live/KEY) without logging it', async () => {

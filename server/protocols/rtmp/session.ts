@@ -228,10 +228,14 @@ export class RtmpServerSession {
     if (this.connected) throw new MediaFormatError('a second connect on one connection');
     const object = amfRecord(command.object);
     const app = typeof object?.app === 'string' ? object.app.split('?')[0]!.replace(/\/+$/, '') : '';
-    // Only the first path segment is shown: an encoder set up with the key in the server URL
-    // (rtmp://host/live/KEY) sends it here, and keys never reach logs.
+    // What reaches logs (`this.app`) never holds more than the configured application's own
+    // name: an encoder set up with the key in the server URL sends it here, as rtmp://host/live/KEY
+    // ("live/…" is logged) or pasted whole, rtmp://host/KEY (only its length is logged). The
+    // refusal echoes the first segment, cut to 32 characters, to that client alone: its own input.
     const [first = '', ...rest] = app.split('/');
-    this.app = `${first.slice(0, 32)}${rest.length ? '/…' : ''}`;
+    const more = rest.length ? '/…' : '';
+    const ours = first === this.options.app;
+    this.app = ours ? `${first}${more}` : `(${app.length} characters, not logged)`;
     if (app !== this.options.app) {
       this.events.send(
         commandMessage(
@@ -239,10 +243,14 @@ export class RtmpServerSession {
           '_error',
           command.transactionId,
           null,
-          status('error', 'NetConnection.Connect.Rejected', `Unknown application "${this.app}"`),
+          status(
+            'error',
+            'NetConnection.Connect.Rejected',
+            `Unknown application "${first.slice(0, 32)}${more}": the server URL ends in /${this.options.app}; the stream key is entered separately`,
+          ),
         ),
       );
-      this.events.connectRefused(`connect refused: unknown application "${this.app}"`);
+      this.events.connectRefused(`connect refused: unknown application ${ours ? `"${this.app}"` : this.app}`);
       return;
     }
     this.connected = true;
