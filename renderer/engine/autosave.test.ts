@@ -36,6 +36,22 @@ describe('scene collection autosave', () => {
     autosave.dispose();
   });
 
+  it('sends a pending edit at once when the page goes away, even while an earlier save has no answer yet', async () => {
+    const calls: string[] = [];
+    const changes = source();
+    // The first save never answers: the page is going away.
+    const storage = { saveCollection: (c: SceneCollection) => (calls.push(c.scenes[0]!.name), new Promise<void>(() => {})) };
+    const autosave = new CollectionAutosave(changes, storage, { debounceMs: 200 });
+    changes.emit(renamed('A'));
+    await vi.advanceTimersByTimeAsync(250);
+    changes.emit(renamed('B'));
+    autosave.saveNow();
+    expect(calls).toEqual(['A', 'B']);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(calls).toEqual(['A', 'B']);
+    autosave.dispose();
+  });
+
   it('saves what is pending when disposed, and stops listening', async () => {
     const saved: SceneCollection[] = [];
     const changes = source();

@@ -1,7 +1,7 @@
 /**
  * Keeps the host's copy of the scene collection current: every change is saved through the
  * host contract (`scenes.saveCollection`), debounced so dragging an item is one write, not
- * sixty, and flushed when disposed so the last edit is never lost.
+ * sixty, and flushed when disposed or the page goes away so the last edit is never lost.
  */
 import type { Disposable } from '../../common/host/contract-kit.ts';
 import type { SceneCollection } from '../../common/scene/schema.ts';
@@ -53,6 +53,19 @@ export class CollectionAutosave implements Disposable {
     if (!collection) return this.saving;
     this.saving = this.saving.then(() => this.storage.saveCollection(collection).then(() => undefined, this.onError));
     return this.saving;
+  }
+
+  /**
+   * Sends what is pending at once, without waiting for a save under way: for a page that is
+   * going away (`pagehide`: a closed window or tab, a reload), which may not live to see that
+   * save's answer. The transport keeps the order, so this write still lands after it.
+   */
+  saveNow(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const collection = this.pending;
+    this.pending = null;
+    if (collection) this.saving = this.storage.saveCollection(collection).then(() => undefined, this.onError);
   }
 
   /** Stops watching and saves what is pending. */

@@ -1,7 +1,8 @@
 /**
  * The engine in the studio UI, through the real web host: a camera added from Sources runs
  * in the program and the stats update, a change to the beauty filter is saved into the
- * host's SQLite file and is there after a reload. (The Screenshot button saves through the
+ * host's SQLite file and is there after a reload, an edit made just before the window closes
+ * is kept. (The Screenshot button saves through the
  * host: recording.e2e.test.ts reads the PNG it writes.)
  */
 import type { Page } from 'playwright-core';
@@ -54,5 +55,15 @@ describe('the studio engine in the web studio', () => {
     expect(await filters.getByRole('checkbox', { name: 'Beauty enabled' }).isChecked()).toBe(false);
     expect(await filters.getByRole('slider', { name: 'Smoothing' }).inputValue()).toBe('0.8');
     await page.close();
+  });
+
+  it('keeps an edit made just before the window closes (within the autosave debounce)', async () => {
+    const page = await studio.browser().newPage();
+    await openMainWindow(page, studio.url());
+    const before = storedCollection(studio.dataDir)!.scenes.length;
+    await page.getByRole('region', { name: 'Scenes' }).getByRole('button', { name: 'Add scene' }).click();
+    // Closed at once: the 500 ms debounce has not run; the page's pagehide saves the edit.
+    await page.close();
+    await expect.poll(() => storedCollection(studio.dataDir)?.scenes.length, { timeout: 15_000 }).toBe(before + 1);
   });
 });

@@ -39,6 +39,7 @@ export function useStudioEngine(
     let disposed = false;
     let engine: StudioEngine | null = null;
     let created: Studio | null = null;
+    let onPageHide: (() => void) | null = null;
     const output = { width, height, fps };
     setError(null);
     void progress
@@ -74,6 +75,10 @@ export function useStudioEngine(
           (message, kind) => toasts.show(kind, message),
         );
         created = new Studio({ engine, host, toasts, progress, settings, outputs, autosave });
+        // A window closed or reloaded within the debounce still saves its last edit (React's
+        // clean-up below does not run when the page goes away).
+        onPageHide = () => autosave.saveNow();
+        window.addEventListener('pagehide', onPageHide);
         const current = settings.get();
         if (current.layout.studioMode) engine.setStudioMode(true);
         if (current.audio.monitoringDeviceId)
@@ -86,6 +91,7 @@ export function useStudioEngine(
       .catch((failure: unknown) => !disposed && setError(messageOf(failure)));
     return () => {
       disposed = true;
+      if (onPageHide) window.removeEventListener('pagehide', onPageHide);
       if (engine) carried.current = engine.collection;
       created?.autosave.dispose();
       created?.outputs.dispose();
