@@ -19,7 +19,16 @@ let processRegistry: Registry | undefined;
 function processMetrics(): Registry {
   if (!processRegistry) {
     processRegistry = new Registry();
+    // prom-client counts CPU from when its collector is made (here, at the first scrape);
+    // Prometheus's process_cpu_* are since the process started, so add what came before.
+    const before = process.cpuUsage();
     collectDefaultMetrics({ register: processRegistry });
+    const counters: [string, number][] = [
+      ['process_cpu_user_seconds_total', before.user],
+      ['process_cpu_system_seconds_total', before.system],
+      ['process_cpu_seconds_total', before.user + before.system],
+    ];
+    for (const [name, micros] of counters) (processRegistry.getSingleMetric(name) as Counter | undefined)?.inc(micros / 1e6);
   }
   return processRegistry;
 }

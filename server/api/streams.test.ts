@@ -103,6 +103,7 @@ describe('metrics and health', () => {
     const publisher = await publishFixture(origin.urls.rtmp, TEST_KEY, { loops: 2 });
     const viewer = await RtmpClient.connect(origin.urls.rtmp);
     await viewer.play('main');
+    const used = process.cpuUsage();
     const response = await fetch(`${origin.urls.http}metrics`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
@@ -113,6 +114,9 @@ describe('metrics and health', () => {
     expect(Number(/^tally_origin_bytes_sent_total\{stream="main",protocol="rtmp"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(1000);
     expect(text).toMatch(/^tally_origin_dropped_frames_total\{stream="main"\} 0$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    // CPU since the process started, not since the first scrape (a test process has used plenty by now).
+    const cpuSeconds = Number(/^process_cpu_seconds_total ([\d.e+-]+)$/m.exec(text)?.[1]);
+    expect(cpuSeconds).toBeGreaterThanOrEqual((used.user + used.system) / 1e6 - 0.01);
     const health = await fetch(`${origin.urls.http}healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
