@@ -158,7 +158,7 @@ describe('RTMP connections that go wrong', () => {
   });
 
   it('refuses an unknown application with NetConnection.Connect.Rejected, logging only its length', async () => {
-    await expectOneCloseLine(/connect refused: unknown application \(9 characters, not logged\)/, async () => {
+    await expectOneCloseLine(/connect refused: unknown application \(9 characters, not shown\)/, async () => {
       const peer = await handshakenPeer(origin);
       peer.socket.write(connectCommand('other-app'));
       await peer.closed;
@@ -166,12 +166,20 @@ describe('RTMP connections that go wrong', () => {
   });
 
   it('refuses a key pasted as the server URL (rtmp://host/KEY) without logging any of it', async () => {
-    const line = await expectOneCloseLine(/connect refused: unknown application \(\d+ characters, not logged\)/, async () => {
+    const line = await expectOneCloseLine(/connect refused: unknown application \(\d+ characters, not shown\)/, async () => {
       const peer = await handshakenPeer(origin);
       peer.socket.write(connectCommand(TEST_KEY));
       await peer.closed;
     });
     expect(JSON.stringify(line)).not.toContain(TEST_KEY.slice(0, 8));
+    // Nor does the refusal, which lands in the encoder's own log: it says where the key goes instead.
+    const base = origin.urls.rtmp.slice(0, origin.urls.rtmp.lastIndexOf('/'));
+    const refusal = await RtmpClient.connect(`${base}/${TEST_KEY}`).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(RtmpStatusError);
+    expect((refusal as Error).message).toMatch(
+      /^NetConnection\.Connect\.Rejected: Unknown application \(\d+ characters, not shown\): the server URL ends in \/live/,
+    );
+    expect((refusal as Error).message).not.toContain(TEST_KEY.slice(0, 8));
   });
 
   it('refuses a key put in the server URL (rtmp://host/live/KEY) without logging it', async () => {

@@ -228,14 +228,14 @@ export class RtmpServerSession {
     if (this.connected) throw new MediaFormatError('a second connect on one connection');
     const object = amfRecord(command.object);
     const app = typeof object?.app === 'string' ? object.app.split('?')[0]!.replace(/\/+$/, '') : '';
-    // What reaches logs (`this.app`) never holds more than the configured application's own
+    // What is logged and said back never holds more than the configured application's own
     // name: an encoder set up with the key in the server URL sends it here, as rtmp://host/live/KEY
-    // ("live/…" is logged) or pasted whole, rtmp://host/KEY (only its length is logged). The
-    // refusal echoes the first segment, cut to 32 characters, to that client alone: its own input.
+    // ("live/…") or pasted whole, rtmp://host/KEY (only its length). The refusal goes into the
+    // client's own log too (OBS users post theirs in public forums).
     const [first = '', ...rest] = app.split('/');
-    const more = rest.length ? '/…' : '';
     const ours = first === this.options.app;
-    this.app = ours ? `${first}${more}` : `(${app.length} characters, not logged)`;
+    this.app = ours ? `${first}${rest.length ? '/…' : ''}` : `(${app.length} characters, not shown)`;
+    const named = ours ? `"${this.app}"` : this.app;
     if (app !== this.options.app) {
       this.events.send(
         commandMessage(
@@ -246,11 +246,11 @@ export class RtmpServerSession {
           status(
             'error',
             'NetConnection.Connect.Rejected',
-            `Unknown application "${first.slice(0, 32)}${more}": the server URL ends in /${this.options.app}; the stream key is entered separately`,
+            `Unknown application ${named}: the server URL ends in /${this.options.app}; the stream key is entered separately`,
           ),
         ),
       );
-      this.events.connectRefused(`connect refused: unknown application ${ours ? `"${this.app}"` : this.app}`);
+      this.events.connectRefused(`connect refused: unknown application ${named}`);
       return;
     }
     this.connected = true;
