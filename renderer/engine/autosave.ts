@@ -46,12 +46,8 @@ export class CollectionAutosave implements Disposable {
 
   /** Saves the latest change now (after any save already under way). */
   flush(): Promise<void> {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    const collection = this.pending;
-    this.pending = null;
-    if (!collection) return this.saving;
-    this.saving = this.saving.then(() => this.storage.saveCollection(collection).then(() => undefined, this.onError));
+    const collection = this.takePending();
+    if (collection) this.saving = this.saving.then(() => this.save(collection));
     return this.saving;
   }
 
@@ -61,11 +57,20 @@ export class CollectionAutosave implements Disposable {
    * save's answer. The transport keeps the order, so this write still lands after it.
    */
   saveNow(): void {
+    const collection = this.takePending();
+    if (collection) this.saving = this.save(collection);
+  }
+
+  private takePending(): SceneCollection | null {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const collection = this.pending;
     this.pending = null;
-    if (collection) this.saving = this.storage.saveCollection(collection).then(() => undefined, this.onError);
+    return collection;
+  }
+
+  private save(collection: SceneCollection): Promise<void> {
+    return this.storage.saveCollection(collection).then(() => undefined, this.onError);
   }
 
   /** Stops watching and saves what is pending. */
