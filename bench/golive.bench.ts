@@ -7,7 +7,9 @@
  * 2. CPU per destination at 1, 3 and 5 destinations (nginx-rtmp receiving), the studio host
  *    against ffmpeg's tee muxer pushing the same pre-encoded 720p stream to the same server
  *    (`-c copy`), and, as the peer of the host with its AAC child, the same tee encoding the
- *    audio to AAC.
+ *    audio to AAC. The floor under the host is measured too: a bare `ws` server taking in the
+ *    same stream and dropping it (`golive/bare-receiver.ts`), what any Node host pays to receive
+ *    a browser's WebSocket stream before doing anything with it.
  * 3. A/V sync over BENCH_AV_SECONDS (default 600): a program with a white flash and a beep
  *    on every second, through the host and the local origin to an HTTP-FLV viewer, analysed
  *    with ffmpeg (flash frames by luma, beep onsets by silencedetect); ffmpeg publishing the
@@ -28,6 +30,7 @@ import { join } from 'node:path';
 import type { OutputsState } from '../common/host/outputs-contract.ts';
 import { FlvReader, FlvTagType } from '../common/media/flv.ts';
 import { nginxRtmpAvailable, startNginxRtmp, type NginxRtmp } from '../test/e2e/support/nginx-rtmp.ts';
+import { startNode } from '../test/e2e/support/processes.ts';
 import { startStudioProcess, type StudioProcess } from '../test/e2e/support/studio-process.ts';
 import { feedRenditions, readRendition, StudioConnection, type Rendition } from '../test/e2e/support/studio-feeder.ts';
 import { readMarker, wallClockUs, withMarker } from './origin/marker.ts';
@@ -253,6 +256,19 @@ async function measureCpu(video: Rendition, nginx: NginxRtmp): Promise<void> {
       for (const id of ids) await connection.call('outputs.removeDestination', id);
     }
   });
+  // The floor under the host: a bare ws server taking in the same stream and dropping it.
+  const receiver = await startNode([join(import.meta.dirname, 'golive', 'bare-receiver.ts')], /^Receiver: (http:\/\/\S+)$/);
+  let floor: number;
+  try {
+    const connection = await StudioConnection.open(receiver.match[1]!);
+    const feeding = feedRenditions(connection, [video], { seconds: WARMUP_SECONDS + SECONDS + 1 });
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_SECONDS * 1000));
+    floor = await cpuPercent(() => [receiver.child.pid!], SECONDS);
+    await feeding;
+    connection.close();
+  } finally {
+    await receiver.stop();
+  }
   // The issue's peer: ffmpeg's tee muxer copying the pre-encoded clip (no audio encode). The
   // second peer does what the host and its AAC child do together: video copied, audio encoded
   // to AAC at the host's bitrate (decoded from the clip's AAC first: a small extra cost).
@@ -284,6 +300,10 @@ async function measureCpu(video: Rendition, nginx: NginxRtmp): Promise<void> {
       `| ${String(count).padStart(12)} | ${t.host.toFixed(1).padStart(9)}% | ${t.withAac.toFixed(1).padStart(21)}% | ${f.toFixed(1).padStart(16)}% | ${fa.toFixed(1).padStart(22)}% | ${ratio(t.host, f).padStart(16)} | ${ratio(t.withAac, f).padStart(20)} | ${ratio(t.withAac, fa).padStart(19)} |`,
     );
   });
+  console.log(
+    `Receive floor (a bare ws server taking in the same stream and dropping it): ${floor.toFixed(1)}% of a core, ${ratio(floor, ffmpegCpu[0]!)} ffmpeg's whole tee at 1 destination. ` +
+      `Host beyond the floor, 1 / 3 / 5: ${counts.map((_, i) => (tally[i]!.host - floor).toFixed(1)).join(' / ')}% (${counts.map((_, i) => ratio(tally[i]!.host - floor, ffmpegCpu[i]!)).join(' / ')} the tee)`,
+  );
   const perDestination = (values: number[]) => (values[2]! - values[0]!) / (counts[2]! - counts[0]!);
   const tallyMarginal = perDestination(tally.map((t) => t.host));
   const ffmpegMarginal = perDestination(ffmpegCpu);
