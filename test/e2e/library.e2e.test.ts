@@ -96,10 +96,14 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
     await press(details.getByRole('button', { name: 'Add to scene' }));
     const sources = page.getByRole('region', { name: 'Sources' });
     await expect.poll(() => sources.getByRole('button', { name: 'Red concert', exact: true }).count(), { timeout: 30_000 }).toBe(1);
-    // Polled as a description, so a miss says what the program showed and what the Sources dock said.
+    // Polled as a description, so a miss says what the program showed, what the Sources dock
+    // said and how the engine's frame loop was doing (the Stats dock, where it is open).
+    const stats = page.getByRole('table', { name: 'Stats' });
     const centre = async () => {
       const pixel = await programPixel(page, 0.5, 0.5);
-      return isRed(pixel) ? 'red' : `rgb ${pixel.join(',')}; Sources: ${(await sources.innerText()).replace(/\s+/g, ' ')}`;
+      if (isRed(pixel)) return 'red';
+      const text = async (locator: Locator) => ((await locator.count()) ? (await locator.innerText()).replace(/\s+/g, ' ') : 'not shown');
+      return `rgb ${pixel.join(',')}; Sources: ${await text(sources)}; Stats: ${await text(stats)}`;
     };
     await expect.poll(centre, { timeout: 60_000 }).toBe('red');
     // It is a 320x180 clip centred on the 640x360 canvas: the corners still show the scene beneath.
