@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,12 @@ function start(dir: string, ffmpeg: FfmpegInfo = FFMPEG): Running {
 }
 
 /** Plays the program as the studio would, looping until `done()`. */
+/** ffmpeg processes this test process started that are still alive. */
+function ffmpegChildren(): number {
+  const out = spawnSync('ps', ['--ppid', String(process.pid), '-o', 'comm=']).stdout.toString();
+  return out.split('\n').filter((name) => name.trim() === 'ffmpeg').length;
+}
+
 function studio(running: Running, done: () => boolean): Promise<void> {
   return playAsStudio(running.hub, program, { loops: 1000, stop: done });
 }
@@ -255,6 +262,32 @@ describe('the outputs service with the embedded origin', () => {
     expect(second.files).toEqual([expect.objectContaining({ path, status: 'interrupted', kind: 'recording' }) as unknown]);
     expect(second.files[0]!.sizeBytes).toBeGreaterThan(10_000);
     expect(probe(path).streams.map((s) => s.codec_name)).toContain('h264');
+  });
+
+  it('keeps the audio when the audio bitrate changes while recording, again and again (the AAC child restarts once each time)', async () => {
+    const running = start(dataDir());
+    running.service.startRecording();
+    let done = false;
+    const playing = studio(running, () => done);
+    try {
+      const settings = { videoBitrateKbps: 2500, keyframeIntervalSec: 2, audioBitrateKbps: 160 };
+      for (const [i, audioBitrateKbps] of [96, 128, 160].entries()) {
+        await until(() => running.service.state().recording.durationMs > 1000 * (i + 1), 20_000, 'recorded media');
+        running.service.setEncoderSettings({ ...settings, audioBitrateKbps });
+      }
+      await until(() => running.service.state().recording.durationMs > 4500, 20_000, 'media after the last change');
+      expect(running.service.state().audio).toEqual({ state: 'running', error: null });
+    } finally {
+      done = true;
+      await playing;
+    }
+    const file = running.service.stopRecording()!;
+    // Stopped with the recording: no AAC child left behind by any of the changes.
+    await until(() => ffmpegChildren() === 0, 10_000, 'the AAC children gone');
+    const streams = probe(file.path).streams;
+    const duration = (codec: string) => Number(streams.find((stream) => stream.codec_name === codec)?.duration);
+    // Audio to the end: each change loses at most what the old child still held (tens of ms).
+    expect(duration('aac')).toBeGreaterThan(duration('h264') - 0.5);
   });
 
   it('sends the state only when it changed', async () => {

@@ -87,19 +87,7 @@ export class ProgramFeed implements Disposable {
     this.active = true;
     this.audioBitrateKbps = audioBitrateKbps;
     this.configValue = { video: this.configValue.video, audio: null };
-    if (!this.ffmpeg.path) {
-      this.options.onAudioState('unavailable', this.ffmpeg.unavailable ?? 'ffmpeg was not found; streaming video without audio');
-      return;
-    }
-    const create = this.options.createAacEncoder ?? ((options) => new AacEncoder(options));
-    this.aac = create({
-      ffmpegPath: this.ffmpeg.path,
-      bitrateKbps: audioBitrateKbps,
-      log: this.options.log.child({ service: 'aac' }),
-      onFrame: (frame) => this.onAacFrame(frame),
-      onStateChange: (state: AacEncoderState, error) => this.options.onAudioState(state === 'stopped' ? 'idle' : state, error),
-    });
-    this.aac.start();
+    this.startAudio();
   }
 
   /** Stops taking media in; outputs keep what they have. */
@@ -107,16 +95,47 @@ export class ProgramFeed implements Disposable {
     if (!this.active) return;
     this.active = false;
     this.flushQueues(true);
-    this.aac?.stop();
-    this.aac = null;
+    this.stopAudio();
     this.currentSession = null;
   }
 
-  /** Restarts the AAC encoder at a new bitrate. */
+  /**
+   * Restarts the AAC encoder at a new bitrate; the feed stays active and video flows on
+   * (audio resumes with the new child's first frames).
+   */
   setAudioBitrate(kbps: number): void {
+    this.audioBitrateKbps = kbps;
     if (!this.active) return;
-    this.stop();
-    this.start(kbps);
+    this.flushQueues(true);
+    this.stopAudio();
+    this.startAudio();
+  }
+
+  /** Starts an AAC encoder; the audio configuration changes only if its first frame's differs. */
+  private startAudio(): void {
+    if (!this.ffmpeg.path) {
+      this.options.onAudioState('unavailable', this.ffmpeg.unavailable ?? 'ffmpeg was not found; streaming video without audio');
+      return;
+    }
+    const create = this.options.createAacEncoder ?? ((options) => new AacEncoder(options));
+    this.aac = create({
+      ffmpegPath: this.ffmpeg.path,
+      bitrateKbps: this.audioBitrateKbps,
+      log: this.options.log.child({ service: 'aac' }),
+      onFrame: (frame) => this.onAacFrame(frame),
+      onStateChange: (state: AacEncoderState, error) => this.options.onAudioState(state === 'stopped' ? 'idle' : state, error),
+    });
+    this.aac.start();
+  }
+
+  /**
+   * Stops the AAC encoder. It is detached first: its 'stopped' state reaches the owner, which
+   * may start the feed again from inside that call, and must find no encoder to replace.
+   */
+  private stopAudio(): void {
+    const aac = this.aac;
+    this.aac = null;
+    aac?.stop();
   }
 
   /** Uses another ffmpeg for AAC (null: none, for `unavailable`'s reason); a running encoder restarts on it. */

@@ -112,14 +112,23 @@ export async function playProgram(
 /** What ffprobe reads from a file or URL. */
 export interface ProbeResult {
   durationSec: number;
-  streams: { codec_type: string; codec_name: string; width?: number; height?: number; sample_rate?: string }[];
+  /** Per stream; `duration` in seconds, as ffprobe's text (absent where the container has none, as in FLV). */
+  streams: { codec_type: string; codec_name: string; width?: number; height?: number; sample_rate?: string; duration?: string }[];
 }
 
 /** ffprobe's format duration and streams. */
 export function probe(input: string): ProbeResult {
   const out = execFileSync(
     'ffprobe',
-    ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,width,height,sample_rate', '-of', 'json', input],
+    [
+      '-v',
+      'error',
+      '-show_entries',
+      'format=duration:stream=codec_type,codec_name,width,height,sample_rate,duration',
+      '-of',
+      'json',
+      input,
+    ],
     { timeout: 30_000 },
   );
   const json = JSON.parse(out.toString()) as { format: { duration?: string }; streams: ProbeResult['streams'] };
