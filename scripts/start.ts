@@ -3,7 +3,7 @@
  * says so and the web studio instead. Arguments after `--` go to the web studio.
  */
 import { spawn } from 'node:child_process';
-import { closeOnSignals, runWebStudioCli } from '../main/web/cli.ts';
+import { mainWebStudio } from '../main/web/cli.ts';
 import { ensureBuilt, root } from './build-steps.ts';
 import { findElectronBinary } from './electron-binary.ts';
 
@@ -16,5 +16,5 @@ if (electron.found) {
 } else {
   process.stdout.write(`${electron.reason}; starting the web studio instead.\n`);
   await ensureBuilt(['renderer']);
-  closeOnSignals(await runWebStudioCli(process.argv.slice(2)));
+  await mainWebStudio(process.argv.slice(2));
 }

@@ -26,21 +26,31 @@ export interface WebStudioCliResult {
   close(): Promise<void>;
 }
 
-/** Parses the command line, starts everything and prints the URL. */
-export async function runWebStudioCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<WebStudioCliResult> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      host: { type: 'string', default: env.TALLY_STUDIO_HOST ?? '127.0.0.1' },
-      port: { type: 'string', default: env.TALLY_STUDIO_PORT ?? '5180' },
-      'data-dir': { type: 'string' },
-      token: { type: 'string' },
-      'no-token': { type: 'boolean', default: false },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-    },
-    strict: true,
-  });
+/** `--help`: the options, their environment variables and defaults. */
+export function webStudioHelp(): string {
+  return `Usage: npm run studio:web -- [options]
+
+Serves the studio to a browser, with the host (outputs, recordings, library, local origin) in this process.
+
+Options:
+  --host ADDRESS     listen address (TALLY_STUDIO_HOST; default 127.0.0.1); beyond loopback it needs TLS and a token
+  --port N           listen port, 0 for any free one (TALLY_STUDIO_PORT; default 5180)
+  --data-dir DIR     where the database, recordings and secrets live (TALLY_DATA_DIR; default the user data dir)
+  --token TOKEN      the access token the page must present (TALLY_STUDIO_TOKEN; default a new one each start, in the printed URL)
+  --no-token         no token, on loopback only (tests and tools that drive the host's sockets)
+  --tls-cert FILE    serve HTTPS with this certificate (PEM), with --tls-key
+  --tls-key FILE     the certificate's private key (PEM)
+  -h, --help         this text
+`;
+}
+
+/** Parses the command line, starts everything and prints the URL; null (after printing the usage) for --help. */
+export async function runWebStudioCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<WebStudioCliResult | null> {
+  const { values } = parseWebStudioArgs(argv, env);
+  if (values.help) {
+    process.stdout.write(webStudioHelp());
+    return null;
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   if (!values['tls-cert'] !== !values['tls-key']) throw new Error('--tls-cert and --tls-key go together');
@@ -94,4 +104,37 @@ export function closeOnSignals(running: { close(): Promise<void> }): void {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** The scripts' entry: runs the CLI until a signal; a bad command line is one line on stderr and exit code 2. */
+export async function mainWebStudio(argv: readonly string[]): Promise<void> {
+  let running: WebStudioCliResult | null;
+  try {
+    running = await runWebStudioCli(argv);
+  } catch (error) {
+    process.stderr.write(`tally studio: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  if (running) closeOnSignals(running);
+}
+
+function parseWebStudioArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      options: {
+        host: { type: 'string', default: env.TALLY_STUDIO_HOST ?? '127.0.0.1' },
+        port: { type: 'string', default: env.TALLY_STUDIO_PORT ?? '5180' },
+        'data-dir': { type: 'string' },
+        token: { type: 'string' },
+        'no-token': { type: 'boolean', default: false },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)} (see --help)`, { cause: error });
+  }
 }
