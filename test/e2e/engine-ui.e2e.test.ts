@@ -1,9 +1,9 @@
 /**
  * The engine in the studio UI, through the real web host: a camera added from Sources runs
  * in the program and the stats update, a change to the beauty filter is saved into the
- * host's SQLite file and is there after a reload, an edit made just before the window closes
- * is kept. (The Screenshot button saves through the
- * host: recording.e2e.test.ts reads the PNG it writes.)
+ * host's SQLite file and is there after a reload, and an edit made just before the window
+ * closes is kept. (The Screenshot button saves through the host: recording.e2e.test.ts reads
+ * the PNG it writes.)
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -71,13 +71,13 @@ function start(dir: string, ffmpeg: FfmpegInfo = FFMPEG): Running {
   return running;
 }
 
-/** Plays the program as the studio would, looping until `done()`. */
 /** ffmpeg processes this test process started that are still alive. */
 function ffmpegChildren(): number {
   const out = spawnSync('ps', ['--ppid', String(process.pid), '-o', 'comm=']).stdout.toString();
   return out.split('\n').filter((name) => name.trim() === 'ffmpeg').length;
 }
 
+/** Plays the program as the studio would, looping until `done()`. */
 function studio(running: Running, done: () => boolean): Promise<void> {
   return playAsStudio(running.hub, program, { loops: 1000, stop: done });
 }
