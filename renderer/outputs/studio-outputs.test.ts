@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MediaKind, type MediaFrame } from '../../common/host/media-frame.ts';
 import type { OutputFile, OutputsState } from '../../common/host/outputs-contract.ts';
 import type { EngineSnapshot } from '../engine/index.ts';
-import { StudioOutputs, type OutputsEngine, type OutputsHost } from './studio-outputs.ts';
+import type { ConnectionState } from '../host/index.ts';
+import { HOST_LOST, StudioOutputs, type OutputsEngine, type OutputsHost } from './studio-outputs.ts';
 import { encodingOutputs, IDLE_OUTPUTS as idle } from './testing.ts';
 
 const live: OutputsState = { ...encodingOutputs(true, 3000), streaming: { active: true, sinceMs: 1 } };
@@ -28,13 +29,16 @@ function fakeHost() {
   const calls: string[] = [];
   const sent: MediaFrame[] = [];
   let emit: (state: OutputsState) => void = () => {};
+  let connection: (state: ConnectionState) => void = () => {};
+  /** What `getState` answers. */
+  let current = idle;
   const unused = async (): Promise<never> => {
     throw new Error('not used by this test');
   };
   const host: OutputsHost = {
     api: {
       outputs: {
-        getState: async () => idle,
+        getState: async () => current,
         onDidChangeState: (listener) => ((emit = listener), { dispose: () => (emit = () => {}) }),
         goLive: async () => (calls.push('goLive'), live),
         endStream: async () => (calls.push('endStream'), idle),
@@ -60,8 +64,20 @@ function fakeHost() {
       },
     },
     media: { ready: Promise.resolve(), queuedBytes: 0, send: (frame) => sent.push(frame) },
+    onConnectionChange: (listener) => {
+      connection = listener;
+      listener('open');
+      return () => (connection = () => {});
+    },
   };
-  return { host, calls, sent, emit: (state: OutputsState) => emit(state) };
+  return {
+    host,
+    calls,
+    sent,
+    emit: (state: OutputsState) => emit(state),
+    connection: (state: ConnectionState) => connection(state),
+    answer: (state: OutputsState) => (current = state),
+  };
 }
 
 /** A fake engine: records encoder calls, hands out a 4-byte "PNG", and lets the test push snapshots. */
@@ -123,6 +139,28 @@ describe('StudioOutputs, the renderer-side API of the outputs (fake host and eng
       [MediaKind.image, 2, [0x89, 0x50, 0x4e, 0x47]],
     ]);
     expect(calls.filter((call) => call.startsWith('saveScreenshot'))).toEqual(['saveScreenshot 1', 'saveScreenshot 2']);
+    outputs.dispose();
+  });
+
+  it('drops the host state while the host is away, and reads it again (and follows it) when the host is back', async () => {
+    const { host, calls, connection, answer } = fakeHost();
+    answer(live);
+    const outputs = new StudioOutputs(host, fakeEngine(calls).engine);
+    await expect.poll(() => outputs.getSnapshot().state).toBe(live);
+    await outputs.encoderSettled();
+    expect(calls).toEqual(['startEncoding 3000']);
+
+    // The host died (kill -9): nothing it last said holds, so nothing is shown as live or recording.
+    connection('closed');
+    connection('connecting');
+    connection('closed');
+    expect(outputs.getSnapshot()).toMatchObject({ state: null, stateError: HOST_LOST });
+
+    // A restarted host is idle: the snapshot says so, and the encoder it no longer wants stops.
+    answer(idle);
+    connection('open');
+    await expect.poll(() => outputs.getSnapshot()).toMatchObject({ state: idle, stateError: null });
+    await expect.poll(async () => (await outputs.encoderSettled(), calls.at(-1))).toBe('stopEncoding');
     outputs.dispose();
   });
 

@@ -28,6 +28,7 @@ import type {
   RecordingState,
 } from '../../common/host/outputs-contract.ts';
 import { HostOutputLink, type EncodingTarget, type EngineSnapshot, type HostMediaPort } from '../engine/index.ts';
+import type { ConnectionState } from '../host/index.ts';
 
 /** What the outputs need of the engine (`StudioEngine` has it all). */
 export interface OutputsEngine extends EncodingTarget {
@@ -42,7 +43,15 @@ export interface OutputsEngine extends EncodingTarget {
 export interface OutputsHost {
   readonly api: Pick<ContractClient<HostContract>, 'outputs' | 'recording'>;
   readonly media: HostMediaPort & { readonly ready: Promise<void> };
+  /**
+   * The control connection's state, heard at once and on each change (the web host's socket;
+   * Electron's is always open). While it is closed nothing the host last said can be trusted.
+   */
+  onConnectionChange?(listener: (state: ConnectionState) => void): () => void;
 }
+
+/** `stateError` while the host cannot be reached: its last state is dropped, not shown as if it held. */
+export const HOST_LOST = 'the connection to the host was lost, so whether the stream and recording still run is unknown; reconnecting…';
 
 /** The encoder's side of going live, from the engine's snapshots. */
 export interface OutputsEncoderFigures {
@@ -84,11 +93,21 @@ export class StudioOutputs implements Disposable {
     this.host = host;
     this.engine = engine;
     this.subscriptions.push(host.api.outputs.onDidChangeState((state) => this.update({ state, stateError: null })));
-    host.api.outputs.getState().then(
-      (state) => this.update({ state, stateError: null }),
-      (failure: unknown) => this.update({ stateError: outputsErrorMessage(failure) }),
-    );
+    this.readState();
     this.link = new HostOutputLink(engine, host.api.outputs, host.media, (encoderStartError) => this.update({ encoderStartError }));
+    let lost = false;
+    const stopListening = host.onConnectionChange?.((connection) => {
+      if (connection === 'closed' && !lost) {
+        lost = true;
+        this.update({ state: null, stateError: HOST_LOST });
+      } else if (connection === 'open' && lost) {
+        // Events sent while away are gone, and a restarted host starts idle: read its state again, and so does the encoder.
+        lost = false;
+        this.readState();
+        this.link.refresh();
+      }
+    });
+    if (stopListening) this.subscriptions.push({ dispose: stopListening });
     this.subscriptions.push(
       engine.onSnapshot(({ stats }) => {
         const encoder = this.snapshot.encoder;
@@ -210,6 +229,13 @@ export class StudioOutputs implements Disposable {
   }
 
   // ---- internals --------------------------------------------------------------------------
+
+  private readState(): void {
+    this.host.api.outputs.getState().then(
+      (state) => this.update({ state, stateError: null }),
+      (failure: unknown) => this.update({ stateError: outputsErrorMessage(failure) }),
+    );
+  }
 
   private async withState(answer: Promise<OutputsState>): Promise<OutputsState> {
     const state = await this.command(answer);

@@ -234,7 +234,12 @@ describe('recording and screenshots from the studio', () => {
       const recording = outputFiles(data.dir).find((file) => file.status === 'recording')!;
       expect(recording.path).toMatch(/\.mp4$/);
       logs.push(studio.log());
+      expect(await page.getByRole('timer', { name: 'Recording time' }).count()).toBe(1);
       await studio.kill();
+      // The page outlives its host: it says the host is gone, and no longer claims a recording it cannot know about.
+      await controls(page).getByText(/the connection to the host was lost/).waitFor({ timeout: 30_000 });
+      expect(await page.getByRole('timer', { name: 'Recording time' }).count()).toBe(0);
+      expect(await control('Start Recording').isDisabled()).toBe(true);
       await page.close();
 
       const probed = probeFile(recording.path);

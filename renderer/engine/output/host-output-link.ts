@@ -27,6 +27,8 @@ export class HostOutputLink implements Disposable {
   private readonly target: EncodingTarget;
   private readonly media: HostMediaPort;
   private readonly subscription: Disposable;
+  private readonly outputs: OutputsStateSource;
+  private readonly apply: (state: OutputsState) => void;
   private wanted: OutputsState['encoder'] | null = null;
   private running: { keyframeIntervalSec: number; hardwareAcceleration: HardwareAcceleration; bitrateKbps: number } | null = null;
   private work: Promise<void> = Promise.resolve();
@@ -45,7 +47,8 @@ export class HostOutputLink implements Disposable {
     this.media = media;
     // Tracks start at a random point so a reloaded page never reuses the last page's session.
     this.nextTrack = Math.floor(Math.random() * 0xffff);
-    const apply = (state: OutputsState) => {
+    this.outputs = outputs;
+    this.apply = (state: OutputsState) => {
       this.wanted = state.encoder;
       this.work = this.work
         .then(() => this.reconcile())
@@ -56,8 +59,13 @@ export class HostOutputLink implements Disposable {
           (error: unknown) => onError((this.error = error instanceof Error ? error.message : String(error))),
         );
     };
-    this.subscription = outputs.onDidChangeState(apply);
-    void outputs.getState().then(apply, () => undefined);
+    this.subscription = outputs.onDidChangeState(this.apply);
+    this.refresh();
+  }
+
+  /** Reads the host's state again (after a lost connection: a restarted host wants no encoder). */
+  refresh(): void {
+    void this.outputs.getState().then(this.apply, () => undefined);
   }
 
   /** Resolves when the encoder matches the latest state the link has seen. */

@@ -82,6 +82,12 @@ export class Studio implements Disposable {
     this.subscriptions = [
       this.engine.onSnapshot((snapshot) => this.publish(snapshot), SNAPSHOT_HZ),
       this.host.api.app.onDidUpdateStats((stats) => this.hostStats.set(stats)),
+      // A lost host's last figures are not its figures now.
+      {
+        dispose: this.host.onConnectionChange((connection) => {
+          if (connection === 'closed') this.hostStats.set(null);
+        }),
+      },
     ];
   }
 
