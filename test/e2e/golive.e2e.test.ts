@@ -147,7 +147,7 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     await expect.poll(() => stateOf('nginx'), { timeout: 30_000 }).toMatch(/reconnecting/);
     expect(await stateOf('Local origin')).toMatch(/live/);
     await nginx.restart();
-    await expect.poll(() => stateOf('nginx'), { timeout: 60_000 }).toMatch(/live .*1 reconnects/);
+    await expect.poll(() => stateOf('nginx'), { timeout: 60_000 }).toMatch(/live .*1 reconnect\b/);
     expect(summary(await ffprobe(`${nginx.serverUrl}/${NGINX_STREAM}`, NGINX_PROBE))).toEqual({
       video: 'h264 1280x720',
       audio: 'aac',

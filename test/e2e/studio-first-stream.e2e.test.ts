@@ -122,10 +122,11 @@ describe("a new user's first stream, with the mouse", () => {
       .toMatch(/live · \d+ kbps · \d+ dropped/);
     await saveScreenshot(page, 'main-window-live');
 
-    // Settings → Stream: hosting on this computer, with the link, Copy and a QR code.
+    // Settings → Stream: hosting on this computer, with the link and Copy; no QR code for a loopback link a phone cannot open.
     const settings = await openSettings(page, 'Stream');
     expect(await settings.getByRole('link', { name: 'Viewer link' }).getAttribute('href')).toBe(viewerUrl);
-    await settings.getByRole('img', { name: 'QR code of the viewer link' }).waitFor();
+    await settings.getByText(/^This link opens on this computer only\./).waitFor();
+    expect(await settings.getByRole('img', { name: 'QR code of the viewer link' }).count()).toBe(0);
     await saveScreenshot(page, 'settings-stream');
     await closeSettings(page);
 

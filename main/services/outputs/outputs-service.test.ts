@@ -120,6 +120,23 @@ describe('the outputs service with the embedded origin', () => {
     expect(ended.destinations[0]!.status.state).toBe('idle');
   });
 
+  it('a destination refused for its key shows the server’s reason until the key is edited, then reads idle', async () => {
+    const running = start(dataDir());
+    const origin = await running.service.startLocalOrigin();
+    const saved = running.service.saveDestination({
+      name: 'Venue',
+      service: 'custom',
+      serverUrl: origin.playback!.rtmp.replace(/\/[^/]+$/, ''),
+      streamKey: 'wrong',
+    });
+    await running.service.startDestination(saved.id);
+    const venue = () => running.service.state().destinations.find((d) => d.id === saved.id)!.status;
+    await until(() => venue().state === 'failed', 10_000, 'refused');
+    expect(venue().reason).toMatch(/Invalid stream key/);
+    running.service.saveDestination({ id: saved.id, name: 'Venue', service: 'custom', serverUrl: saved.serverUrl, streamKey: 'edited' });
+    expect(venue()).toMatchObject({ state: 'idle', reason: null });
+  });
+
   it('comes back after a restart with its destinations and encoder settings, keys masked and never logged', async () => {
     const dir = dataDir();
     const first = start(dir);

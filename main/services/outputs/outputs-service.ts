@@ -243,6 +243,9 @@ export class OutputsService implements Disposable {
   saveDestination(input: DestinationInput): Destination {
     const stored = this.destinations.save(input);
     this.log.info({ destination: stored.id, service: stored.service }, 'destination saved');
+    // A stopped or failed attempt's reason was about the old settings: the edited destination reads idle until started.
+    const last = this.publishers.get(stored.id)?.publisher;
+    if (last && !isRunning(last.status().state)) this.dropPublisher(stored.id);
     this.changed();
     return this.view(stored);
   }

@@ -24,7 +24,7 @@ export function describeDestination(destination: Destination): string {
   if (status.state === 'live' || status.bitrateKbps > 0) parts.push(`${Math.round(status.bitrateKbps)} kbps`);
   parts.push(`${status.framesDropped} dropped`);
   if (status.queueMs > 0) parts.push(`queue ${Math.round(status.queueMs)} ms`);
-  if (status.reconnects > 0) parts.push(`${status.reconnects} reconnects`);
+  if (status.reconnects > 0) parts.push(status.reconnects === 1 ? '1 reconnect' : `${status.reconnects} reconnects`);
   if (status.requestedBitrateKbps !== null) parts.push(`asks ${status.requestedBitrateKbps} kbps`);
   return parts.join(' · ');
 }

@@ -85,7 +85,7 @@ export function OutputPage() {
 
   return (
     <div className="settings-sections output-page">
-      <p className="field-hint">Changes on this page apply at once.</p>
+      <p className="field-hint">What you save here takes effect at once, also while live or recording; Cancel does not undo it.</p>
       <section aria-labelledby="encoder-heading">
         <h3 id="encoder-heading">Encoder</h3>
         <form

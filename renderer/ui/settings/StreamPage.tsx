@@ -1,11 +1,12 @@
 /**
  * Settings → Stream: "Host on this computer" (the embedded Tally Origin, with the viewer link,
- * a Copy button and a QR code) and the destinations Go Live streams to (presets for Twitch,
+ * a Copy button and, when it is served to the network, a QR code) and the destinations Go Live streams to (presets for Twitch,
  * YouTube and Facebook, or any RTMP(S) server), each with its live figures. These live in the
  * host's outputs service and apply at once, through the studio's `OutputsController`.
  */
 import { useState } from 'react';
 import type { Destination, DestinationInput } from '../../../common/host/outputs-contract.ts';
+import { isLoopbackHost } from '../../../common/loopback.ts';
 import { useOutputs } from '../controls/OutputTimers.tsx';
 import { ViewerLink } from '../controls/ViewerLink.tsx';
 import { useStudio } from '../studio/context.tsx';
@@ -22,6 +23,8 @@ export function StreamPage() {
   if (!state) return <p>Asking the host for its outputs…</p>;
   const api = studio.outputs.api;
   const origin = state.localOrigin;
+  // A phone cannot open this computer's loopback address: no QR code for it, and a hint on how to get one.
+  const thisComputerOnly = origin.viewerUrl !== null && isLoopbackHost(new URL(origin.viewerUrl).hostname);
   const enable = (destination: Destination, enabled: boolean) =>
     void attempt(
       () => api.setDestinationEnabled(destination.id, enabled),
@@ -82,7 +85,16 @@ export function StreamPage() {
                   : 'Stopped'}
           </span>
         </div>
-        {origin.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} qr />}
+        {origin.state === 'running' && origin.viewerUrl && (
+          <>
+            <ViewerLink url={origin.viewerUrl} qr={!thisComputerOnly} />
+            {thisComputerOnly && (
+              <p className="field-hint">
+                This link opens on this computer only. Let devices on your network watch for a link and QR code a phone can open.
+              </p>
+            )}
+          </>
+        )}
         {origin.playback && (
           <p className="field-hint playback-urls">
             For players: HLS {origin.playback.hls} · HTTP-FLV {origin.playback.flv} · RTMP {origin.playback.rtmp}
