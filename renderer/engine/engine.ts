@@ -31,6 +31,9 @@ export interface OutputSettings {
   fps: number;
 }
 
+/** How long the frame loop waits for the GPU to finish one frame before it draws the next anyway, ms (SwiftShader takes ~200 at 720p). */
+const GPU_FENCE_GIVE_UP_MS = 1000;
+
 /** The sizes and rates the studio offers. */
 export const OUTPUT_PRESETS: readonly OutputSettings[] = [
   { width: 1280, height: 720, fps: 30 },
@@ -145,8 +148,9 @@ export class StudioEngine implements Disposable {
   private readonly sourceViews = new Set<SourceView>();
   private pacer: FramePacer;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  /** Signalled when the GPU has finished the last frame the loop drew (null: none pending). */
+  /** Signalled when the GPU has finished the last frame the loop drew (null: none pending), and when it was set (ms). */
   private gpuFence: WebGLSync | null = null;
+  private gpuFencedAtMs = 0;
   private manualIndex = 0;
   private readonly renderTimes: number[] = [];
   private readonly renderedAt: number[] = [];
@@ -414,7 +418,9 @@ export class StudioEngine implements Disposable {
     const fence = this.gpuFence;
     if (!fence || this.context.lost) return false;
     const gl = this.context.gl;
-    if (gl.clientWaitSync(fence, 0, 0) === gl.TIMEOUT_EXPIRED) return true;
+    // A fence still unsignalled after GPU_FENCE_GIVE_UP_MS is not a slow frame but a driver that never signals it: stop waiting
+    // (the loop would otherwise show one frame for good).
+    if (gl.clientWaitSync(fence, 0, 0) === gl.TIMEOUT_EXPIRED && this.now() - this.gpuFencedAtMs < GPU_FENCE_GIVE_UP_MS) return true;
     gl.deleteSync(fence);
     this.gpuFence = null;
     return false;
@@ -424,6 +430,7 @@ export class StudioEngine implements Disposable {
     if (this.context.lost || this.gpuFence) return;
     const gl = this.context.gl;
     this.gpuFence = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+    this.gpuFencedAtMs = this.now();
     gl.flush();
   }
 

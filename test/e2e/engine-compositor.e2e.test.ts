@@ -472,6 +472,40 @@ describe('program, preview and transitions', () => {
   });
 });
 
+describe('the frame loop', () => {
+  it('keeps drawing when the GPU driver never signals its fences (a fault injected into clientWaitSync), one frame a second at worst', async () => {
+    const result = await harness.page().evaluate(async () => {
+      const t = tallyHarness;
+      const proto = WebGL2RenderingContext.prototype;
+      const real = Object.getOwnPropertyDescriptor(proto, 'clientWaitSync')!;
+      // What a stuck driver answers: never signalled.
+      Object.defineProperty(proto, 'clientWaitSync', { ...real, value: () => WebGL2RenderingContext.TIMEOUT_EXPIRED });
+      try {
+        const engine = await t.createStudioEngine({ output: { width: 32, height: 18, fps: 30 }, audio: false });
+        engine.load(
+          t.collectionOf(
+            32,
+            18,
+            [{ id: 'c', name: 'C', settings: { kind: 'color', color: '#ffffff', width: 32, height: 18 } }],
+            [{ id: 'i', sourceId: 'c' }],
+          ),
+        );
+        await engine.whenSourcesStarted();
+        const before = engine.getSnapshot().stats.framesRendered;
+        await new Promise((resolve) => setTimeout(resolve, 3500));
+        const after = engine.getSnapshot().stats;
+        engine.dispose();
+        return { drawn: after.framesRendered - before, skipped: after.framesSkippedRenderLag };
+      } finally {
+        Object.defineProperty(proto, 'clientWaitSync', real);
+      }
+    });
+    // About 3 in 3.5 s, each after a second's wait; the frames between count as skipped for rendering lag.
+    expect(result.drawn).toBeGreaterThanOrEqual(2);
+    expect(result.skipped).toBeGreaterThan(30);
+  });
+});
+
 describe('WebGL context loss', () => {
   it('survives losing and restoring the context: textures and programs are rebuilt and rendering continues', async () => {
     const result = await harness.page().evaluate(async () => {
