@@ -18,6 +18,7 @@ import {
   validateMediaFrame,
   type MediaFrame,
 } from '../../common/host/media-frame.ts';
+import { REOPEN_BACKOFF } from './web-transport.ts';
 
 export interface MediaChannel extends Disposable {
   /** Resolves once frames can be sent. */
@@ -97,38 +98,59 @@ export function mediaChannelOverPort(portPromise: Promise<MediaPortLike>): Media
   };
 }
 
-/** Media over binary WebSocket frames (web host). */
+/**
+ * Media over binary WebSocket frames (web host). A socket that closes (the host restarted)
+ * is reopened with the control socket's backoff (`REOPEN_BACKOFF`); the new host has taken in nothing, so the
+ * byte count starts again. Frames sent while it is closed are dropped: the host they were for
+ * is gone, and a restarted host asks for a new encode (with its decoder configuration) anyway.
+ */
 export function mediaChannelOverWebSocket(url: string): MediaChannel {
   const listeners = new Listeners<MediaFrame>();
-  const acks = new AckCounter();
-  const socket = new WebSocket(url);
-  socket.binaryType = 'arraybuffer';
-  const ready = new Promise<void>((resolve, reject) => {
-    socket.addEventListener('open', () => resolve(), { once: true });
-    socket.addEventListener('error', () => reject(new Error('media socket failed to open')), { once: true });
-  });
-  socket.addEventListener('message', (event: MessageEvent) => {
-    if (!(event.data instanceof ArrayBuffer)) return;
-    try {
-      const frame = decodeMediaFrame(new Uint8Array(event.data));
-      if (!acks.observe(frame)) listeners.fire(frame);
-    } catch (error) {
-      console.error('dropped a malformed media frame from the host', error);
-    }
-  });
+  let acks = new AckCounter();
+  let socket: WebSocket | null = null;
+  let disposed = false;
+  let backoffMs: number = REOPEN_BACKOFF.firstMs;
+  let opened: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (opened = resolve));
+  const open = () => {
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    socket = ws;
+    ws.addEventListener('open', () => {
+      backoffMs = REOPEN_BACKOFF.firstMs;
+      acks = new AckCounter();
+      opened();
+    });
+    ws.addEventListener('message', (event: MessageEvent) => {
+      if (!(event.data instanceof ArrayBuffer)) return;
+      try {
+        const frame = decodeMediaFrame(new Uint8Array(event.data));
+        if (!acks.observe(frame)) listeners.fire(frame);
+      } catch (error) {
+        console.error('dropped a malformed media frame from the host', error);
+      }
+    });
+    ws.addEventListener('close', () => {
+      if (disposed) return;
+      setTimeout(open, backoffMs);
+      backoffMs = Math.min(backoffMs * 2, REOPEN_BACKOFF.maxMs);
+    });
+  };
+  open();
   return {
     ready,
     get queuedBytes() {
       return acks.queued;
     },
     send(frame) {
-      if (socket.readyState !== WebSocket.OPEN) throw new Error('media channel is not open');
+      if (socket?.readyState !== WebSocket.OPEN) return;
       socket.send(encodeMediaFrame(frame));
       if (frame.kind !== MediaKind.loopback) acks.sent += frame.payload.byteLength;
     },
     onFrame: (listener) => listeners.add(listener),
     dispose() {
-      socket.close();
+      disposed = true;
+      socket?.close();
     },
   };
 }

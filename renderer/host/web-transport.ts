@@ -15,13 +15,14 @@ export interface WebTransport extends ClientTransport {
   close(): void;
 }
 
-const MAX_BACKOFF_MS = 5000;
+/** Waits between attempts to reopen a socket to the host, ms: the first, doubled each time up to the last. */
+export const REOPEN_BACKOFF = { firstMs: 250, maxMs: 5000 } as const;
 
 export function connectWebTransport(url: string): WebTransport {
   let socket: WebSocket | null = null;
   let state: ConnectionState = 'connecting';
   let nextId = 1;
-  let backoffMs = 250;
+  let backoffMs: number = REOPEN_BACKOFF.firstMs;
   let closedByUs = false;
   const pending = new Map<number, (outcome: CallOutcome) => void>();
   const eventListeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -43,7 +44,7 @@ export function connectWebTransport(url: string): WebTransport {
     const ws = new WebSocket(url);
     socket = ws;
     ws.addEventListener('open', () => {
-      backoffMs = 250;
+      backoffMs = REOPEN_BACKOFF.firstMs;
       setState('open');
       for (const channel of eventListeners.keys()) ws.send(JSON.stringify({ type: 'subscribe', channel } satisfies ClientMessage));
       for (const text of queue.splice(0)) ws.send(text);
@@ -68,7 +69,7 @@ export function connectWebTransport(url: string): WebTransport {
       setState('closed');
       if (closedByUs) return;
       setTimeout(open, backoffMs);
-      backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      backoffMs = Math.min(backoffMs * 2, REOPEN_BACKOFF.maxMs);
     });
   };
   open();

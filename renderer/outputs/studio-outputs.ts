@@ -51,7 +51,7 @@ export interface OutputsHost {
 }
 
 /** `stateError` while the host cannot be reached: its last state is dropped, not shown as if it held. */
-export const HOST_LOST = 'the connection to the host was lost, so whether the stream and recording still run is unknown; reconnecting…';
+export const HOST_LOST = 'the connection to the host was lost. Reconnecting…';
 
 /** The encoder's side of going live, from the engine's snapshots. */
 export interface OutputsEncoderFigures {

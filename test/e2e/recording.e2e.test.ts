@@ -237,16 +237,29 @@ describe('recording and screenshots from the studio', () => {
       expect(await page.getByRole('timer', { name: 'Recording time' }).count()).toBe(1);
       await studio.kill();
       // The page outlives its host: it says the host is gone, and no longer claims a recording it cannot know about.
-      await controls(page).getByText(/the connection to the host was lost/).waitFor({ timeout: 30_000 });
+      await controls(page)
+        .getByText(/the connection to the host was lost/)
+        .waitFor({ timeout: 30_000 });
       expect(await page.getByRole('timer', { name: 'Recording time' }).count()).toBe(0);
       expect(await control('Start Recording').isDisabled()).toBe(true);
-      await page.close();
 
       const probed = probeFile(recording.path);
       expect(probed.streams).toEqual(['aac', 'h264 1280x720']);
       expect(probed.durationSec).toBeGreaterThanOrEqual(9);
 
-      await openStudio();
+      // The host comes back where the page looks for it: the same page reconnects, both its sockets.
+      studio = await startStudioProcess(data.dir, { port: Number(new URL(studio.url).port) });
+      await expect.poll(() => control('Start Recording').isEnabled(), { timeout: 60_000 }).toBe(true);
+      expect(
+        await controls(page)
+          .getByText(/the connection to the host was lost/)
+          .count(),
+      ).toBe(0);
+      const general = await openSettings(page, 'General');
+      await general.getByRole('button', { name: 'Test media channel' }).click();
+      await expect
+        .poll(() => general.getByRole('status', { name: 'Media channel result' }).innerText(), { timeout: 45_000 })
+        .toMatch(/^Media channel: 1\.0 MiB round trip intact/);
       await openSettings(page, 'Stream');
       await expect.poll(() => destinationRow(page, 'Venue').count(), { timeout: 30_000 }).toBe(1);
       const reopened = await openSettings(page, 'Output');

@@ -17,12 +17,15 @@ export interface StudioProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `npm run studio:web` on a free loopback port with `dataDir`, token off (`--no-token`: the feeder's sockets carry no cookie). */
+/**
+ * Starts `npm run studio:web` on a free loopback port (or `port`: a host coming back where a page still looks for it)
+ * with `dataDir`, token off (`--no-token`: the feeder's sockets carry no cookie).
+ */
 export async function startStudioProcess(
   dataDir: string,
-  options: { env?: NodeJS.ProcessEnv; command?: string[] } = {},
+  options: { env?: NodeJS.ProcessEnv; command?: string[]; port?: number } = {},
 ): Promise<StudioProcess> {
-  const args = ['scripts/studio-web.ts', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--no-token'];
+  const args = ['scripts/studio-web.ts', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--data-dir', dataDir, '--no-token'];
   const started: Started = await startNode(args, /^Studio: (http:\/\/\S+)$/, {
     env: { TALLY_LOG_LEVEL: 'info', ...options.env },
     timeoutMs: 60_000,
