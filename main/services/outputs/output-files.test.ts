@@ -126,7 +126,11 @@ describe('recordings a crash cut short, found at the next start (real SQLite, re
   });
 
   it('tells the user in one sentence what became of them', () => {
-    const recovered = (status: 'interrupted' | 'empty', durationMs: number | null, path = '/rec/Show 2025-01-31.mp4'): RecoveredRecording => ({
+    const recovered = (
+      status: 'interrupted' | 'empty',
+      durationMs: number | null,
+      path = '/rec/Show 2025-01-31.mp4',
+    ): RecoveredRecording => ({
       file: { ...file(path), status, durationMs },
       problem: null,
     });

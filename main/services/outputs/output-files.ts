@@ -135,7 +135,7 @@ export class OutputFiles {
    * throws: a file that cannot be read stays `interrupted` without figures, `problem` says why.
    */
   async recoverInterrupted(readFacts: (path: string) => Promise<RecordingFacts> = readRecordingFacts): Promise<RecoveredRecording[]> {
-    const rows = this.store.db.prepare<[], Row>(`SELECT * FROM output_files WHERE status = 'recording'`).all();
+    const rows = this.store.db.prepare<[], Row>(`SELECT * FROM output_files WHERE status = 'recording' ORDER BY started_at`).all();
     const recovered: RecoveredRecording[] = [];
     for (const row of rows) {
       const found = await inspectRecording(row.path, readFacts);
@@ -206,7 +206,10 @@ export function recoveryNotice(recovered: readonly RecoveredRecording[]): string
     return `The last recording was cut short when Tally stopped: ${basename(file.path)} keeps ${length} and was added to the library.`;
   }
   const parts = [];
-  if (kept.length) parts.push(`${kept.length === 1 ? `${basename(kept[0]!.file.path)} keeps` : `${kept.length} keep`} what was recorded and ${kept.length === 1 ? 'was' : 'were'} added to the library`);
+  if (kept.length)
+    parts.push(
+      `${kept.length === 1 ? `${basename(kept[0]!.file.path)} keeps` : `${kept.length} keep`} what was recorded and ${kept.length === 1 ? 'was' : 'were'} added to the library`,
+    );
   if (empty) parts.push(`${empty} had recorded nothing, so no file was saved`);
   return `${recovered.length} recordings were cut short when Tally stopped: ${parts.join('; ')}.`;
 }

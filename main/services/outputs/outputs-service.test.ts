@@ -277,7 +277,9 @@ describe('the outputs service with the embedded origin', () => {
     expect(Math.abs(second.files[0]!.durationMs! / 1000 - probed.durationSec)).toBeLessThan(0.5);
     expect(second.service.listFiles()[0]).toEqual(second.files[0]);
     // What the studio shows at start (as a recording error: "Recording: …").
-    expect(second.latest().recording.error).toMatch(/^The last recording was cut short when Tally stopped: .+\.mp4 keeps its first \d+ s and was added to the library\.$/);
+    expect(second.latest().recording.error).toMatch(
+      /^The last recording was cut short when Tally stopped: .+\.mp4 keeps its first \d+ s and was added to the library\.$/,
+    );
   });
 
   it('a recording the last run cut short before it wrote anything (no file, or an empty one) is marked empty, said in one line, and announced to no one', async () => {
@@ -292,7 +294,9 @@ describe('the outputs service with the embedded origin', () => {
       const second = start(dir);
       await second.service.recovered;
       expect(second.files).toEqual([]);
-      expect(second.service.listFiles()).toEqual([expect.objectContaining({ path, status: 'empty', sizeBytes: 0, durationMs: null }) as unknown]);
+      expect(second.service.listFiles()).toEqual([
+        expect.objectContaining({ path, status: 'empty', sizeBytes: 0, durationMs: null }) as unknown,
+      ]);
       const warnings = second.lines.filter((line) => line.level === 'warn' || line.level === 'error');
       expect(warnings).toEqual([
         expect.objectContaining({

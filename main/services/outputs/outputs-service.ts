@@ -157,8 +157,10 @@ export class OutputsService implements Disposable {
           this.log.warn({ path, problem }, 'a recording the last shutdown cut short had recorded nothing; it is not added to the library');
           continue;
         }
-        if (problem) this.log.warn({ path, sizeBytes, problem }, 'a recording was cut short by the last shutdown, and could not be read back');
-        else this.log.warn({ path, durationMs, sizeBytes }, 'a recording was cut short by the last shutdown; it plays up to its last second');
+        if (problem)
+          this.log.warn({ path, sizeBytes, problem }, 'a recording was cut short by the last shutdown, and could not be read back');
+        else
+          this.log.warn({ path, durationMs, sizeBytes }, 'a recording was cut short by the last shutdown; it plays up to its last second');
         if (!this.disposed) this.options.files.fileFinished(file);
       }
       const notice = recoveryNotice(recovered);
@@ -168,7 +170,10 @@ export class OutputsService implements Disposable {
       }
       return recovered.map(({ file }) => file);
     } catch (error) {
-      this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'recordings the last shutdown cut short could not be recovered');
+      this.log.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'recordings the last shutdown cut short could not be recovered',
+      );
       return [];
     }
   }
