@@ -141,10 +141,10 @@ describe('recordings a crash cut short, found at the next start (real SQLite, re
     expect(recoveryNotice([recovered('interrupted', 3_725_000)])).toMatch(/keeps its first 1 h 2 min and/);
     expect(recoveryNotice([recovered('interrupted', null)])).toMatch(/keeps what was recorded and was added/);
     expect(recoveryNotice([recovered('empty', null)])).toBe(
-      'The last recording was cut short when Tally stopped, before anything was recorded: no file was saved.',
+      'The last recording was cut short when Tally stopped, before anything was recorded: nothing was saved.',
     );
     expect(recoveryNotice([recovered('interrupted', 5_000), recovered('empty', null, '/rec/b.mp4')])).toBe(
-      '2 recordings were cut short when Tally stopped: Show 2025-01-31.mp4 keeps what was recorded and was added to the library; 1 had recorded nothing, so no file was saved.',
+      '2 recordings were cut short when Tally stopped: Show 2025-01-31.mp4 keeps what was recorded and was added to the library; 1 had recorded nothing, so nothing was saved.',
     );
   });
 });

@@ -201,7 +201,7 @@ export function recoveryNotice(recovered: readonly RecoveredRecording[]): string
   if (recovered.length === 0) return null;
   if (recovered.length === 1) {
     const { file } = recovered[0]!;
-    if (empty) return 'The last recording was cut short when Tally stopped, before anything was recorded: no file was saved.';
+    if (empty) return 'The last recording was cut short when Tally stopped, before anything was recorded: nothing was saved.';
     const length = file.durationMs === null ? 'what was recorded' : `its first ${spokenDuration(file.durationMs)}`;
     return `The last recording was cut short when Tally stopped: ${basename(file.path)} keeps ${length} and was added to the library.`;
   }
@@ -210,7 +210,7 @@ export function recoveryNotice(recovered: readonly RecoveredRecording[]): string
     parts.push(
       `${kept.length === 1 ? `${basename(kept[0]!.file.path)} keeps` : `${kept.length} keep`} what was recorded and ${kept.length === 1 ? 'was' : 'were'} added to the library`,
     );
-  if (empty) parts.push(`${empty} had recorded nothing, so no file was saved`);
+  if (empty) parts.push(`${empty} had recorded nothing, so nothing was saved`);
   return `${recovered.length} recordings were cut short when Tally stopped: ${parts.join('; ')}.`;
 }
 

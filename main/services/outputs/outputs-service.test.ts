@@ -306,7 +306,7 @@ describe('the outputs service with the embedded origin', () => {
       ]);
       expect(JSON.stringify(warnings)).not.toMatch(/stack|plays/);
       expect(second.latest().recording.error).toBe(
-        'The last recording was cut short when Tally stopped, before anything was recorded: no file was saved.',
+        'The last recording was cut short when Tally stopped, before anything was recorded: nothing was saved.',
       );
     }
   });
