@@ -161,7 +161,7 @@ export const RecordingState = z.object({
   bytes: z.number().int().nonnegative(),
   /** While recording: free space on the recordings disk at the last check (every 2 s), bytes; null otherwise. */
   diskFreeBytes: z.number().nonnegative().nullable(),
-  /** Why the last recording stopped on its own (a full disk), or failed to start. */
+  /** Why the last recording stopped on its own (a full disk, the host stopping mid-recording: said once at the next start), or failed to start. */
   error: z.string().nullable(),
   /** Where recordings go; screenshots go to `Screenshots` inside it. */
   folder: z.string(),
@@ -207,8 +207,11 @@ export const OutputFile = z.object({
   sceneCollectionId: z.string().nullable(),
   /** The destinations that were live meanwhile. */
   destinationIds: z.array(z.string()),
-  /** complete: finalised; interrupted: the host stopped mid-recording (the file plays to its last second); truncated: the disk filled. */
-  status: z.enum(['complete', 'interrupted', 'truncated']),
+  /**
+   * complete: finalised; interrupted: the host stopped mid-recording (the file plays to its last second); truncated: the disk
+   * filled; empty: the host stopped before any media was written (no file, or one without a sample; never in the library).
+   */
+  status: z.enum(['complete', 'interrupted', 'truncated', 'empty']),
 });
 export type OutputFile = z.infer<typeof OutputFile>;
 

@@ -276,9 +276,56 @@ describe('the outputs service with the embedded origin', () => {
     // file has no moov. (The first is left as it is and shut down after the test: closing its
     // store under it would leave its timers reading a closed database.)
     const second = start(dir);
-    expect(second.files).toEqual([expect.objectContaining({ path, status: 'interrupted', kind: 'recording' }) as unknown]);
-    expect(second.files[0]!.sizeBytes).toBeGreaterThan(10_000);
-    expect(probe(path).streams.map((s) => s.codec_name)).toContain('h264');
+    await second.service.recovered;
+    const probed = probe(path);
+    expect(probed.streams.map((s) => s.codec_name)).toContain('h264');
+    expect(second.files).toEqual([
+      expect.objectContaining({
+        path,
+        status: 'interrupted',
+        kind: 'recording',
+        sizeBytes: statSync(path).size,
+        videoCodec: expect.stringMatching(/^avc1\./) as unknown,
+        audioCodec: 'mp4a.40.2',
+        width: 320,
+        height: 180,
+      }) as unknown,
+    ]);
+    expect(Math.abs(second.files[0]!.durationMs! / 1000 - probed.durationSec)).toBeLessThan(0.5);
+    expect(second.service.listFiles()[0]).toEqual(second.files[0]);
+    // What the studio shows at start (as a recording error: "Recording: …").
+    expect(second.latest().recording.error).toMatch(
+      /^The last recording was cut short when Tally stopped: .+\.mp4 keeps its first \d+ s and was added to the library\.$/,
+    );
+  });
+
+  it('a recording the last run cut short before it wrote anything (no file, or an empty one) is marked empty, said in one line, and announced to no one', async () => {
+    for (const leftBehind of ['no file', 'an empty file'] as const) {
+      const dir = dataDir();
+      const first = start(dir);
+      // Recording, but no media has come yet: the row exists, the file does not.
+      first.service.startRecording();
+      const path = first.service.state().recording.path!;
+      expect(existsSync(path)).toBe(false);
+      if (leftBehind === 'an empty file') writeFileSync(path, '');
+      const second = start(dir);
+      await second.service.recovered;
+      expect(second.files).toEqual([]);
+      expect(second.service.listFiles()).toEqual([
+        expect.objectContaining({ path, status: 'empty', sizeBytes: 0, durationMs: null }) as unknown,
+      ]);
+      const warnings = second.lines.filter((line) => line.level === 'warn' || line.level === 'error');
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          msg: 'a recording the last shutdown cut short had recorded nothing; it is not added to the library',
+          fields: { path, problem: leftBehind === 'no file' ? 'there is no file' : 'the file is empty' },
+        }) as unknown,
+      ]);
+      expect(JSON.stringify(warnings)).not.toMatch(/stack|plays/);
+      expect(second.latest().recording.error).toBe(
+        'The last recording was cut short when Tally stopped, before anything was recorded: nothing was saved.',
+      );
+    }
   });
 
   it('keeps the audio when the audio bitrate changes while recording, again and again (the AAC child restarts once each time)', async () => {

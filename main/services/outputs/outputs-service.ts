@@ -34,7 +34,7 @@ import { DestinationPublisher, type ConnectRtmp } from './destination-publisher.
 import { DestinationStore, LOCAL_ORIGIN_DESTINATION_ID, type StoredDestination } from './destination-store.ts';
 import { DEFAULT_FILENAME_PATTERN, fileNameFromPattern, uniquePath } from './file-naming.ts';
 import { startLocalOrigin as startEmbeddedOrigin, type LocalOrigin, type LocalOriginOptions } from './local-origin.ts';
-import { OutputFiles, type OutputFileListener } from './output-files.ts';
+import { OutputFiles, recoveryNotice, type OutputFileListener } from './output-files.ts';
 import { ProgramFeed } from './program-feed.ts';
 import { Recorder, type RecordingResult } from './recorder.ts';
 import { pngSize } from './screenshot.ts';
@@ -116,6 +116,11 @@ export class OutputsService implements Disposable {
   /** While encoding: the figures (recording time and size, each destination's bitrate and queue) go out once a second, when they changed. */
   private readonly ticker: ReturnType<typeof setInterval>;
   private disposed = false;
+  /**
+   * Settles (never rejects) once the recordings the last run left unfinished are read back,
+   * indexed, announced (those with media) and summed up in the recording's `error`.
+   */
+  readonly recovered: Promise<OutputFile[]>;
 
   constructor(options: OutputsServiceOptions) {
     this.options = options;
@@ -140,9 +145,36 @@ export class OutputsService implements Disposable {
       if (this.encoderActive() && !this.stateTimer && !this.disposed) this.emitState();
     }, 1000);
     this.ticker.unref?.();
-    for (const file of this.files.recoverInterrupted()) {
-      this.log.warn({ path: file.path }, 'a recording was cut short by the last shutdown; it plays up to its last second');
-      options.files.fileFinished(file);
+    this.recovered = this.recoverInterrupted();
+  }
+
+  private async recoverInterrupted(): Promise<OutputFile[]> {
+    try {
+      const recovered = await this.files.recoverInterrupted();
+      for (const { file, problem } of recovered) {
+        const { path, durationMs, sizeBytes } = file;
+        if (file.status === 'empty') {
+          this.log.warn({ path, problem }, 'a recording the last shutdown cut short had recorded nothing; it is not added to the library');
+          continue;
+        }
+        if (problem)
+          this.log.warn({ path, sizeBytes, problem }, 'a recording was cut short by the last shutdown, and could not be read back');
+        else
+          this.log.warn({ path, durationMs, sizeBytes }, 'a recording was cut short by the last shutdown; it plays up to its last second');
+        if (!this.disposed) this.options.files.fileFinished(file);
+      }
+      const notice = recoveryNotice(recovered);
+      if (notice && !this.recording && !this.disposed) {
+        this.recordingError = notice;
+        this.changed();
+      }
+      return recovered.map(({ file }) => file);
+    } catch (error) {
+      this.log.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'recordings the last shutdown cut short could not be recovered',
+      );
+      return [];
     }
   }
 
@@ -637,6 +669,7 @@ export class OutputsService implements Disposable {
   /** Finalises a recording, stops every destination and the local origin; waits for all of it. */
   async shutdown(): Promise<void> {
     this.stopRecording();
+    await this.recovered;
     await this.endStream();
     await this.stopLocalOrigin();
     this.dispose();
