@@ -165,8 +165,9 @@ export class HlsMuxer implements StreamReader {
   }
 
   /**
-   * The playlist, or null before its target duration is fixed (`fixTargets`). `delta` asks for a Playlist Delta Update
-   * (`_HLS_skip=YES`, 6.2.5.1): ignored without LL-HLS or once the playlist has ended.
+   * The playlist, or null before its target duration is fixed (`fixTargets`). `delta` asks for
+   * a Playlist Delta Update (`_HLS_skip=YES`, 6.2.5.1): ignored without LL-HLS or once the
+   * playlist has ended.
    */
   playlist(delta = false): string | null {
     if (this.segments.length === 0 || this.targetDurationS === null) return null;
