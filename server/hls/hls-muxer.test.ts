@@ -49,12 +49,12 @@ function probe(muxer: HlsMuxer, init: string, segments: string[]) {
   writeFileSync(file, Buffer.concat([muxer.file(init)!.bytes, ...segments.map((name) => muxer.file(name)!.bytes)]));
   const output = execFileSync(
     'ffprobe',
-    ['-v', 'error', '-count_packets', '-show_streams', '-show_entries', 'packet=pts_time,flags', '-of', 'json', file],
+    ['-v', 'error', '-count_packets', '-show_streams', '-show_entries', 'packet=codec_type,pts_time,flags', '-of', 'json', file],
     { encoding: 'utf8' },
   );
   return JSON.parse(output) as {
     streams: { codec_name: string; width?: number; height?: number; sample_rate?: string; nb_read_packets: string }[];
-    packets: { pts_time: string; flags: string }[];
+    packets: { codec_type: string; pts_time: string; flags: string }[];
   };
 }
 
@@ -146,19 +146,40 @@ describe('HLS muxer', () => {
 });
 
 describe('HLS target duration', () => {
-  /** Video only, 30 fps, keyframes where `isKey(frameIndex)` says; the playlist checked against RFC 8216 after every frame. */
-  function publishGops(stream: LiveStream, muxer: HlsMuxer, frames: number, isKey: (index: number) => boolean) {
-    const tags = fixtureTags().filter((tag) => tag.type === FlvTagType.video);
-    const config = tags.find((tag) => tag.payload[1] === 0)!;
-    const frame = tags.find((tag) => tag.payload[1] === 1)!;
+  /**
+   * 30 fps video with keyframes where `isKey(frameIndex)` says; with `audioFromFrame`, AAC too,
+   * its sequence header sent only at that frame (as a publisher whose audio encoder starts
+   * late). The playlist is checked against RFC 8216 after every frame.
+   */
+  function publishGops(
+    stream: LiveStream,
+    muxer: HlsMuxer,
+    frames: number,
+    isKey: (index: number) => boolean,
+    options: { audioFromFrame?: number } = {},
+  ) {
+    const tags = fixtureTags();
+    const config = tags.find((tag) => tag.type === FlvTagType.video && tag.payload[1] === 0)!;
+    const frame = tags.find((tag) => tag.type === FlvTagType.video && tag.payload[1] === 1)!;
+    const audioConfig = tags.find((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 0)!;
+    const audioFrame = tags.find((tag) => tag.type === FlvTagType.audio && tag.payload[1] === 1)!;
     stream.claim(publisher('gops'));
     stream.ingest('video', 0, config.payload);
     const versions: ParsedMediaPlaylist[] = [];
     const problems: string[] = [];
+    let audioFrames = 0;
     for (let i = 0; i < frames; i++) {
       const payload = frame.payload.slice();
       payload[0] = isKey(i) ? 0x17 : 0x27;
-      stream.ingest('video', Math.round((i * 1000) / 30), payload);
+      const timestampMs = Math.round((i * 1000) / 30);
+      if (options.audioFromFrame !== undefined && i >= options.audioFromFrame) {
+        const audioStartMs = Math.round((options.audioFromFrame * 1000) / 30);
+        if (audioFrames === 0) stream.ingest('audio', audioStartMs, audioConfig.payload);
+        // 44.1 kHz AAC, 1024 samples a frame, up to this video frame's time.
+        const audioMs = (index: number) => audioStartMs + Math.round((index * 1024 * 1000) / 44_100);
+        for (; audioMs(audioFrames) <= timestampMs; audioFrames++) stream.ingest('audio', audioMs(audioFrames), audioFrame.payload);
+      }
+      stream.ingest('video', timestampMs, payload);
       const text = muxer.playlist();
       if (!text) continue;
       const parsed = parseMediaPlaylist(text);
@@ -191,6 +212,41 @@ describe('HLS target duration', () => {
     const durations = versions.at(-1)!.segments.map((segment) => segment.durationS);
     expect(durations).toHaveLength(3);
     for (const duration of durations) expect(duration).toBeCloseTo(8.333, 2);
+  });
+
+  it('is not fixed from a first segment cut short by the audio header arriving after the first video frames', () => {
+    const { stream, muxer } = setup({ segmentDurationMs: 1000, windowSegments: 20 });
+    // A 2 s GOP; the publisher's AAC header comes 200 ms in (its audio encoder started late).
+    const { versions, problems } = publishGops(stream, muxer, 30 * 13, (i) => i % 60 === 0, { audioFromFrame: 6 });
+    expect(problems).toEqual([]);
+    // Nothing is served while only the short segment exists: the first version already has the GOP's target.
+    expect(versions[0]!.segments.map((segment) => segment.durationS)).toEqual([expect.closeTo(0.2, 1) as number, 2]);
+    const last = versions.at(-1)!;
+    expect(last.targetDurationS).toBe(2);
+    // No forced cuts: every segment after the short one lasts one GOP and starts on a keyframe, with the audio.
+    expect(last.segments.slice(1).map((segment) => segment.durationS)).toEqual([2, 2, 2, 2, 2]);
+    const playlist = muxer.playlist()!;
+    const maps = [...playlist.matchAll(/#EXT-X-MAP:URI="([^"]+)"/g)].map((match) => match[1]!);
+    expect(maps).toHaveLength(2);
+    for (const segment of uris(playlist).slice(1)) {
+      const probed = probe(muxer, maps[1]!, [segment]);
+      expect(probed.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+      expect(probed.packets.find((packet) => packet.codec_type === 'video')!.flags).toMatch(/^K/);
+    }
+  });
+
+  it('shows a publish shorter than a GOP once the publisher leaves, with a target that covers it', () => {
+    const { stream, muxer } = setup({ segmentDurationMs: 1000, windowSegments: 20 });
+    publishGops(stream, muxer, 45, (i) => i === 0 || i === 6, { audioFromFrame: 3 });
+    expect(muxer.playlist()).toBeNull();
+    stream.release(stream.publisher!);
+    const playlist = parseMediaPlaylist(muxer.playlist()!);
+    expect(checkMediaPlaylist(muxer.playlist()!)).toEqual([]);
+    expect(playlist.targetDurationS).toBe(1);
+    expect(playlist.segments.map((segment) => segment.durationS)).toEqual([
+      expect.closeTo(0.1, 1) as number,
+      expect.closeTo(1.3, 1) as number,
+    ]);
   });
 
   it('starts a new playlist, free to pick its own target duration, when a publisher comes back after the playlist ended', () => {

@@ -8,9 +8,12 @@
  * fetchable for one more window after leaving the playlist (RFC 8216 6.2.2).
  *
  * One EXT-X-TARGETDURATION for the playlist's whole life (RFC 8216 4.3.3.1, 6.2.1): it is
- * fixed when the first segment is cut, as that segment's rounded duration (at least the
- * configured segment duration, at most `maxSegmentDurationMs`), so a stream's own GOP sets
- * it. Segments are cut at the first keyframe after `segmentDurationMs`; when no keyframe
+ * fixed when the first segment ends at a regular cut (not one cut short by a new decoder
+ * configuration, as when a publisher's audio header comes after its first video frames), as
+ * the longest rounded duration so far (at least the configured segment duration, at most
+ * `maxSegmentDurationMs`), so a stream's own GOP sets it. Until then the playlist is not
+ * served, as before its first segment; a publisher that leaves first fixes it from what it
+ * sent. Segments are cut at the first keyframe after `segmentDurationMs`; when no keyframe
  * comes before the target duration (the GOP grew: an encoder's settings changed, a still
  * scene), the segment is cut there anyway and the next one starts on a frame that is not a
  * keyframe. Why, and what players do with it: server/README.md.
@@ -35,11 +38,11 @@ import { renderMediaPlaylist, type PlaylistSegment } from './playlist.ts';
 
 /** HLS settings. */
 export interface HlsOptions {
-  /** Target segment duration; segments are cut at the first keyframe after it. Default 2000 ms. */
+  /** Target segment duration; segments are cut at the first keyframe after it. Default 1000 ms. */
   segmentDurationMs: number;
   /** The longest a segment may be (and so the largest target duration): longer GOPs are cut without a keyframe. Default 10 s. */
   maxSegmentDurationMs: number;
-  /** Segments listed in the playlist. Default 6. */
+  /** Segments listed in the playlist. Default 12. */
   windowSegments: number;
   /** How long after the publisher leaves the playlist stays open for it to return. Default 10 s. */
   reconnectWindowMs: number;
@@ -130,9 +133,9 @@ export class HlsMuxer implements StreamReader {
   private pendingDiscontinuity = false;
   private building: Building | null = null;
   private audioNextTicks: number | null = null;
-  /** EXT-X-TARGETDURATION, fixed when the playlist's first segment is cut. */
+  /** EXT-X-TARGETDURATION, fixed when the playlist's first regular segment is cut (`fixTargets`). */
   private targetDurationS: number | null = null;
-  /** PART-TARGET in ms (LL-HLS), fixed when the playlist's first segment is cut. */
+  /** PART-TARGET in ms (LL-HLS), fixed with the target duration. */
   private partTargetMs: number | null = null;
   /** moof sequence numbers: one per fragment, increasing (ISO/IEC 14496-12 8.8.5). */
   private fragmentSequence = 0;
@@ -162,17 +165,18 @@ export class HlsMuxer implements StreamReader {
   }
 
   /**
-   * The playlist, or null before the first segment. `delta` asks for a Playlist Delta Update
-   * (`_HLS_skip=YES`, 6.2.5.1): ignored without LL-HLS or once the playlist has ended.
+   * The playlist, or null before its target duration is fixed (`fixTargets`). `delta` asks for
+   * a Playlist Delta Update (`_HLS_skip=YES`, 6.2.5.1): ignored without LL-HLS or once the
+   * playlist has ended.
    */
   playlist(delta = false): string | null {
-    if (this.segments.length === 0) return null;
+    if (this.segments.length === 0 || this.targetDurationS === null) return null;
     if (delta && this.options.lowLatency && !this.ended) return (this.deltaText ??= this.render(true));
     return (this.playlistText ??= this.render(false));
   }
 
   private render(delta: boolean): string {
-    const targetDurationS = this.targetDurationS ?? Math.ceil(this.options.segmentDurationMs / 1000);
+    const targetDurationS = this.targetDurationS!;
     const listed: PlaylistSegment[] = this.segments.map((segment) => ({
       uri: segment.name,
       durationMs: segment.durationMs,
@@ -328,7 +332,7 @@ export class HlsMuxer implements StreamReader {
     if (packet.config) {
       if (packet.kind !== 'data' && this.init && this.trackKey() !== this.init.key) {
         // New decoder configuration: close what we have; the next segment gets a new init and a discontinuity.
-        this.finishSegment(packet.timestampMs);
+        this.finishSegment(packet.timestampMs, 'configuration');
       }
       return;
     }
@@ -348,7 +352,7 @@ export class HlsMuxer implements StreamReader {
       // At a keyframe once the segment is long enough; at any frame once the next one would outgrow the limit.
       const forced = elapsedMs + this.lastVideoDurationMs > this.segmentLimitMs;
       if ((packet.keyframe && elapsedMs >= this.options.segmentDurationMs) || forced) {
-        this.finishSegment(dtsMs);
+        this.finishSegment(dtsMs, 'regular');
         cutHere = true;
       } else if (this.options.lowLatency && this.partEndsAt(dtsMs, this.lastVideoDurationMs)) {
         // Not at every keyframe too: the part before it would be short, and only INDEPENDENT and final parts may be (4.4.4.9).
@@ -395,7 +399,7 @@ export class HlsMuxer implements StreamReader {
     const frameSamples = audio.samplesPerFrame ?? 1024;
     if (this.audioOnly(dtsMs)) {
       // Audio-only: cut on duration, any AAC frame can start a segment or a part.
-      if (this.building && dtsMs - this.building.startDtsMs >= this.options.segmentDurationMs) this.finishSegment(dtsMs);
+      if (this.building && dtsMs - this.building.startDtsMs >= this.options.segmentDurationMs) this.finishSegment(dtsMs, 'regular');
       else if (this.building && this.options.lowLatency && this.partEndsAt(dtsMs, (frameSamples * 1000) / audio.sampleRateHz))
         this.finishPart(dtsMs);
       if (!this.building && !this.startSegment(dtsMs)) return;
@@ -533,8 +537,12 @@ export class HlsMuxer implements StreamReader {
     this.changed();
   }
 
-  /** Closes the segment being built; `endDtsMs` is where the next one starts (unknown at unpublish). */
-  private finishSegment(endDtsMs?: number): void {
+  /**
+   * Closes the segment being built; `endDtsMs` is where the next one starts (unknown at
+   * unpublish). `cut` says why: at a keyframe or the limit (`regular`), cut short by a new
+   * decoder configuration, or because the publisher left (`end`).
+   */
+  private finishSegment(endDtsMs: number | undefined, cut: 'regular' | 'configuration' | 'end'): void {
     const building = this.building;
     this.finishPart(endDtsMs);
     this.building = null;
@@ -559,16 +567,8 @@ export class HlsMuxer implements StreamReader {
       bytes,
       parts: building.parts,
     });
-    // The playlist's first segment fixes its target duration for good: the stream's own GOP, within the configured bounds.
-    this.targetDurationS ??= Math.min(
-      Math.ceil(this.options.maxSegmentDurationMs / 1000),
-      Math.max(Math.ceil(this.options.segmentDurationMs / 1000), Math.round(durationMs / 1000)),
-    );
-    // And its PART-TARGET, from the parts it was cut into.
-    this.partTargetMs ??= partTargetFor(
-      building.parts.map((part) => part.durationMs),
-      this.options.partDurationMs,
-    );
+    // A segment cut short by a new decoder configuration says nothing of the GOP: wait for a regular one.
+    if (cut !== 'configuration') this.fixTargets();
     while (this.segments.length > this.options.windowSegments) {
       const gone = this.segments.shift()!;
       if (gone.discontinuity) this.discontinuitySequence++;
@@ -576,6 +576,25 @@ export class HlsMuxer implements StreamReader {
     }
     while (this.retired.length > this.options.windowSegments) this.retired.shift();
     this.dropUnusedInits();
+    this.changed();
+  }
+
+  /**
+   * Fixes the playlist's target duration for good (RFC 8216 4.3.3.1): the stream's own GOP
+   * (the longest segment so far, rounded), within the configured bounds; and its PART-TARGET
+   * from the parts cut so far, so every segment and part already listed fits both.
+   */
+  private fixTargets(): void {
+    if (this.targetDurationS !== null || this.segments.length === 0) return;
+    const longestMs = Math.max(...this.segments.map((segment) => segment.durationMs));
+    this.targetDurationS = Math.min(
+      Math.ceil(this.options.maxSegmentDurationMs / 1000),
+      Math.max(Math.ceil(this.options.segmentDurationMs / 1000), Math.round(longestMs / 1000)),
+    );
+    this.partTargetMs = partTargetFor(
+      this.segments.flatMap((segment) => segment.parts.map((part) => part.durationMs)),
+      this.options.partDurationMs,
+    );
     this.changed();
   }
 
@@ -611,7 +630,9 @@ export class HlsMuxer implements StreamReader {
 
   publishStopped(): void {
     this.interleaver.flush();
-    this.finishSegment();
+    this.finishSegment(undefined, 'end');
+    // What the publisher sent is all there is for now: show it (a short publish; one that comes back continues it).
+    this.fixTargets();
     clearTimeout(this.endTimer);
     this.endTimer = setTimeout(() => this.end(), this.options.reconnectWindowMs);
     this.endTimer.unref();
@@ -621,7 +642,8 @@ export class HlsMuxer implements StreamReader {
   end(): void {
     clearTimeout(this.endTimer);
     this.interleaver.flush();
-    this.finishSegment();
+    this.finishSegment(undefined, 'end');
+    this.fixTargets();
     if (this.ended) return;
     this.ended = true;
     this.changed();

@@ -7,8 +7,22 @@
  */
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { EncoderSettings } from '../../../common/host/outputs-contract.ts';
 import { startOrigin } from '../../../server/origin.ts';
 import type { Logger } from '../logger.ts';
+
+/**
+ * HLS for the studio's keyframe interval, whatever it is set to (whole seconds, 1 to 10):
+ * segments are cut at the first keyframe 1 s in, so each is one GOP and starts on a keyframe,
+ * and the target duration is the GOP (fixed from the first whole one, `server/hls/hls-muxer.ts`).
+ * The longest segment allowed stays above the longest interval, so a 10 s GOP whose keyframe
+ * comes a frame late (the encoder keys the first frame due, and frames can be dropped) is
+ * not cut before it.
+ */
+const STUDIO_HLS = {
+  segmentDurationMs: 1000,
+  maxSegmentDurationMs: ((EncoderSettings.shape.keyframeIntervalSec.maxValue ?? 10) + 2) * 1000,
+};
 
 export interface LocalOriginOptions {
   /** The studio's data directory; the origin keeps `origin/origin.db` inside it. */
@@ -55,6 +69,7 @@ export async function startLocalOrigin(options: LocalOriginOptions): Promise<Loc
       streams: [{ name: options.streamName, key: options.streamKey }],
       adminToken: options.adminToken,
       shutdownGraceMs: 500,
+      hls: STUDIO_HLS,
       log: options.log,
     });
   let origin;

@@ -34,17 +34,45 @@ function fakeAac() {
 }
 
 /** A feed on a media hub, with the fake AAC encoder. */
-function startFeed() {
+function startFeed(options: { audioStartWaitUs?: number } = {}) {
   const hub = new MediaHub(captureLogger());
   const { fake, create } = fakeAac();
+  const log = captureLogger();
   const feed = new ProgramFeed({
     media: hub,
-    log: captureLogger(),
+    log,
     ffmpegPath: 'ffmpeg',
     onAudioState: () => {},
     createAacEncoder: create,
+    ...options,
   });
-  return { hub, fake, feed };
+  return { hub, fake, feed, log };
+}
+
+/** What an output sees, in order: each configuration (`config:video+audio`) and packet (`video@ms`, `audio@ms`). */
+function recordOutput(feed: ProgramFeed): string[] {
+  const seen: string[] = [];
+  feed.addOutput({
+    onConfig: (config) => seen.push(`config:${[config.video && 'video', config.audio && 'audio'].filter(Boolean).join('+')}`),
+    onPacket: (packet) => seen.push(`${packet.kind}@${Math.round(packet.timestampUs / 1000)}`),
+  });
+  return seen;
+}
+
+/** Sends the avcC and the first `frames` video frames of the test program as the studio does. */
+function sendVideo(hub: MediaHub, frames: number, from = 0): void {
+  const peer = { send() {} };
+  if (from === 0)
+    hub.receive(
+      { kind: MediaKind.video, flags: MediaFlags.config, track: 1, timestampUs: 0, payload: program.config.video!.avcC.slice().buffer },
+      peer,
+    );
+  const video = program.packets.filter((packet) => packet.kind === 'video');
+  for (let index = from; index < from + frames; index++) {
+    const packet = video[index % video.length]!;
+    const flags = packet.keyframe && index % video.length === 0 ? MediaFlags.keyframe : 0;
+    hub.receive({ kind: MediaKind.video, flags, track: 1, timestampUs: index * FRAME_US, payload: packet.data.slice().buffer }, peer);
+  }
 }
 
 describe('the program feed (fake AAC encoder)', () => {
@@ -114,5 +142,49 @@ describe('the program feed (fake AAC encoder)', () => {
     feed.dispose();
     // ...and the rest at stop, all in time order.
     expect(sent.map((packet) => packet.timestampUs)).toEqual(Array.from({ length: 20 }, (_, i) => i * AAC_US));
+  });
+
+  it('holds video at the start until the AAC encoder’s first frame, so outputs learn both configurations before any media', () => {
+    const { hub, fake, feed } = startFeed();
+    const seen = recordOutput(feed);
+    feed.start(160);
+    // Half a second of video before ffmpeg's first AAC frame: longer than the 300 ms interleave wait.
+    sendVideo(hub, 15);
+    expect(seen).toEqual(['config:video']);
+    const asc = program.config.audio!.asc;
+    // Then the AAC frames for that time come back in a burst, and keep pace with the video.
+    let nextAacUs = 0;
+    const aacUntil = (untilUs: number) => {
+      for (; nextAacUs <= untilUs; nextAacUs += AAC_US)
+        fake.onFrame({ data: new Uint8Array([1]), config: asc, timestampUs: nextAacUs, durationUs: AAC_US });
+    };
+    aacUntil(15 * FRAME_US);
+    for (let index = 15; index < 30; index++) {
+      sendVideo(hub, 1, index);
+      aacUntil((index + 1) * FRAME_US);
+    }
+    feed.dispose();
+    expect(seen.slice(0, 3)).toEqual(['config:video', 'config:video+audio', 'audio@0']);
+    expect(seen[3]).toBe('video@0');
+    const times = seen.slice(2).map((entry) => Number(entry.split('@')[1]));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(seen.filter((entry) => entry.startsWith('video@'))).toHaveLength(30);
+  });
+
+  it('sends video alone when no audio comes within the start wait, and says so', () => {
+    const { hub, fake, feed, log } = startFeed({ audioStartWaitUs: 1_000_000 });
+    const seen = recordOutput(feed);
+    feed.start(160);
+    sendVideo(hub, 20);
+    expect(seen).toEqual(['config:video']);
+    sendVideo(hub, 20, 20);
+    // The first frames went out once a second of video was held, without waiting for audio.
+    expect(seen.filter((entry) => entry.startsWith('video@')).length).toBeGreaterThanOrEqual(10);
+    expect(seen.some((entry) => entry.startsWith('audio'))).toBe(false);
+    expect(log.lines.some((line) => line.msg.includes('video goes out alone'))).toBe(true);
+    // Audio that turns up later joins the stream as a new configuration.
+    fake.onFrame({ data: new Uint8Array([1]), config: program.config.audio!.asc, timestampUs: 40 * FRAME_US, durationUs: AAC_US });
+    expect(seen).toContain('config:video+audio');
+    feed.dispose();
   });
 });

@@ -8,6 +8,12 @@
  * the encoding session. A new session (a reloaded page, a restarted encoder) gets an offset
  * that continues the program clock where the last video frame ended, so outputs never see
  * time go backwards.
+ *
+ * Start: while the AAC child starts (its first frame comes some 100 ms to a second after video),
+ * video is held until the audio configuration is known, so every output starts with both
+ * sequence headers before media, as OBS sends them (a receiver that learns of audio later
+ * sees a new decoder configuration: a new HLS init segment, a discontinuity). The wait is
+ * bounded (`audioStartWaitUs`): when audio does not come, video goes out alone.
  */
 import type { Disposable } from '../../../common/host/contract-kit.ts';
 import { MediaFlags, MediaKind, type MediaFrame } from '../../../common/host/media-frame.ts';
@@ -28,6 +34,8 @@ export interface ProgramFeedOptions {
   onAudioState(state: 'idle' | 'running' | 'restarting' | 'unavailable', error: string | null): void;
   /** How long video may wait for audio of the same time before it goes alone, µs. Default 300 ms. */
   interleaveUs?: number;
+  /** How long video may wait, at the start, for the AAC encoder's first frame (its configuration), µs. Default 3 s. */
+  audioStartWaitUs?: number;
   /** Creates the AAC encoder (tests inject ffmpeg paths that fail). */
   createAacEncoder?: (options: ConstructorParameters<typeof AacEncoder>[0]) => AacEncoder;
 }
@@ -53,6 +61,9 @@ export class ProgramFeed implements Disposable {
   private readonly videoQueue: ProgramPacket[] = [];
   private readonly audioQueue: ProgramPacket[] = [];
   private readonly interleaveUs: number;
+  private readonly audioStartWaitUs: number;
+  /** From start() until the AAC encoder's first frames catch up with the video (or `audioStartWaitUs` passes). */
+  private awaitingAudio = false;
   /** Figures for stats and tests. */
   readonly counters = { videoFrames: 0, audioFrames: 0, droppedBeforeSession: 0 };
 
@@ -60,6 +71,7 @@ export class ProgramFeed implements Disposable {
     this.options = options;
     this.ffmpeg = { path: options.ffmpegPath, unavailable: options.audioUnavailable };
     this.interleaveUs = options.interleaveUs ?? 300_000;
+    this.audioStartWaitUs = options.audioStartWaitUs ?? 3_000_000;
     this.subscriptions = [
       options.media.handle(MediaKind.video, (frame) => this.onVideoFrame(frame)),
       options.media.handle(MediaKind.audioPcm, (frame) => this.onPcmFrame(frame)),
@@ -88,6 +100,7 @@ export class ProgramFeed implements Disposable {
     this.audioBitrateKbps = audioBitrateKbps;
     this.configValue = { video: this.configValue.video, audio: null };
     this.startAudio();
+    this.awaitingAudio = this.aac !== null;
   }
 
   /** Stops taking media in; outputs keep what they have. */
@@ -95,6 +108,7 @@ export class ProgramFeed implements Disposable {
     if (!this.active) return;
     this.active = false;
     this.flushQueues(true);
+    this.awaitingAudio = false;
     this.stopAudio();
     this.currentSession = null;
   }
@@ -227,8 +241,10 @@ export class ProgramFeed implements Disposable {
   }
 
   private setConfig(config: ProgramConfig): void {
-    // Packets already queued belong to the old configuration: they go out first.
-    this.flushQueues(true);
+    // Packets already queued belong to the old configuration: they go out first. Not so for the
+    // first audio configuration: the video held for it goes out after it, with its audio.
+    const firstAudio = this.configValue.audio === null && config.video === this.configValue.video;
+    if (!firstAudio) this.flushQueues(true);
     this.configValue = config;
     for (const output of this.outputs) output.onConfig(config);
   }
@@ -237,7 +253,8 @@ export class ProgramFeed implements Disposable {
    * Emits queued packets in time order; video waits for audio of its time up to `interleaveUs`.
    * Audio goes out together with the video frame after it (or alone once `interleaveUs` of it
    * waits with no video), so each output gets one turn of packets per video frame rather than
-   * one per AAC frame as well: one socket write per destination per frame.
+   * one per AAC frame as well: one socket write per destination per frame. Until the AAC
+   * encoder's first frame, video waits for it up to `audioStartWaitUs`.
    */
   private flushQueues(all: boolean): void {
     const audioExpected = this.aac !== null;
@@ -246,11 +263,12 @@ export class ProgramFeed implements Disposable {
       if (video) {
         const newestVideo = this.videoQueue[this.videoQueue.length - 1]!;
         const newestAudio = this.audioQueue[this.audioQueue.length - 1];
+        const heldUs = newestVideo.timestampUs - video.timestampUs;
         const ready =
           all ||
           !audioExpected ||
           (newestAudio !== undefined && newestAudio.timestampUs > video.timestampUs) ||
-          newestVideo.timestampUs - video.timestampUs >= this.interleaveUs;
+          heldUs >= this.videoWaitUs(heldUs);
         if (!ready) return;
         while (this.audioQueue.length > 0 && this.audioQueue[0]!.timestampUs <= video.timestampUs) this.emit(this.audioQueue.shift()!);
         this.emit(this.videoQueue.shift()!);
@@ -262,6 +280,19 @@ export class ProgramFeed implements Disposable {
       if (!all && newestAudio.timestampUs - audio.timestampUs < this.interleaveUs) return;
       this.emit(this.audioQueue.shift()!);
     }
+  }
+
+  /**
+   * How long video may wait for audio of its time, given how much is held: `interleaveUs`, or
+   * `audioStartWaitUs` at the start until the AAC encoder's frames have caught up with the
+   * video (or have not come in that time: then video goes alone).
+   */
+  private videoWaitUs(heldUs: number): number {
+    if (this.awaitingAudio && heldUs >= this.audioStartWaitUs) {
+      this.awaitingAudio = false;
+      this.options.log.warn({ waitedMs: Math.round(heldUs / 1000) }, 'no audio from the AAC encoder yet; video goes out alone');
+    } else if (this.awaitingAudio && this.configValue.audio && heldUs < this.interleaveUs) this.awaitingAudio = false;
+    return this.awaitingAudio ? this.audioStartWaitUs : this.interleaveUs;
   }
 
   private emit(packet: ProgramPacket): void {
