@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MediaHub } from '../../main/services/media-hub.ts';
 import { OutputsService } from '../../main/services/outputs/outputs-service.ts';
-import { fileKeyCipher } from '../../main/services/outputs/secret-box.ts';
-import { encodeTestProgram, playAsStudio } from '../../main/services/outputs/testing.ts';
+import { encodeTestProgram, playAsStudio, testOutputsOptions } from '../../main/services/outputs/testing.ts';
 import { Store } from '../../main/services/store.ts';
 import { captureLogger } from '../../server/log.ts';
 import { parseMediaPlaylist } from '../../server/hls/playlist-rules.ts';
@@ -36,19 +35,14 @@ async function goLiveAndWatch(keyframeIntervalS: number, segments: number) {
   chmodSync(slowFfmpeg, 0o755);
   const store = new Store({ dataDir: dir });
   const hub = new MediaHub(captureLogger());
-  const log = captureLogger();
-  const service = new OutputsService({
-    store,
-    cipher: fileKeyCipher(dir),
-    log,
-    media: hub,
-    dataDir: dir,
-    defaultRecordingsDir: join(dir, 'Recordings'),
-    ffmpeg: { found: true, path: slowFfmpeg, version: 'system, started late', source: 'configured' },
-    scenes: { activeCollectionId: () => 'collection-1', programSceneName: () => 'Main' },
-    files: { fileFinished: () => {} },
-    onStateChange: () => {},
-  });
+  const service = new OutputsService(
+    testOutputsOptions(dir, {
+      store,
+      log: captureLogger(),
+      media: hub,
+      ffmpeg: { found: true, path: slowFfmpeg, version: 'system, started late', source: 'configured' },
+    }),
+  );
   cleanups.push(async () => {
     await service.shutdown();
     store.dispose();

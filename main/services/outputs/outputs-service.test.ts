@@ -11,8 +11,7 @@ import { MediaHub } from '../media-hub.ts';
 import { Store } from '../store.ts';
 import { OutputsService } from './outputs-service.ts';
 import { lanAddress } from './local-origin.ts';
-import { fileKeyCipher } from './secret-box.ts';
-import { answerScreenshot, encodeTestProgram, playAsStudio, probe, probeLive, TINY_PNG } from './testing.ts';
+import { answerScreenshot, encodeTestProgram, playAsStudio, probe, probeLive, testOutputsOptions, TINY_PNG } from './testing.ts';
 
 const program = encodeTestProgram({ seconds: 2, gop: 30 });
 const FFMPEG: FfmpegInfo = { found: true, path: 'ffmpeg', version: 'test', source: 'path' };
@@ -51,21 +50,19 @@ function start(dir: string, ffmpeg: FfmpegInfo = FFMPEG): Running {
   const log = captureLogger();
   let latest: OutputsState | null = null;
   let events = 0;
-  const service = new OutputsService({
-    store,
-    cipher: fileKeyCipher(dir),
-    log,
-    media: hub,
-    dataDir: dir,
-    defaultRecordingsDir: join(dir, 'Recordings'),
-    ffmpeg,
-    scenes: { activeCollectionId: () => 'collection-1', programSceneName: () => 'Main / Stage' },
-    files: { fileFinished: (file) => files.push(file) },
-    onStateChange: (state) => {
-      latest = state;
-      events++;
-    },
-  });
+  const service = new OutputsService(
+    testOutputsOptions(dir, {
+      store,
+      log,
+      media: hub,
+      ffmpeg,
+      files: { fileFinished: (file) => files.push(file) },
+      onStateChange: (state) => {
+        latest = state;
+        events++;
+      },
+    }),
+  );
   const running = { service, hub, store, files, lines: log.lines, latest: () => latest ?? service.state(), events: () => events };
   open.push(running);
   return running;

@@ -3,13 +3,36 @@
  * FLV into program packets as the feed would hand them out), and ffprobe.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MediaFlags, MediaKind, pcmS16FromFloat, type MediaFrame } from '../../../common/host/media-frame.ts';
 import { parseAacConfig } from '../../../common/media/aac.ts';
 import { avcCodecString, parseAvcDecoderConfig, parseAvcSps } from '../../../common/media/avc.ts';
 import { FlvReader, FlvTagType, parseAudioTagHeader, parseVideoTagHeader } from '../../../common/media/flv.ts';
 import type { MediaPeer } from '../media-hub.ts';
+import type { OutputsServiceOptions } from './outputs-service.ts';
 import { audioFlvBody, videoFlvBody, type ProgramConfig, type ProgramOutput, type ProgramPacket } from './program.ts';
+import { fileKeyCipher } from './secret-box.ts';
+
+/**
+ * An outputs service's options for a test on the data directory `dataDir` (recordings in
+ * `Recordings` inside it, keys under its key file, program scene "Main / Stage"); `parts`
+ * gives the store, hub, log and ffmpeg, and replaces any of the rest.
+ */
+export function testOutputsOptions(
+  dataDir: string,
+  parts: Pick<OutputsServiceOptions, 'store' | 'media' | 'log' | 'ffmpeg'> & Partial<OutputsServiceOptions>,
+): OutputsServiceOptions {
+  return {
+    cipher: fileKeyCipher(dataDir),
+    dataDir,
+    defaultRecordingsDir: join(dataDir, 'Recordings'),
+    scenes: { activeCollectionId: () => 'collection-1', programSceneName: () => 'Main / Stage' },
+    files: { fileFinished: () => {} },
+    onStateChange: () => {},
+    ...parts,
+  };
+}
 
 /** An encoded program: its configuration and packets in time order. */
 export interface TestProgram {
