@@ -100,9 +100,10 @@ export function mediaChannelOverPort(portPromise: Promise<MediaPortLike>): Media
 
 /**
  * Media over binary WebSocket frames (web host). A socket that closes (the host restarted)
- * is reopened with the control socket's backoff (`REOPEN_BACKOFF`); the new host has taken in nothing, so the
- * byte count starts again. Frames sent while it is closed are dropped: the host they were for
- * is gone, and a restarted host asks for a new encode (with its decoder configuration) anyway.
+ * is reopened with the control socket's backoff (`REOPEN_BACKOFF`); the new host has taken
+ * in nothing, so the byte count starts again. Frames sent while it is closed are dropped: the
+ * host they were for is gone, and a restarted host asks for a new encode (with its decoder
+ * configuration) anyway.
  */
 export function mediaChannelOverWebSocket(url: string): MediaChannel {
   const listeners = new Listeners<MediaFrame>();
