@@ -4,6 +4,7 @@
  * `Studio: URL` (carrying the access token) on its own stdout line, and shuts down cleanly on
  * SIGINT/SIGTERM. `--no-token` is for tests on loopback; beyond loopback TLS is required.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import { bundledFfmpegDir } from '../../native/ffmpeg.ts';
 import { resolveDataDir } from '../services/data-dir.ts';
 import { startHost } from '../services/host.ts';
 import { createLogger } from '../services/logger.ts';
+import { readOrCreatePrivateFile } from '../services/private-file.ts';
 import { startWebStudio } from './web-studio.ts';
 
 /** The repository (or unpacked package) root. */
@@ -19,6 +21,28 @@ export const projectRoot = join(import.meta.dirname, '..', '..');
 export function readPackageVersion(): string {
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/** The file in the data directory that keeps the web studio's access token between starts. */
+export const WEB_TOKEN_FILE = 'web-studio.token';
+
+/**
+ * The data directory's access token (32 base64url characters, created on the first start, mode
+ * 0600), so a page opened before a restart, which holds the token in its cookie, reconnects after it.
+ *
+ * @throws when the file holds something that is not a token (fewer than 16 of A-Z a-z 0-9 _ -).
+ */
+export function keptWebToken(dataDir: string): string {
+  const path = join(dataDir, WEB_TOKEN_FILE);
+  const contents = readOrCreatePrivateFile(
+    path,
+    () => Buffer.from(randomBytes(24).toString('base64url')),
+    (bytes) => {
+      if (!/^[\w-]{16,}$/.test(bytes.toString('utf8').trim()))
+        throw new Error(`${path} does not hold an access token (16 or more of A-Z a-z 0-9 _ -); delete it and start again for a new one`);
+    },
+  );
+  return contents.toString('utf8').trim();
 }
 
 export interface WebStudioCliResult {
@@ -36,7 +60,8 @@ Options:
   --host ADDRESS     listen address (TALLY_STUDIO_HOST; default 127.0.0.1); beyond loopback it needs TLS and a token
   --port N           listen port, 0 for any free one (TALLY_STUDIO_PORT; default 5180)
   --data-dir DIR     where the database, recordings and secrets live (TALLY_DATA_DIR; default the user data dir)
-  --token TOKEN      the access token the page must present (TALLY_STUDIO_TOKEN; default a new one each start, in the printed URL)
+  --token TOKEN      the access token the page must present (TALLY_STUDIO_TOKEN; default the one kept in DATA_DIR/web-studio.token,
+                     mode 0600, made on the first start: an open page reconnects after a restart; delete the file for a new one)
   --no-token         no token, on loopback only (tests and tools that drive the host's sockets)
   --tls-cert FILE    serve HTTPS with this certificate (PEM), with --tls-key
   --tls-key FILE     the certificate's private key (PEM)
@@ -74,7 +99,7 @@ export async function runWebStudioCli(argv: readonly string[], env: NodeJS.Proce
       log,
       requireToken: !values['no-token'],
       ...(tls ? { tls } : {}),
-      ...((values.token ?? env.TALLY_STUDIO_TOKEN) ? { token: values.token ?? env.TALLY_STUDIO_TOKEN } : {}),
+      ...(values['no-token'] ? {} : { token: values.token || env.TALLY_STUDIO_TOKEN || keptWebToken(dataDir) }),
     });
     process.stdout.write(`Studio: ${studio.url}\n`);
     return {

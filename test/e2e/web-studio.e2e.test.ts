@@ -1,6 +1,10 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../main/services/store.ts';
+import { WEB_TOKEN_FILE } from '../../main/web/cli.ts';
 import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
+import { startNode, tempDataDir, type Started } from './support/processes.ts';
 import { openMainWindow, seedSmallStudio } from './support/studio-ui.ts';
 import { useWebStudio } from './support/web-studio.ts';
 
@@ -59,5 +63,41 @@ describe('the web studio in Chromium', () => {
       .poll(() => settings.getByRole('status', { name: 'Media channel result' }).innerText(), { timeout: 45_000 })
       .toMatch(/^Media channel: 1\.0 MiB round trip intact in \d+ ms$/);
     await page.close();
+  });
+
+  it('with its access token (the default), a page opened before a restart reconnects after it', async () => {
+    const data = tempDataDir();
+    const start = (port: number) =>
+      startNode(
+        ['scripts/studio-web.ts', '--host', '127.0.0.1', '--port', String(port), '--data-dir', data.dir],
+        /^Studio: (http:\/\/\S+)$/,
+        {
+          timeoutMs: 60_000,
+        },
+      );
+    let host: Started | null = null;
+    try {
+      host = await start(0);
+      seedSmallStudio(data.dir);
+      const url = host.match[1]!;
+      expect(url).toMatch(/\/\?token=[\w-]{32}$/);
+      expect(statSync(join(data.dir, WEB_TOKEN_FILE)).mode & 0o777).toBe(0o600);
+      const page = await studio.browser().newPage();
+      await openMainWindow(page, url);
+      const status = page.getByRole('contentinfo', { name: 'Status' });
+      await expect.poll(() => status.innerText()).toContain('Host: connected');
+
+      await host.stop();
+      await expect.poll(() => status.innerText()).not.toContain('Host: connected');
+      host = await start(Number(new URL(url).port));
+      // The same token: the page's cookie still opens the sockets.
+      expect(host.match[1]).toBe(url);
+      await expect.poll(() => status.innerText(), { timeout: 30_000 }).toContain('Host: connected');
+      expect(host.stderr()).not.toContain('Unauthorized');
+      await page.close();
+    } finally {
+      await host?.stop();
+      data.remove();
+    }
   });
 });

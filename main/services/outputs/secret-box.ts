@@ -6,8 +6,8 @@
  * another runtime fails loudly instead of decrypting to garbage.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, openSync, readFileSync, closeSync, writeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readOrCreatePrivateFile } from '../private-file.ts';
 
 /** Encrypts and decrypts short secrets (stream keys, tokens). */
 export interface SecretCipher {
@@ -31,24 +31,13 @@ const TAG_BYTES = 16;
 /** Reads the data directory's key file, or creates it (32 random bytes, mode 0600). */
 function loadOrCreateKey(dataDir: string): Buffer {
   const path = join(dataDir, KEY_FILE);
-  try {
-    const key = readFileSync(path);
-    if (key.length !== 32) throw new SecretUnreadableError(`${path} is not a 32-byte key; stored stream keys cannot be read`);
-    // Tighten a key file someone loosened.
-    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
-    return key;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const key = randomBytes(32);
-  // 'wx': never overwrite a key another process wrote meanwhile; mode applies at creation.
-  const fd = openSync(path, 'wx', 0o600);
-  try {
-    writeSync(fd, key);
-  } finally {
-    closeSync(fd);
-  }
-  return key;
+  return readOrCreatePrivateFile(
+    path,
+    () => randomBytes(32),
+    (key) => {
+      if (key.length !== 32) throw new SecretUnreadableError(`${path} is not a 32-byte key; stored stream keys cannot be read`);
+    },
+  );
 }
 
 /** AES-256-GCM under the data directory's key file: the web host's cipher. */
