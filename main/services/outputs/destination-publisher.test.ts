@@ -1,7 +1,7 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseVideoTagHeader } from '../../../common/media/flv.ts';
-import type { RtmpClient } from '../../../net/rtmp/client.ts';
+import { parseRtmpUrl, type RtmpClient } from '../../../net/rtmp/client.ts';
+import { startTcpProxy } from '../../../net/testing/tcp-proxy.ts';
 import { silentLogger } from '../../../server/log.ts';
 import { startTestOrigin, TEST_KEY, until, type TestOrigin } from '../../../server/testing.ts';
 import { DestinationPublisher, type ConnectRtmp } from './destination-publisher.ts';
@@ -90,6 +90,8 @@ describe('a destination publishing the program over RTMP to a real origin', () =
       again = await startTestOrigin({ rtmpPort: port, httpPort, hls: { enabled: false }, dataDir: `${dataDir}-again` });
       await until(() => dest.state === 'live', 20_000, 'live again');
       expect(dest.status().reconnects).toBe(1);
+      // A viewer joining as the new stream's metadata arrives sees it as a data track: join once media flows.
+      await until(() => dest.status().bitrateKbps > 0, 10_000, 'media sent on the new connection');
       expect(await probeLive(`${again.urls.http}live/main.flv`)).toEqual(['aac', 'h264,320,180']);
     } finally {
       done = true;
@@ -97,6 +99,45 @@ describe('a destination publishing the program over RTMP to a real origin', () =
       await again?.close();
     }
   });
+});
+
+describe('a destination that has been live (real origin, a TCP proxy that drops only the studio side)', () => {
+  it('keeps retrying while the server still holds its old stream and refuses the new one, showing why; live again once the server lets go', async () => {
+    const target = parseRtmpUrl(`${origin.urls.rtmp}/x`);
+    const proxy = await startTcpProxy(target);
+    const dest = publisher(`rtmp://127.0.0.1:${proxy.port}/live`);
+    running.push(dest);
+    let done = false;
+    let playing: Promise<void> | undefined;
+    try {
+      dest.start(program.config);
+      await until(() => dest.state === 'live', 10_000, 'live');
+      playing = loopProgram(dest, () => done);
+      // A network blip the server does not notice: its side of the old connection stays open.
+      proxy.dropClientSides();
+      await until(() => dest.status().reason?.startsWith('NetStream.Publish.BadName'), 20_000, "the server's refusal of the reconnect");
+      expect(dest.status()).toMatchObject({
+        state: 'reconnecting',
+        reason: 'NetStream.Publish.BadName: Stream is already being published',
+      });
+      // Refused again on the next try, and still retrying with its backoff.
+      const attempts = proxy.connections;
+      await until(() => proxy.connections > attempts, 20_000, 'another attempt');
+      await until(() => dest.status().nextRetryInMs !== null, 10_000, 'a retry scheduled');
+      expect(dest.state).toBe('reconnecting');
+      // The server times the old connection out: the next attempt goes live, and viewers get the stream again.
+      proxy.dropServerSides();
+      await until(() => dest.state === 'live', 30_000, 'live again');
+      expect(dest.status().reconnects).toBe(1);
+      // A viewer joining as the new stream's metadata arrives sees it as a data track: join once media flows.
+      await until(() => dest.status().bitrateKbps > 0, 10_000, 'media sent on the new connection');
+      expect(await probeLive(`${origin.urls.http}live/main.flv`)).toEqual(['aac', 'h264,320,180']);
+    } finally {
+      done = true;
+      await playing;
+      await proxy.close();
+    }
+  }, 60_000);
 });
 
 /** A fake RTMP client (no server): it records what is sent and can pretend its socket is full. */
@@ -179,25 +220,10 @@ describe('a congested destination (fake RTMP client)', () => {
 
 describe('destinations are independent (real sockets)', () => {
   it('one whose link stalls drops GOPs while another on the same program stays live and watchable', async () => {
-    // A TCP relay that stops reading from the publisher after the RTMP start: a dead link.
-    const sockets = new Set<Socket>();
-    let stalled = false;
-    const relay: Server = createServer((inbound) => {
-      sockets.add(inbound);
-      const target = new URL(origin.urls.rtmp.replace('rtmp:', 'http:'));
-      const outbound = connect(Number(target.port), target.hostname);
-      sockets.add(outbound);
-      inbound.on('data', (bytes) => {
-        if (!stalled) outbound.write(bytes);
-        else inbound.pause();
-      });
-      outbound.pipe(inbound);
-      for (const socket of [inbound, outbound]) socket.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const relayPort = (relay.address() as { port: number }).port;
+    // A TCP proxy that stops reading from the publisher after the RTMP start: a dead link.
+    const relay = await startTcpProxy(parseRtmpUrl(`${origin.urls.rtmp}/x`));
     const other = await startTestOrigin({ hls: { enabled: false } });
-    const slow = publisher(`rtmp://127.0.0.1:${relayPort}/live`, TEST_KEY, { maxQueueMs: 1000 });
+    const slow = publisher(`rtmp://127.0.0.1:${relay.port}/live`, TEST_KEY, { maxQueueMs: 1000 });
     // The healthy one may fall behind for a moment on a loaded machine (16x real time); only a dead link should make it drop.
     const healthy = publisher(other.urls.rtmp, TEST_KEY, { maxQueueMs: 60_000 });
     running.push(slow, healthy);
@@ -206,7 +232,7 @@ describe('destinations are independent (real sockets)', () => {
       slow.start(program.config);
       healthy.start(program.config);
       await until(() => slow.state === 'live' && healthy.state === 'live', 10_000, 'both live');
-      stalled = true;
+      relay.stall();
       const fanOut = {
         onConfig() {},
         onPacket: (packet: (typeof program.packets)[number]) => [slow, healthy].forEach((d) => d.onPacket(packet)),
@@ -227,8 +253,7 @@ describe('destinations are independent (real sockets)', () => {
         await playing;
       }
     } finally {
-      for (const socket of sockets) socket.destroy();
-      relay.close();
+      await relay.close();
       await other.close();
     }
   }, 60_000);

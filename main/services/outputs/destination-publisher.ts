@@ -5,9 +5,11 @@
  * queued here in O(1) and the socket drains at its own pace.
  *
  * States: connecting → live; a lost connection → reconnecting (OBS's backoff, `backoff.ts`)
- * → live again, resuming on a keyframe with fresh metadata and sequence headers; a refusal
- * (the server's `onStatus`/`_error`, an untrusted certificate, a bad URL) → failed, with the
- * server's reason. Under congestion the queue drops whole GOPs (everything older than its
+ * → live again, resuming on a keyframe with fresh metadata and sequence headers. A refusal on
+ * a start's first connection (the server's `onStatus`/`_error`, an untrusted certificate, an
+ * unknown host) → failed, with the reason; once it has been live, every failure is retried (a
+ * server that missed a network blip refuses the reconnect while it holds the old stream). A
+ * bad URL or a missing key → failed at once. Under congestion the queue drops whole GOPs (everything older than its
  * newest keyframe, or all video until the next one), never the middle of one.
  */
 import type { DestinationState, DestinationStatus } from '../../../common/host/outputs-contract.ts';
@@ -61,7 +63,7 @@ interface Queued {
 const SOCKET_HIGH_WATER_BYTES = 64 * 1024;
 /** Hard cap on the queue, whatever its duration. */
 const MAX_QUEUE_BYTES = 32 * 1024 * 1024;
-/** Errors that a retry cannot fix: report them and stop. */
+/** Errors that a retry cannot fix when a start's first connection meets them: report them and stop. */
 const FATAL_SOCKET_CODES = new Set([
   'ENOTFOUND',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -97,6 +99,8 @@ export class DestinationPublisher implements ProgramOutput {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private liveSinceMs: number | null = null;
+  /** Whether this start has been live: from then on every failure is retried (a refusal on reconnect is the server still holding the old stream). */
+  private wasLive = false;
   private flushedAtLastTick = 0;
   /** Kbps flushed to the socket each second, newest last (the last 2 for stats, the last 5 for adaptation). */
   private readonly sentKbpsWindow: number[] = [];
@@ -143,6 +147,7 @@ export class DestinationPublisher implements ProgramOutput {
     this.config = config;
     this.framesDropped = 0;
     this.reconnects = 0;
+    this.wasLive = false;
     this.retryDelayMs = null;
     this.reason = null;
     this.tickTimer = setInterval(() => this.tick(), 1000);
@@ -356,6 +361,7 @@ export class DestinationPublisher implements ProgramOutput {
     if (this.retryDelayMs !== null) this.reconnects++;
     this.retryDelayMs = null;
     this.liveSinceMs = Date.now();
+    this.wasLive = true;
     this.log.info({ reconnects: this.reconnects }, 'destination live');
     this.setState('live', null);
   }
@@ -365,7 +371,11 @@ export class DestinationPublisher implements ProgramOutput {
     this.liveSinceMs = null;
     const reason = describeError(error);
     const code = (error as { code?: unknown }).code;
-    if (error instanceof RtmpStatusError || error instanceof FatalError || (typeof code === 'string' && FATAL_SOCKET_CODES.has(code))) {
+    // Only a start's first connection fails for good on a refusal or an unknown host. Once live,
+    // a server that has not noticed the old connection refuses the new one ("Already publishing")
+    // until it times the old one out: keep retrying, as OBS does, and show its reason meanwhile.
+    const refused = error instanceof RtmpStatusError || (typeof code === 'string' && FATAL_SOCKET_CODES.has(code));
+    if (error instanceof FatalError || (refused && !this.wasLive)) {
       this.log.warn({ reason }, 'destination failed');
       this.running = false;
       this.clearTimers();
