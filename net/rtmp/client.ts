@@ -54,7 +54,12 @@ export interface RtmpUrl {
   tcUrl: string;
 }
 
+/** The port written after the host (`:99999` too, which `URL` refuses without saying why), or null. */
+const WRITTEN_PORT = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):(\d+)(?:[/?#]|$)/i;
+
 function splitUrl(url: string): { parsed: URL; secure: boolean; host: string; port: number; segments: string[] } {
+  const written = WRITTEN_PORT.exec(url.trim())?.[1];
+  if (written !== undefined && !(Number(written) >= 1 && Number(written) <= 65535)) throw new Error(`port must be 1-65535, not ${written}`);
   let parsed: URL;
   try {
     parsed = new URL(url);

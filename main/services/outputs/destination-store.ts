@@ -54,6 +54,12 @@ export function resolveServerUrl(service: Exclude<DestinationService, 'local-ori
   } catch (error) {
     throw new DestinationInvalidError(error instanceof Error ? error.message : String(error));
   }
+  // A login in the URL would sit in the database in the clear (the key is sealed), and the client never sends it.
+  const { username, password } = new URL(url);
+  if (username || password)
+    throw new DestinationInvalidError(
+      'the server URL must not carry a login (user:password@); a server that needs one takes it in the stream key, which is stored encrypted',
+    );
   if (preset.requiresRtmps && !parsed.secure) throw new DestinationInvalidError(`${preset.label} accepts only rtmps:// servers`);
   if (!parsed.app) throw new DestinationInvalidError('the server URL needs an application path, e.g. rtmp://host/live');
   return url;
