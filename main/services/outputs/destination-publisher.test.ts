@@ -1,3 +1,5 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseVideoTagHeader } from '../../../common/media/flv.ts';
 import { parseRtmpUrl, type RtmpClient } from '../../../net/rtmp/client.ts';
@@ -23,6 +25,15 @@ function publisher(url: string, key = TEST_KEY, extra: Partial<ConstructorParame
     ...extra,
   });
   return created;
+}
+
+/** A loopback port nothing listens on (taken from the system, then closed). */
+async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 let origin: TestOrigin;
@@ -68,6 +79,29 @@ describe('a destination publishing the program over RTMP to a real origin', () =
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(dest.state).toBe('failed');
     expect(dest.status().reconnects).toBe(0);
+  });
+
+  it('where nothing answers, says so in plain words and keeps trying (a server may be starting)', async () => {
+    const closed = await freeLoopbackPort();
+    const dest = publisher(`rtmp://127.0.0.1:${closed}/live`);
+    running.push(dest);
+    dest.start(program.config);
+    await until(() => dest.status().nextRetryInMs !== null, 10_000, 'a retry scheduled');
+    expect(dest.status()).toMatchObject({ state: 'reconnecting', reason: `nothing answers at 127.0.0.1:${closed} (ECONNREFUSED)` });
+  });
+
+  it('a server name that does not exist fails at once, saying so', async (context) => {
+    const host = 'no-such-venue.invalid';
+    const lookup = await dnsLookup(host).then(
+      () => 'found',
+      (error: NodeJS.ErrnoException) => error.code,
+    );
+    if (lookup !== 'ENOTFOUND') return context.skip(`this machine's resolver answers ${lookup} for ${host}, not ENOTFOUND`);
+    const dest = publisher(`rtmp://${host}/live`);
+    running.push(dest);
+    dest.start(program.config);
+    await until(() => dest.state === 'failed', 20_000, 'failed');
+    expect(dest.status().reason).toBe(`the server name ${host} was not found (ENOTFOUND)`);
   });
 
   it('reconnects after its server went away, with backoff, and streams there again', async () => {
