@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DESTINATION_PRESETS, DestinationInput, type DestinationService } from '../../../common/host/outputs-contract.ts';
+import { UserInputError } from '../../../common/host/user-input-error.ts';
 import { parseRtmpServerUrl } from '../../../net/rtmp/client.ts';
 import type { Store } from '../store.ts';
 import { openSecret, sealSecret, type SecretCipher } from './secret-box.ts';
@@ -39,7 +40,7 @@ interface Row {
 }
 
 /** A destination the user described cannot be used as it is; the message says why. */
-export class DestinationInvalidError extends Error {
+export class DestinationInvalidError extends UserInputError {
   override readonly name = 'DestinationInvalidError';
 }
 

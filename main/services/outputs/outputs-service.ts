@@ -135,7 +135,7 @@ export class OutputsService implements Disposable {
     this.originState.lan = this.originSettings()?.lan ?? false;
     this.feed = new ProgramFeed({
       media: options.media,
-      log: options.log.child({ service: 'program' }),
+      log: options.log.child({ component: 'program' }),
       ...ffmpegForFeed(options.ffmpeg),
       onAudioState: (state, error) => {
         this.audio = { state, error: error ?? (state === 'running' ? null : this.audio.error) };
@@ -276,7 +276,7 @@ export class OutputsService implements Disposable {
 
   saveDestination(input: DestinationInput): Destination {
     const stored = this.destinations.save(input);
-    this.log.info({ destination: stored.id, service: stored.service }, 'destination saved');
+    this.log.info({ destination: stored.id, platform: stored.service }, 'destination saved');
     // A stopped or failed attempt's reason was about the old settings: the edited destination reads idle until started.
     const last = this.publishers.get(stored.id)?.publisher;
     if (last && !isRunning(last.status().state)) this.dropPublisher(stored.id);
@@ -337,7 +337,7 @@ export class OutputsService implements Disposable {
         caPem: stored.caPem,
         ...(stored.keyError ? { keyProblem: stored.keyError } : {}),
       },
-      log: this.log.child({ service: 'destination' }),
+      log: this.log.child({ component: 'destination' }),
       adaptive: stored.adaptiveBitrate,
       videoKbps: this.encoder.videoBitrateKbps,
       audioKbps: this.encoder.audioBitrateKbps,
@@ -444,7 +444,7 @@ export class OutputsService implements Disposable {
             adminToken: settings.adminToken,
             rtmpPort: settings.rtmpPort,
             httpPort: settings.httpPort,
-            log: this.log.child({ service: 'local-origin' }),
+            log: this.log.child({ component: 'local-origin' }),
           });
           this.saveOriginSettings({ ...settings, lan, rtmpPort: origin.ports.rtmp, httpPort: origin.ports.http });
           this.originState = { state: 'running', lan, viewerUrl: origin.viewerUrl, playback: origin.playback, error: null };
@@ -531,7 +531,7 @@ export class OutputsService implements Disposable {
     const recorder = new Recorder({
       path,
       format,
-      log: this.log.child({ service: 'recorder' }),
+      log: this.log.child({ component: 'recorder' }),
       audioExpected: this.ffmpeg.found,
       onStopped: (result, split) => this.recordingStopped(recorder, result, split),
       ...(this.options.minFreeBytes !== undefined ? { minFreeBytes: this.options.minFreeBytes } : {}),
