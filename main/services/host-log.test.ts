@@ -3,11 +3,11 @@
  * driven through its router as the studio drives it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallOutcome } from '../../common/host/outcome.ts';
+import { closedLoopbackPort } from '../../net/testing/tcp-proxy.ts';
 import { createPinoLogger } from '../../server/log.ts';
 import { until } from '../../server/testing.ts';
 import { startHost, type Host } from './host.ts';
@@ -50,14 +50,6 @@ function topLevelKeys(line: string): string[] {
 const call = (channel: string, ...args: unknown[]): Promise<CallOutcome> => host.router.invoke(`tally:${channel}`, args);
 const parsed = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('the host log', () => {
   it('logs an entry it refuses as one warning line without a stack, a fault as an error with its stack, every field once, no key', async () => {
     // A fault: the screenshot's picture never comes from the studio (the host gives up after 10 s).
@@ -76,7 +68,7 @@ describe('the host log', () => {
     const saved = await call('outputs.saveDestination', {
       name: 'Venue',
       service: 'custom',
-      serverUrl: `rtmp://127.0.0.1:${await closedPort()}/live`,
+      serverUrl: `rtmp://127.0.0.1:${await closedLoopbackPort()}/live`,
       streamKey: KEY,
     });
     expect(saved.ok).toBe(true);

@@ -1,9 +1,8 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseVideoTagHeader } from '../../../common/media/flv.ts';
 import { parseRtmpUrl, type RtmpClient } from '../../../net/rtmp/client.ts';
-import { startTcpProxy } from '../../../net/testing/tcp-proxy.ts';
+import { closedLoopbackPort, startTcpProxy } from '../../../net/testing/tcp-proxy.ts';
 import { silentLogger } from '../../../server/log.ts';
 import { startTestOrigin, TEST_KEY, until, type TestOrigin } from '../../../server/testing.ts';
 import { DestinationPublisher, type ConnectRtmp } from './destination-publisher.ts';
@@ -27,15 +26,6 @@ function publisher(url: string, key = TEST_KEY, extra: Partial<ConstructorParame
   return created;
 }
 
-/** A loopback port nothing listens on (taken from the system, then closed). */
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 let origin: TestOrigin;
 const running: DestinationPublisher[] = [];
 beforeAll(async () => {
@@ -45,6 +35,15 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.stop()));
 });
 afterAll(async () => origin.close());
+
+/** The destination goes live again after one reconnect, and a viewer of `server` gets the stream. */
+async function expectLiveAgain(dest: DestinationPublisher, server: TestOrigin): Promise<void> {
+  await until(() => dest.state === 'live', 30_000, 'live again');
+  expect(dest.status().reconnects).toBe(1);
+  // A viewer joining as the new stream's metadata arrives sees it as a data track: join once media flows.
+  await until(() => dest.status().bitrateKbps > 0, 10_000, 'media sent on the new connection');
+  expect(await probeLive(`${server.urls.http}live/main.flv`)).toEqual(['aac', 'h264,320,180']);
+}
 
 /** Plays the program on a loop in real time until `stop` resolves. */
 async function loopProgram(target: DestinationPublisher, stop: () => boolean, speed = 1): Promise<void> {
@@ -82,7 +81,7 @@ describe('a destination publishing the program over RTMP to a real origin', () =
   });
 
   it('where nothing answers, says so in plain words and keeps trying (a server may be starting)', async () => {
-    const closed = await freeLoopbackPort();
+    const closed = await closedLoopbackPort();
     const dest = publisher(`rtmp://127.0.0.1:${closed}/live`);
     running.push(dest);
     dest.start(program.config);
@@ -122,11 +121,7 @@ describe('a destination publishing the program over RTMP to a real origin', () =
       expect(dest.status().reason).toBeTruthy();
       expect(dest.status().nextRetryInMs).not.toBeNull();
       again = await startTestOrigin({ rtmpPort: port, httpPort, hls: { enabled: false }, dataDir: `${dataDir}-again` });
-      await until(() => dest.state === 'live', 20_000, 'live again');
-      expect(dest.status().reconnects).toBe(1);
-      // A viewer joining as the new stream's metadata arrives sees it as a data track: join once media flows.
-      await until(() => dest.status().bitrateKbps > 0, 10_000, 'media sent on the new connection');
-      expect(await probeLive(`${again.urls.http}live/main.flv`)).toEqual(['aac', 'h264,320,180']);
+      await expectLiveAgain(dest, again);
     } finally {
       done = true;
       await playing;
@@ -161,11 +156,7 @@ describe('a destination that has been live (real origin, a TCP proxy that drops 
       expect(dest.state).toBe('reconnecting');
       // The server times the old connection out: the next attempt goes live, and viewers get the stream again.
       proxy.dropServerSides();
-      await until(() => dest.state === 'live', 30_000, 'live again');
-      expect(dest.status().reconnects).toBe(1);
-      // A viewer joining as the new stream's metadata arrives sees it as a data track: join once media flows.
-      await until(() => dest.status().bitrateKbps > 0, 10_000, 'media sent on the new connection');
-      expect(await probeLive(`${origin.urls.http}live/main.flv`)).toEqual(['aac', 'h264,320,180']);
+      await expectLiveAgain(dest, origin);
     } finally {
       done = true;
       await playing;

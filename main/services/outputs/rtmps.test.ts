@@ -120,36 +120,33 @@ describe('RTMPS (TLS, verification on)', () => {
       onChange() {},
     });
 
-  it('a destination on an rtmps:// server it cannot verify fails with the reason in plain words and does not retry', async () => {
-    const destination = venueDestination(null);
+  /** Starts `destination` and returns its status once it has failed. */
+  async function failedStatus(destination: DestinationPublisher) {
     destination.start(encodeTestProgram({ seconds: 1 }).config);
     await until(() => destination.state === 'failed', 10_000, 'failed');
-    expect(destination.status().reason).toBe(
+    const status = destination.status();
+    await destination.stop();
+    return status;
+  }
+
+  it('a destination on an rtmps:// server it cannot verify fails with the reason in plain words and does not retry', async () => {
+    expect((await failedStatus(venueDestination(null))).reason).toBe(
       "the server's certificate is not trusted (signed by an unknown authority); add the venue's certificate authority to this destination (UNABLE_TO_VERIFY_LEAF_SIGNATURE)",
     );
-    await destination.stop();
   });
 
   it('a self-signed server certificate is named as such', async () => {
-    const destination = venueDestination(null, selfSignedUrl);
-    destination.start(encodeTestProgram({ seconds: 1 }).config);
-    await until(() => destination.state === 'failed', 10_000, 'failed');
-    expect(destination.status().reason).toBe(
+    expect((await failedStatus(venueDestination(null, selfSignedUrl))).reason).toBe(
       "the server's certificate is not trusted (self-signed); add the venue's certificate authority to this destination (DEPTH_ZERO_SELF_SIGNED_CERT)",
     );
-    await destination.stop();
   });
 
   it('rtmps:// to a plain RTMP server fails at once with a hint, instead of retrying on "read ECONNRESET"', async () => {
-    const destination = venueDestination(null, origin.urls.rtmp.replace(/^rtmp:/, 'rtmps:'));
-    destination.start(encodeTestProgram({ seconds: 1 }).config);
-    await until(() => destination.state === 'failed', 10_000, 'failed');
-    expect(destination.status()).toMatchObject({
+    expect(await failedStatus(venueDestination(null, origin.urls.rtmp.replace(/^rtmp:/, 'rtmps:')))).toMatchObject({
       reason: 'the server closed the connection during the TLS handshake: is it an rtmps:// server? (ECONNRESET)',
       reconnects: 0,
       nextRetryInMs: null,
     });
-    await destination.stop();
   });
 
   it('the same destination with the venue CA goes live', async () => {
