@@ -9,8 +9,9 @@
  * a start's first connection (the server's `onStatus`/`_error`, an untrusted certificate, an
  * unknown host) → failed, with the reason; once it has been live, every failure is retried (a
  * server that missed a network blip refuses the reconnect while it holds the old stream). A
- * bad URL or a missing key → failed at once. Under congestion the queue drops whole GOPs (everything older than its
- * newest keyframe, or all video until the next one), never the middle of one.
+ * bad URL or a missing key → failed at once. Under congestion the queue drops whole GOPs
+ * (everything older than its newest keyframe, or all video until the next one), never the
+ * middle of one.
  */
 import type { DestinationState, DestinationStatus } from '../../../common/host/outputs-contract.ts';
 import { RtmpClient, parseRtmpServerUrl, type RtmpConnectOptions, type RtmpUrl } from '../../../net/rtmp/client.ts';
