@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Disposable } from '../../common/host/contract-kit.ts';
 import { hostContract, type AppInfo, type HostContract, type ScreenSource } from '../../common/host/contract.ts';
 import { HostEventBus, HostRouter } from '../../common/host/router.ts';
+import { UserInputError } from '../../common/host/user-input-error.ts';
 import type { ResolveFfmpegOptions } from '../../native/ffmpeg.ts';
 import { FfmpegTools } from './ffmpeg-tools.ts';
 import { sampleHostStats } from './host-stats.ts';
@@ -64,6 +65,18 @@ export interface Host extends Disposable {
   readonly screenChoice: ScreenChoiceBroker;
   /** The content library; `library.addMade()` is how recordings and screenshots join it. */
   readonly library: Library;
+}
+
+/**
+ * How a failed host call is logged: an entry the host refused (`UserInputError`: a folder it
+ * cannot use, a bad server URL) as one warning line with the reason, no stack; anything else
+ * is a fault, logged as an error with its stack.
+ */
+export function logHostCallFailure(log: Logger): (channel: string, error: unknown) => void {
+  return (channel, error) => {
+    if (error instanceof UserInputError) log.warn({ channel, reason: error.message }, 'host call refused');
+    else log.error({ channel, err: error }, 'host call failed');
+  };
 }
 
 export async function startHost(options: HostOptions): Promise<Host> {
@@ -178,7 +191,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       },
       library: library.service,
     },
-    (channel, error) => log.error({ channel, err: error }, 'host call failed'),
+    logHostCallFailure(log),
   );
 
   const stats = sampleHostStats((sample) => events.emit('app', 'onDidUpdateStats', sample), options.statsIntervalMs);

@@ -4,6 +4,7 @@
  * refused. The active collection's id is a setting.
  */
 import type { SceneCollectionSummary } from '../../common/host/contract.ts';
+import { UserInputError } from '../../common/host/user-input-error.ts';
 import { migrateSceneCollection } from '../../common/scene/migrations.ts';
 import type { SceneCollection } from '../../common/scene/schema.ts';
 import type { Store } from './store.ts';
@@ -45,7 +46,7 @@ export class SceneStore {
   /** Deletes a collection. The active one is refused: switch to another first. */
   remove(id: string): void {
     if (this.store.getSetting(ACTIVE_KEY) === id)
-      throw new Error('this is the active scene collection: switch to another before deleting it');
+      throw new UserInputError('this is the active scene collection: switch to another before deleting it');
     this.store.db.prepare('DELETE FROM scene_collections WHERE id = ?').run(id);
   }
 

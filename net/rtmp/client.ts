@@ -41,6 +41,25 @@ export class RtmpStatusError extends Error {
   }
 }
 
+/** How far a connection got before it failed: the TCP connect, the TLS handshake (`rtmps://`), or RTMP (handshake, `connect`). */
+export type RtmpConnectStage = 'tcp' | 'tls' | 'rtmp';
+
+/**
+ * A connect that failed on its way (the server's refusal is `RtmpStatusError` instead): the
+ * socket's or TLS's error is the `cause`, its message and `code` kept (`ECONNREFUSED`,
+ * `DEPTH_ZERO_SELF_SIGNED_CERT`, `ETIMEDOUT` when no answer came in time).
+ */
+export class RtmpConnectError extends Error {
+  override readonly name = 'RtmpConnectError';
+  readonly code: string | undefined;
+  readonly stage: RtmpConnectStage;
+  constructor(cause: Error, stage: RtmpConnectStage) {
+    super(cause.message, { cause });
+    this.code = (cause as NodeJS.ErrnoException).code;
+    this.stage = stage;
+  }
+}
+
 /** Where to connect: `rtmp://host:port/app/stream` or `rtmps://...`. */
 export interface RtmpUrl {
   /** TLS (`rtmps://`, default port 443) or plain TCP (`rtmp://`, default port 1935). */
@@ -54,7 +73,12 @@ export interface RtmpUrl {
   tcUrl: string;
 }
 
+/** The port written after the host (`:99999` too, which `URL` refuses without saying why), or null. */
+const WRITTEN_PORT = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):(\d+)(?:[/?#]|$)/i;
+
 function splitUrl(url: string): { parsed: URL; secure: boolean; host: string; port: number; segments: string[] } {
+  const written = WRITTEN_PORT.exec(url.trim())?.[1];
+  if (written !== undefined && !(Number(written) >= 1 && Number(written) <= 65535)) throw new Error(`port must be 1-65535, not ${written}`);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -154,15 +178,20 @@ export class RtmpClient {
       : connectTcp({ host: target.host, port: target.port });
     socket.setNoDelay(true);
     const client = new RtmpClient(socket);
+    let stage: RtmpConnectStage = 'tcp';
+    socket.once('connect', () => (stage = target.secure ? 'tls' : 'rtmp'));
     const timer = setTimeout(
-      () => client.fail(new Error(`RTMP connect to ${target.host}:${target.port} timed out`)),
+      () => client.fail(Object.assign(new Error(`RTMP connect to ${target.host}:${target.port} timed out`), { code: 'ETIMEDOUT' })),
       options.timeoutMs ?? 10_000,
     );
     try {
       await new Promise<void>((resolve, reject) => {
         client.handshakeDone = resolve;
         client.handshakeFailed = reject;
-        socket.once(target.secure ? 'secureConnect' : 'connect', () => socket.write(client.handshake!.hello));
+        socket.once(target.secure ? 'secureConnect' : 'connect', () => {
+          stage = 'rtmp';
+          socket.write(client.handshake!.hello);
+        });
       });
       client.send(setChunkSizeMessage(CLIENT_CHUNK_SIZE));
       await client.call(
@@ -174,7 +203,7 @@ export class RtmpClient {
       return client;
     } catch (error) {
       socket.destroy();
-      throw error;
+      throw error instanceof RtmpStatusError || !(error instanceof Error) ? error : new RtmpConnectError(error, stage);
     } finally {
       clearTimeout(timer);
     }

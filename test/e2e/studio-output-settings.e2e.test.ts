@@ -157,7 +157,7 @@ describe('output settings in the studio window at 1280x720', () => {
     await closeSettings(page());
   });
 
-  it('a recordings folder under a file is refused beside the field with the reason; a good one is taken and stored', async () => {
+  it('a recordings folder under a file or in /proc is refused beside the field with the reason; a good one is taken and stored', async () => {
     const output = await openSettings(page(), 'Output');
     const form = output.getByRole('form', { name: 'Recordings folder' });
     const field = form.getByRole('textbox', { name: 'Recordings folder' });
@@ -173,6 +173,12 @@ describe('output settings in the studio window at 1280x720', () => {
       .toBe(`${underFile} cannot be the recordings folder: a file is in the way, not a folder. Recordings still go to ${before}.`);
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     expect(storedHostSetting(studio.dataDir, 'recording.folder')).not.toBe(underFile);
+    // A folder where nothing can be made: refused at once (Node's recursive mkdir never returned there and froze the host).
+    await field.fill('/proc/nope');
+    await form.getByRole('button', { name: 'Save folder' }).click();
+    await expect
+      .poll(() => output.getByRole('alert').innerText())
+      .toBe(`/proc/nope cannot be the recordings folder: new folders or files cannot be made there. Recordings still go to ${before}.`);
 
     const chosen = join(studio.dataDir, 'Shows');
     await field.fill(chosen);

@@ -6,7 +6,7 @@
  * are served, by numeric id; the URL never names a path. Two adapters share one answer: Node's
  * `http` (the web host) and the Fetch `Request`/`Response` of Electron's `protocol.handle`.
  */
-import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename } from 'node:path';
@@ -14,6 +14,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LIBRARY_HTTP_PREFIX, LIBRARY_UPLOAD_PATH } from '../../../common/host/library-contract.ts';
 import { resolveInside } from '../static-content.ts';
+import { ensureWritableFolder, FolderUnusableError } from '../user-folder.ts';
 import { freePath, isMediaFileName, mediaContentType } from './media-files.ts';
 import type { ThumbKind } from './thumbnails.ts';
 
@@ -154,7 +155,12 @@ async function receiveUpload(files: LibraryFiles, req: IncomingMessage, res: Ser
   if (!folder || folderParam.split('/').some((segment) => segment.startsWith('.'))) {
     return void res.writeHead(400, { 'content-type': 'text/plain' }).end('bad folder');
   }
-  mkdirSync(folder, { recursive: true });
+  try {
+    ensureWritableFolder(folder);
+  } catch (error) {
+    if (!(error instanceof FolderUnusableError)) throw error;
+    return void res.writeHead(409, { 'content-type': 'text/plain' }).end(`the folder cannot take the upload: ${error.reason}`);
+  }
   const target = await freePath(folder, name);
   try {
     await pipeline(req, createWriteStream(target));

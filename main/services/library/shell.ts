@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ensureWritableFolder } from '../user-folder.ts';
 import { freePath, moveFile, statOrNull } from './media-files.ts';
 
 /** Where deleted files go until the trash is emptied. */
@@ -70,7 +71,7 @@ export class FolderTrash implements LibraryTrash {
 
 /** Moves a file from the trash to `originalPath`, or to a free name beside it when that is taken. */
 export async function putBack(from: string, originalPath: string): Promise<string> {
-  mkdirSync(dirname(originalPath), { recursive: true });
+  ensureWritableFolder(dirname(originalPath));
   const target = (await statOrNull(originalPath)) ? await freePath(dirname(originalPath), basename(originalPath)) : originalPath;
   await moveFile(from, target);
   return target;

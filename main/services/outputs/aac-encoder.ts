@@ -213,7 +213,7 @@ export class AacEncoder {
       const why = signal ? `was killed (${signal})` : `exited with code ${code}`;
       this.childFailed(`the audio encoder (ffmpeg) ${why}${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
     });
-    this.options.log.info({ pid: child.pid, bitrateKbps: this.options.bitrateKbps }, 'AAC encoder started');
+    this.options.log.info({ ffmpegPid: child.pid, bitrateKbps: this.options.bitrateKbps }, 'AAC encoder started');
     this.options.onStateChange('running', null);
   }
 

@@ -1,7 +1,8 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseVideoTagHeader } from '../../../common/media/flv.ts';
-import type { RtmpClient } from '../../../net/rtmp/client.ts';
+import { parseRtmpUrl, type RtmpClient } from '../../../net/rtmp/client.ts';
+import { closedLoopbackPort, startTcpProxy } from '../../../net/testing/tcp-proxy.ts';
 import { silentLogger } from '../../../server/log.ts';
 import { startTestOrigin, TEST_KEY, until, type TestOrigin } from '../../../server/testing.ts';
 import { DestinationPublisher, type ConnectRtmp } from './destination-publisher.ts';
@@ -34,6 +35,15 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.stop()));
 });
 afterAll(async () => origin.close());
+
+/** The destination goes live again after one reconnect, and a viewer of `server` gets the stream. */
+async function expectLiveAgain(dest: DestinationPublisher, server: TestOrigin): Promise<void> {
+  await until(() => dest.state === 'live', 30_000, 'live again');
+  expect(dest.status().reconnects).toBe(1);
+  // A viewer joining as the new stream's metadata arrives sees it as a data track: join once media flows.
+  await until(() => dest.status().bitrateKbps > 0, 10_000, 'media sent on the new connection');
+  expect(await probeLive(`${server.urls.http}live/main.flv`)).toEqual(['aac', 'h264,320,180']);
+}
 
 /** Plays the program on a loop in real time until `stop` resolves. */
 async function loopProgram(target: DestinationPublisher, stop: () => boolean, speed = 1): Promise<void> {
@@ -70,6 +80,29 @@ describe('a destination publishing the program over RTMP to a real origin', () =
     expect(dest.status().reconnects).toBe(0);
   });
 
+  it('where nothing answers, says so in plain words and keeps trying (a server may be starting)', async () => {
+    const closed = await closedLoopbackPort();
+    const dest = publisher(`rtmp://127.0.0.1:${closed}/live`);
+    running.push(dest);
+    dest.start(program.config);
+    await until(() => dest.status().nextRetryInMs !== null, 10_000, 'a retry scheduled');
+    expect(dest.status()).toMatchObject({ state: 'reconnecting', reason: `nothing answers at 127.0.0.1:${closed} (ECONNREFUSED)` });
+  });
+
+  it('a server name that does not exist fails at once, saying so', async (context) => {
+    const host = 'no-such-venue.invalid';
+    const lookup = await dnsLookup(host).then(
+      () => 'found',
+      (error: NodeJS.ErrnoException) => error.code,
+    );
+    if (lookup !== 'ENOTFOUND') return context.skip(`this machine's resolver answers ${lookup} for ${host}, not ENOTFOUND`);
+    const dest = publisher(`rtmp://${host}/live`);
+    running.push(dest);
+    dest.start(program.config);
+    await until(() => dest.state === 'failed', 20_000, 'failed');
+    expect(dest.status().reason).toBe(`the server name ${host} was not found (ENOTFOUND)`);
+  });
+
   it('reconnects after its server went away, with backoff, and streams there again', async () => {
     const dataDir = origin.dataDir;
     const own = await startTestOrigin({ hls: { enabled: false } });
@@ -88,15 +121,48 @@ describe('a destination publishing the program over RTMP to a real origin', () =
       expect(dest.status().reason).toBeTruthy();
       expect(dest.status().nextRetryInMs).not.toBeNull();
       again = await startTestOrigin({ rtmpPort: port, httpPort, hls: { enabled: false }, dataDir: `${dataDir}-again` });
-      await until(() => dest.state === 'live', 20_000, 'live again');
-      expect(dest.status().reconnects).toBe(1);
-      expect(await probeLive(`${again.urls.http}live/main.flv`)).toEqual(['aac', 'h264,320,180']);
+      await expectLiveAgain(dest, again);
     } finally {
       done = true;
       await playing;
       await again?.close();
     }
   });
+});
+
+describe('a destination that has been live (real origin, a TCP proxy that drops only the studio side)', () => {
+  it('keeps retrying while the server still holds its old stream and refuses the new one, showing why; live again once the server lets go', async () => {
+    const target = parseRtmpUrl(`${origin.urls.rtmp}/x`);
+    const proxy = await startTcpProxy(target);
+    const dest = publisher(`rtmp://127.0.0.1:${proxy.port}/live`);
+    running.push(dest);
+    let done = false;
+    let playing: Promise<void> | undefined;
+    try {
+      dest.start(program.config);
+      await until(() => dest.state === 'live', 10_000, 'live');
+      playing = loopProgram(dest, () => done);
+      // A network blip the server does not notice: its side of the old connection stays open.
+      proxy.dropClientSides();
+      await until(() => dest.status().reason?.startsWith('NetStream.Publish.BadName'), 20_000, "the server's refusal of the reconnect");
+      expect(dest.status()).toMatchObject({
+        state: 'reconnecting',
+        reason: 'NetStream.Publish.BadName: Stream is already being published',
+      });
+      // Refused again on the next try, and still retrying with its backoff.
+      const attempts = proxy.connections;
+      await until(() => proxy.connections > attempts, 20_000, 'another attempt');
+      await until(() => dest.status().nextRetryInMs !== null, 10_000, 'a retry scheduled');
+      expect(dest.state).toBe('reconnecting');
+      // The server times the old connection out: the next attempt goes live, and viewers get the stream again.
+      proxy.dropServerSides();
+      await expectLiveAgain(dest, origin);
+    } finally {
+      done = true;
+      await playing;
+      await proxy.close();
+    }
+  }, 60_000);
 });
 
 /** A fake RTMP client (no server): it records what is sent and can pretend its socket is full. */
@@ -179,25 +245,10 @@ describe('a congested destination (fake RTMP client)', () => {
 
 describe('destinations are independent (real sockets)', () => {
   it('one whose link stalls drops GOPs while another on the same program stays live and watchable', async () => {
-    // A TCP relay that stops reading from the publisher after the RTMP start: a dead link.
-    const sockets = new Set<Socket>();
-    let stalled = false;
-    const relay: Server = createServer((inbound) => {
-      sockets.add(inbound);
-      const target = new URL(origin.urls.rtmp.replace('rtmp:', 'http:'));
-      const outbound = connect(Number(target.port), target.hostname);
-      sockets.add(outbound);
-      inbound.on('data', (bytes) => {
-        if (!stalled) outbound.write(bytes);
-        else inbound.pause();
-      });
-      outbound.pipe(inbound);
-      for (const socket of [inbound, outbound]) socket.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const relayPort = (relay.address() as { port: number }).port;
+    // A TCP proxy that stops reading from the publisher after the RTMP start: a dead link.
+    const relay = await startTcpProxy(parseRtmpUrl(`${origin.urls.rtmp}/x`));
     const other = await startTestOrigin({ hls: { enabled: false } });
-    const slow = publisher(`rtmp://127.0.0.1:${relayPort}/live`, TEST_KEY, { maxQueueMs: 1000 });
+    const slow = publisher(`rtmp://127.0.0.1:${relay.port}/live`, TEST_KEY, { maxQueueMs: 1000 });
     // The healthy one may fall behind for a moment on a loaded machine (16x real time); only a dead link should make it drop.
     const healthy = publisher(other.urls.rtmp, TEST_KEY, { maxQueueMs: 60_000 });
     running.push(slow, healthy);
@@ -206,7 +257,7 @@ describe('destinations are independent (real sockets)', () => {
       slow.start(program.config);
       healthy.start(program.config);
       await until(() => slow.state === 'live' && healthy.state === 'live', 10_000, 'both live');
-      stalled = true;
+      relay.stall();
       const fanOut = {
         onConfig() {},
         onPacket: (packet: (typeof program.packets)[number]) => [slow, healthy].forEach((d) => d.onPacket(packet)),
@@ -227,8 +278,7 @@ describe('destinations are independent (real sockets)', () => {
         await playing;
       }
     } finally {
-      for (const socket of sockets) socket.destroy();
-      relay.close();
+      await relay.close();
       await other.close();
     }
   }, 60_000);

@@ -5,16 +5,20 @@
  * queued here in O(1) and the socket drains at its own pace.
  *
  * States: connecting → live; a lost connection → reconnecting (OBS's backoff, `backoff.ts`)
- * → live again, resuming on a keyframe with fresh metadata and sequence headers; a refusal
- * (the server's `onStatus`/`_error`, an untrusted certificate, a bad URL) → failed, with the
- * server's reason. Under congestion the queue drops whole GOPs (everything older than its
- * newest keyframe, or all video until the next one), never the middle of one.
+ * → live again, resuming on a keyframe with fresh metadata and sequence headers. A refusal on
+ * a start's first connection (the server's `onStatus`/`_error`, an untrusted certificate, an
+ * unknown host) → failed, with the reason; once it has been live, every failure is retried (a
+ * server that missed a network blip refuses the reconnect while it holds the old stream). A
+ * bad URL or a missing key → failed at once. Under congestion the queue drops whole GOPs
+ * (everything older than its newest keyframe, or all video until the next one), never the
+ * middle of one.
  */
 import type { DestinationState, DestinationStatus } from '../../../common/host/outputs-contract.ts';
-import { RtmpClient, RtmpStatusError, parseRtmpServerUrl, type RtmpConnectOptions, type RtmpUrl } from '../../../net/rtmp/client.ts';
+import { RtmpClient, parseRtmpServerUrl, type RtmpConnectOptions, type RtmpUrl } from '../../../net/rtmp/client.ts';
 import type { Logger } from '../logger.ts';
 import { nextReconnectDelayMs } from './backoff.ts';
 import { BitrateAdapter } from './bitrate-adapter.ts';
+import { explainConnectionFailure } from './connection-failure.ts';
 import { metadataBody, sequenceHeaders, type ProgramConfig, type ProgramOutput, type ProgramPacket } from './program.ts';
 
 /** Where to publish. The key never appears in a log line or an error message. */
@@ -61,18 +65,6 @@ interface Queued {
 const SOCKET_HIGH_WATER_BYTES = 64 * 1024;
 /** Hard cap on the queue, whatever its duration. */
 const MAX_QUEUE_BYTES = 32 * 1024 * 1024;
-/** Errors that a retry cannot fix: report them and stop. */
-const FATAL_SOCKET_CODES = new Set([
-  'ENOTFOUND',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-
 export class DestinationPublisher implements ProgramOutput {
   readonly id: string;
   private readonly options: DestinationPublisherOptions;
@@ -97,6 +89,10 @@ export class DestinationPublisher implements ProgramOutput {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private liveSinceMs: number | null = null;
+  /** Whether this start has been live: from then on every failure is retried (a refusal on reconnect is the server still holding the old stream). */
+  private wasLive = false;
+  /** The server's URL, parsed at the first connection (a URL that does not parse fails the start). */
+  private url: RtmpUrl | null = null;
   private flushedAtLastTick = 0;
   /** Kbps flushed to the socket each second, newest last (the last 2 for stats, the last 5 for adaptation). */
   private readonly sentKbpsWindow: number[] = [];
@@ -143,6 +139,7 @@ export class DestinationPublisher implements ProgramOutput {
     this.config = config;
     this.framesDropped = 0;
     this.reconnects = 0;
+    this.wasLive = false;
     this.retryDelayMs = null;
     this.reason = null;
     this.tickTimer = setInterval(() => this.tick(), 1000);
@@ -327,12 +324,12 @@ export class DestinationPublisher implements ProgramOutput {
     try {
       if (target.keyProblem) throw new FatalError(target.keyProblem);
       if (!target.streamKey) throw new FatalError('no stream key is set');
-      let url: RtmpUrl;
       try {
-        url = parseRtmpServerUrl(target.serverUrl);
+        this.url ??= parseRtmpServerUrl(target.serverUrl);
       } catch (error) {
         throw new FatalError(error instanceof Error ? error.message : String(error));
       }
+      const url = this.url;
       const connect = this.options.connect ?? ((to, options) => RtmpClient.connect(to, options));
       client = await connect(url, { timeoutMs: 10_000, ...(target.caPem ? { ca: target.caPem } : {}) });
       if (!this.running) throw new Error('stopped');
@@ -356,6 +353,7 @@ export class DestinationPublisher implements ProgramOutput {
     if (this.retryDelayMs !== null) this.reconnects++;
     this.retryDelayMs = null;
     this.liveSinceMs = Date.now();
+    this.wasLive = true;
     this.log.info({ reconnects: this.reconnects }, 'destination live');
     this.setState('live', null);
   }
@@ -363,9 +361,14 @@ export class DestinationPublisher implements ProgramOutput {
   private connectionFailed(error: unknown): void {
     this.resetConnection();
     this.liveSinceMs = null;
-    const reason = describeError(error);
-    const code = (error as { code?: unknown }).code;
-    if (error instanceof RtmpStatusError || error instanceof FatalError || (typeof code === 'string' && FATAL_SOCKET_CODES.has(code))) {
+    const { reason, refusal } =
+      error instanceof FatalError
+        ? { reason: error.message, refusal: true }
+        : explainConnectionFailure(error, this.url ?? { host: '', port: 0 });
+    // Only a start's first connection fails for good on a refusal or an unknown host. Once live,
+    // a server that has not noticed the old connection refuses the new one ("Already publishing")
+    // until it times the old one out: keep retrying, as OBS does, and show its reason meanwhile.
+    if (error instanceof FatalError || (refusal && !this.wasLive)) {
       this.log.warn({ reason }, 'destination failed');
       this.running = false;
       this.clearTimers();
@@ -415,11 +418,3 @@ function mean(values: readonly number[]): number {
 
 /** A problem no retry fixes (no key, a bad URL). */
 class FatalError extends Error {}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
-  }
-  return String(error);
-}

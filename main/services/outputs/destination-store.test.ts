@@ -90,5 +90,25 @@ describe('destinations and their keys at rest', () => {
     expect(() => resolveServerUrl('custom', 'rtmp://example.com/live?key=abc')).toThrow(/query/);
     expect(() => resolveServerUrl('custom', 'rtmp://example.com')).toThrow(/application path/);
     expect(() => resolveServerUrl('custom', 'not a url')).toThrow(DestinationInvalidError);
+    expect(() => resolveServerUrl('custom', 'rtmp://127.0.0.1:99999/live')).toThrow('port must be 1-65535, not 99999');
+  });
+
+  it('refuses a login in the server URL (it would be stored in the clear, beside a sealed key)', () => {
+    const dir = dataDir();
+    const store = new Store({ dataDir: dir });
+    const destinations = new DestinationStore(store, fileKeyCipher(dir));
+    for (const serverUrl of [
+      'rtmp://user:pw-0123456789@127.0.0.1:1935/live',
+      'rtmps://user@venue.example/live',
+      'rtmp://:pw-0123456789@host/live',
+    ])
+      expect(() => destinations.save({ name: 'Venue', service: 'custom', serverUrl, streamKey: KEY })).toThrow(
+        new DestinationInvalidError(
+          'the server URL must not carry a login (user:password@); a server that needs one takes it in the stream key, which is stored encrypted',
+        ),
+      );
+    expect(destinations.list()).toEqual([]);
+    store.dispose();
+    expect(readFileSync(join(dir, 'tally.db')).includes('pw-0123456789')).toBe(false);
   });
 });

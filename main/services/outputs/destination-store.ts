@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DESTINATION_PRESETS, DestinationInput, type DestinationService } from '../../../common/host/outputs-contract.ts';
+import { UserInputError } from '../../../common/host/user-input-error.ts';
 import { parseRtmpServerUrl } from '../../../net/rtmp/client.ts';
 import type { Store } from '../store.ts';
 import { openSecret, sealSecret, type SecretCipher } from './secret-box.ts';
@@ -39,7 +40,7 @@ interface Row {
 }
 
 /** A destination the user described cannot be used as it is; the message says why. */
-export class DestinationInvalidError extends Error {
+export class DestinationInvalidError extends UserInputError {
   override readonly name = 'DestinationInvalidError';
 }
 
@@ -54,6 +55,12 @@ export function resolveServerUrl(service: Exclude<DestinationService, 'local-ori
   } catch (error) {
     throw new DestinationInvalidError(error instanceof Error ? error.message : String(error));
   }
+  // A login in the URL would sit in the database in the clear (the key is sealed), and the client never sends it.
+  const { username, password } = new URL(url);
+  if (username || password)
+    throw new DestinationInvalidError(
+      'the server URL must not carry a login (user:password@); a server that needs one takes it in the stream key, which is stored encrypted',
+    );
   if (preset.requiresRtmps && !parsed.secure) throw new DestinationInvalidError(`${preset.label} accepts only rtmps:// servers`);
   if (!parsed.app) throw new DestinationInvalidError('the server URL needs an application path, e.g. rtmp://host/live');
   return url;

@@ -375,6 +375,12 @@ describe('the outputs service with the embedded origin', () => {
       `${join(dir, 'a-file', 'recordings')} cannot be the recordings folder: a file is in the way, not a folder`,
     );
     expect(running.service.state().recording.folder).toBe(before);
+    // A folder no file can be written in (access() says yes to root; a real write says no).
+    if (existsSync('/proc/self'))
+      expect(() => running.service.setRecordingFolder('/proc')).toThrow(
+        '/proc cannot be the recordings folder: new folders or files cannot be made there',
+      );
+    expect(running.service.state().recording.folder).toBe(before);
     const chosen = join(dir, 'chosen', 'Shows');
     expect(running.service.setRecordingFolder(chosen).folder).toBe(chosen);
     expect(existsSync(chosen)).toBe(true);

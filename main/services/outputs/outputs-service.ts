@@ -7,12 +7,13 @@
  * `OutputFileListener`.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import type { z } from 'zod';
 import type { Disposable } from '../../../common/host/contract-kit.ts';
 import type { FfmpegInfo } from '../../../common/host/contract.ts';
 import { MediaKind } from '../../../common/host/media-frame.ts';
+import { UserInputError } from '../../../common/host/user-input-error.ts';
 import { DEFAULT_RECORDING_FORMAT, RECORDING_FORMAT_INFO, RecordingFormat } from '../../../common/host/recording-format.ts';
 import {
   DEFAULT_ENCODER_SETTINGS,
@@ -27,6 +28,7 @@ import {
   type RecordingState,
 } from '../../../common/host/outputs-contract.ts';
 import type { Logger } from '../logger.ts';
+import { ensureWritableFolder, FolderUnusableError } from '../user-folder.ts';
 import type { MediaHub } from '../media-hub.ts';
 import type { Store } from '../store.ts';
 import { encoderTargetKbps } from './bitrate-adapter.ts';
@@ -133,7 +135,7 @@ export class OutputsService implements Disposable {
     this.originState.lan = this.originSettings()?.lan ?? false;
     this.feed = new ProgramFeed({
       media: options.media,
-      log: options.log.child({ service: 'program' }),
+      log: options.log.child({ component: 'program' }),
       ...ffmpegForFeed(options.ffmpeg),
       onAudioState: (state, error) => {
         this.audio = { state, error: error ?? (state === 'running' ? null : this.audio.error) };
@@ -274,7 +276,7 @@ export class OutputsService implements Disposable {
 
   saveDestination(input: DestinationInput): Destination {
     const stored = this.destinations.save(input);
-    this.log.info({ destination: stored.id, service: stored.service }, 'destination saved');
+    this.log.info({ destination: stored.id, platform: stored.service }, 'destination saved');
     // A stopped or failed attempt's reason was about the old settings: the edited destination reads idle until started.
     const last = this.publishers.get(stored.id)?.publisher;
     if (last && !isRunning(last.status().state)) this.dropPublisher(stored.id);
@@ -303,7 +305,7 @@ export class OutputsService implements Disposable {
       await this.startLocalOrigin();
       enabled = this.destinations.list().filter((destination) => destination.enabled);
     }
-    if (enabled.length === 0) throw new Error('no destination is enabled; enable one or add one');
+    if (enabled.length === 0) throw new UserInputError('no destination is enabled; enable one or add one');
     this.streamingSinceMs = Date.now();
     for (const destination of enabled) await this.startDestination(destination.id);
     return this.state();
@@ -318,7 +320,7 @@ export class OutputsService implements Disposable {
   /** Starts one destination (the others carry on). */
   async startDestination(id: string): Promise<null> {
     let stored = this.destinations.get(id);
-    if (!stored) throw new Error(`no destination ${id}`);
+    if (!stored) throw new UserInputError(`no destination ${id}`);
     const current = this.publishers.get(id);
     if (current && isRunning(current.publisher.status().state)) return null;
     if (current) this.dropPublisher(id);
@@ -335,7 +337,7 @@ export class OutputsService implements Disposable {
         caPem: stored.caPem,
         ...(stored.keyError ? { keyProblem: stored.keyError } : {}),
       },
-      log: this.log.child({ service: 'destination' }),
+      log: this.log.child({ component: 'destination' }),
       adaptive: stored.adaptiveBitrate,
       videoKbps: this.encoder.videoBitrateKbps,
       audioKbps: this.encoder.audioBitrateKbps,
@@ -442,7 +444,7 @@ export class OutputsService implements Disposable {
             adminToken: settings.adminToken,
             rtmpPort: settings.rtmpPort,
             httpPort: settings.httpPort,
-            log: this.log.child({ service: 'local-origin' }),
+            log: this.log.child({ component: 'local-origin' }),
           });
           this.saveOriginSettings({ ...settings, lan, rtmpPort: origin.ports.rtmp, httpPort: origin.ports.http });
           this.originState = { state: 'running', lan, viewerUrl: origin.viewerUrl, playback: origin.playback, error: null };
@@ -498,27 +500,20 @@ export class OutputsService implements Disposable {
   /** Chooses the format of the next recording (one running carries on in its own). Throws on a format there is not. */
   setRecordingFormat(format: string): RecordingState {
     const parsed = RecordingFormat.safeParse(format);
-    if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
+    if (!parsed.success) throw new UserInputError(parsed.error.issues.map((issue) => issue.message).join('; '));
     this.options.store.setSetting(FORMAT_KEY, parsed.data);
     this.changed();
     return this.recordingState();
   }
 
   setRecordingFolder(folder: string): RecordingState {
-    if (!isAbsolute(folder)) throw new Error('the recordings folder must be an absolute path');
-    const resolved = resolve(folder);
+    if (!isAbsolute(folder)) throw new UserInputError('the recordings folder must be an absolute path');
+    let resolved: string;
     try {
-      mkdirSync(resolved, { recursive: true });
-      accessSync(resolved, constants.W_OK);
+      resolved = ensureWritableFolder(folder);
     } catch (failure) {
-      const code = (failure as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ENOTDIR' || code === 'EEXIST'
-          ? 'a file is in the way, not a folder'
-          : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-            ? 'it cannot be written to'
-            : (failure as Error).message;
-      throw new Error(`${resolved} cannot be the recordings folder: ${why}`, { cause: failure });
+      if (!(failure instanceof FolderUnusableError)) throw failure;
+      throw new UserInputError(`${failure.path} cannot be the recordings folder: ${failure.reason}`, { cause: failure });
     }
     this.options.store.setSetting(FOLDER_KEY, resolved);
     this.changed();
@@ -527,8 +522,7 @@ export class OutputsService implements Disposable {
 
   startRecording(): RecordingState {
     if (this.recording) return this.recordingState();
-    const folder = this.recordingsFolder();
-    mkdirSync(folder, { recursive: true });
+    const folder = ensureWritableFolder(this.recordingsFolder());
     const format = this.recordingFormat();
     const name = fileNameFromPattern(this.filenamePattern(), new Date(), this.options.scenes.programSceneName());
     const path = uniquePath(folder, name, RECORDING_FORMAT_INFO[format].extension);
@@ -537,7 +531,7 @@ export class OutputsService implements Disposable {
     const recorder = new Recorder({
       path,
       format,
-      log: this.log.child({ service: 'recorder' }),
+      log: this.log.child({ component: 'recorder' }),
       audioExpected: this.ffmpeg.found,
       onStopped: (result, split) => this.recordingStopped(recorder, result, split),
       ...(this.options.minFreeBytes !== undefined ? { minFreeBytes: this.options.minFreeBytes } : {}),
@@ -613,8 +607,7 @@ export class OutputsService implements Disposable {
   async saveScreenshot(requestId: number): Promise<OutputFile> {
     const bytes = await this.takeImage(requestId);
     const { width, height } = pngSize(bytes);
-    const folder = join(this.recordingsFolder(), 'Screenshots');
-    mkdirSync(folder, { recursive: true });
+    const folder = ensureWritableFolder(join(this.recordingsFolder(), 'Screenshots'));
     const now = Date.now();
     const path = uniquePath(
       folder,

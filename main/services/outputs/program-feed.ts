@@ -135,7 +135,7 @@ export class ProgramFeed implements Disposable {
     this.aac = create({
       ffmpegPath: this.ffmpeg.path,
       bitrateKbps: this.audioBitrateKbps,
-      log: this.options.log.child({ service: 'aac' }),
+      log: this.options.log.child({ encoder: 'aac' }),
       onFrame: (frame) => this.onAacFrame(frame),
       onStateChange: (state: AacEncoderState, error) => this.options.onAudioState(state === 'stopped' ? 'idle' : state, error),
     });

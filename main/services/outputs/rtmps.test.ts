@@ -43,6 +43,8 @@ const dir = mkdtempSync(join(tmpdir(), 'tally-rtmps-'));
 let origin: TestOrigin;
 let tls: TlsServer;
 let rtmpsUrl: string;
+let selfSigned: TlsServer;
+let selfSignedUrl: string;
 let caPem: string;
 const sockets = new Set<Socket>();
 
@@ -63,10 +65,16 @@ beforeAll(async () => {
   tls.on('tlsClientError', () => {});
   await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
   rtmpsUrl = `rtmps://127.0.0.1:${(tls.address() as { port: number }).port}/live`;
+  // A server whose certificate is its own authority (the CA's certificate, served as is): self-signed.
+  selfSigned = createTlsServer({ key: readFileSync(join(dir, 'ca.key')), cert: certificates.caPem }, (secure) => secure.destroy());
+  selfSigned.on('tlsClientError', () => {});
+  await new Promise<void>((resolve) => selfSigned.listen(0, '127.0.0.1', resolve));
+  selfSignedUrl = `rtmps://127.0.0.1:${(selfSigned.address() as { port: number }).port}/live`;
 });
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
   tls.close();
+  selfSigned.close();
   await origin.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -101,10 +109,10 @@ describe('RTMPS (TLS, verification on)', () => {
   });
 
   /** A destination publishing to the venue's rtmps:// server, trusting `ca` or only the system's authorities. */
-  const venueDestination = (ca: string | null) =>
+  const venueDestination = (ca: string | null, serverUrl = rtmpsUrl) =>
     new DestinationPublisher({
       id: 'dst-venue',
-      target: { serverUrl: rtmpsUrl, streamKey: TEST_KEY, caPem: ca },
+      target: { serverUrl, streamKey: TEST_KEY, caPem: ca },
       log: silentLogger,
       adaptive: false,
       videoKbps: 600,
@@ -112,12 +120,33 @@ describe('RTMPS (TLS, verification on)', () => {
       onChange() {},
     });
 
-  it('a destination on an rtmps:// server it cannot verify fails with the certificate error and does not retry', async () => {
-    const destination = venueDestination(null);
+  /** Starts `destination` and returns its status once it has failed. */
+  async function failedStatus(destination: DestinationPublisher) {
     destination.start(encodeTestProgram({ seconds: 1 }).config);
     await until(() => destination.state === 'failed', 10_000, 'failed');
-    expect(destination.status().reason).toMatch(/unable to verify the first certificate/);
+    const status = destination.status();
     await destination.stop();
+    return status;
+  }
+
+  it('a destination on an rtmps:// server it cannot verify fails with the reason in plain words and does not retry', async () => {
+    expect((await failedStatus(venueDestination(null))).reason).toBe(
+      "the server's certificate is not trusted (signed by an unknown authority); add the venue's certificate authority to this destination (UNABLE_TO_VERIFY_LEAF_SIGNATURE)",
+    );
+  });
+
+  it('a self-signed server certificate is named as such', async () => {
+    expect((await failedStatus(venueDestination(null, selfSignedUrl))).reason).toBe(
+      "the server's certificate is not trusted (self-signed); add the venue's certificate authority to this destination (DEPTH_ZERO_SELF_SIGNED_CERT)",
+    );
+  });
+
+  it('rtmps:// to a plain RTMP server fails at once with a hint, instead of retrying on "read ECONNRESET"', async () => {
+    expect(await failedStatus(venueDestination(null, origin.urls.rtmp.replace(/^rtmp:/, 'rtmps:')))).toMatchObject({
+      reason: 'the server closed the connection during the TLS handshake: is it an rtmps:// server? (ECONNRESET)',
+      reconnects: 0,
+      nextRetryInMs: null,
+    });
   });
 
   it('the same destination with the venue CA goes live', async () => {

@@ -10,11 +10,12 @@
  * gets `stagingPercentage` when the rollout is staged (electron-updater reads it,
  * AppUpdater.isStagingMatch), then its detached ed25519 signature.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { dump, load } from 'js-yaml';
 import type { UpdateChannel } from '../../../common/host/contract.ts';
+import { ensureWritableFolder } from '../user-folder.ts';
 import { SIGNATURE_SUFFIX, signFeedFile } from './signed-feed.ts';
 
 /** The channels a release on `channel` is offered to, most stable first. */
@@ -59,7 +60,7 @@ export function writeFeed(options: WriteFeedOptions): WrittenFeed {
   const files: Record<string, string[]> = {};
   for (const target of channelsReached(options.channel)) {
     const folder = join(options.feedDir, target);
-    mkdirSync(folder, { recursive: true });
+    ensureWritableFolder(folder);
     const written: string[] = (files[target] = []);
     for (const source of sources) {
       const info = load(readFileSync(join(options.releaseDir, source), 'utf8')) as {
