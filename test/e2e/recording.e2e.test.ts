@@ -71,9 +71,9 @@ describe('recording and screenshots from the studio', () => {
     seedPastFirstRun(data.dir);
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(studio.url);
-    await controls(page).getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 60_000 });
+    await controls(page).getByRole('button', { name: 'Start Recording', exact: true }).waitFor({ timeout: 60_000 });
   };
-  const control = (name: string) => controls(page).getByRole('button', { name });
+  const control = (name: string) => controls(page).getByRole('button', { name, exact: true });
   /** Media time recorded, as the Stats dock's "Recorded" row says (the host's count, not a wall clock). */
   const recordedSeconds = async () => {
     const row = page.getByRole('table', { name: 'Stats' }).getByRole('row', { name: /^Recorded/ });
