@@ -170,6 +170,21 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     });
   });
 
+  it('removing the local origin while live asks first, and the Controls dock then offers no viewer link that plays nothing', async () => {
+    await openSettings(page, 'Stream');
+    await stream('Remove Local origin').click();
+    const ask = destination('Local origin').getByRole('group', { name: 'Remove Local origin?' });
+    await ask.getByText(/Viewers of the viewer link lose the stream\./).waitFor();
+    await ask.getByRole('button', { name: 'Remove', exact: true }).click();
+    await expect.poll(() => destination('Local origin').count()).toBe(0);
+    await closeSettings(page);
+    await expect.poll(() => controls(page).getByRole('link', { name: 'Viewer link' }).count()).toBe(0);
+    await controls(page)
+      .getByRole('status', { name: 'Hosting' })
+      .getByText(/the stream does not go there/)
+      .waitFor();
+  });
+
   it('End Stream stops every destination', async () => {
     await closeSettings(page);
     await streamButton('End Stream').click();
