@@ -234,7 +234,9 @@ describe('recording and screenshots from the studio', () => {
       const recording = outputFiles(data.dir).find((file) => file.status === 'recording')!;
       expect(recording.path).toMatch(/\.mp4$/);
       logs.push(studio.log());
-      expect(await page.getByRole('timer', { name: 'Recording time' }).count()).toBe(1);
+      // The REC badge in the title bar and the timer beside Stop Recording.
+      expect(await page.getByRole('timer', { name: 'Recording time' }).count()).toBe(2);
+      expect(await controls(page).getByRole('timer', { name: 'Recording time' }).count()).toBe(1);
       await studio.kill();
       // The page outlives its host: it says the host is gone, and no longer claims a recording it cannot know about.
       await controls(page)

@@ -45,36 +45,29 @@ export function ControlsDock() {
   return (
     <Dock title="Controls">
       <div className="controls">
-        <div className="control-row">
-          <button
-            type="button"
-            className={live ? 'control danger' : 'control primary'}
-            disabled={busy === 'stream' || (!live && outputs.unavailable.stream !== null)}
-            onClick={() =>
-              void run('stream', live ? 'Ending the stream' : 'Going live', () =>
-                live ? studio.outputs.endStream() : studio.outputs.goLive(),
-              )
-            }
-          >
-            {live ? 'End Stream' : 'Go Live'}
-          </button>
-          {live && outputs.stream.sinceMs !== null && <ControlTimer label="Live time" ms={now - outputs.stream.sinceMs} />}
-        </div>
-        <div className="control-row">
-          <button
-            type="button"
-            className={recording ? 'control danger' : 'control'}
-            disabled={busy === 'recording' || (!recording && outputs.unavailable.recording !== null)}
-            onClick={() =>
-              void run('recording', recording ? 'Stopping the recording' : 'Starting the recording', () =>
-                recording ? studio.outputs.stopRecording() : studio.outputs.startRecording(),
-              )
-            }
-          >
-            {recording ? 'Stop Recording' : 'Start Recording'}
-          </button>
-          {recording && outputs.recording.sinceMs !== null && <ControlTimer label="Recording time" ms={now - outputs.recording.sinceMs} />}
-        </div>
+        <TimedControl
+          on={live}
+          labels={['Go Live', 'End Stream']}
+          idleClass="primary"
+          disabled={busy === 'stream' || (!live && outputs.unavailable.stream !== null)}
+          onClick={() =>
+            void run('stream', live ? 'Ending the stream' : 'Going live', () =>
+              live ? studio.outputs.endStream() : studio.outputs.goLive(),
+            )
+          }
+          timer={{ label: 'Live time', sinceMs: outputs.stream.sinceMs, now }}
+        />
+        <TimedControl
+          on={recording}
+          labels={['Start Recording', 'Stop Recording']}
+          disabled={busy === 'recording' || (!recording && outputs.unavailable.recording !== null)}
+          onClick={() =>
+            void run('recording', recording ? 'Stopping the recording' : 'Starting the recording', () =>
+              recording ? studio.outputs.stopRecording() : studio.outputs.startRecording(),
+            )
+          }
+          timer={{ label: 'Recording time', sinceMs: outputs.recording.sinceMs, now }}
+        />
         <button
           type="button"
           className="control"
@@ -112,11 +105,35 @@ export function ControlsDock() {
   );
 }
 
-/** A running timer beside its button, outside the button's name (which stays "End Stream", "Stop Recording"). */
-function ControlTimer({ label, ms }: { label: string; ms: number }) {
+/**
+ * A button that starts and stops something (the stream, the recording), named exactly for what a
+ * click does, with the running timer beside it: a `timer` named `timer.label`, outside the button's name.
+ */
+function TimedControl(props: {
+  on: boolean;
+  /** [while off, while on] */
+  labels: [string, string];
+  idleClass?: string;
+  disabled: boolean;
+  onClick: () => void;
+  timer: { label: string; sinceMs: number | null; now: number };
+}) {
+  const { on, timer } = props;
   return (
-    <span className="control-timer" role="timer" aria-label={label}>
-      {formatDuration(ms)}
-    </span>
+    <div className="control-row">
+      <button
+        type="button"
+        className={`control ${on ? 'danger' : (props.idleClass ?? '')}`}
+        disabled={props.disabled}
+        onClick={props.onClick}
+      >
+        {props.labels[on ? 1 : 0]}
+      </button>
+      {on && timer.sinceMs !== null && (
+        <span className="control-timer" role="timer" aria-label={timer.label}>
+          {formatDuration(timer.now - timer.sinceMs)}
+        </span>
+      )}
+    </div>
   );
 }
