@@ -231,7 +231,7 @@ describe('output settings in the studio window at 1280x720', () => {
       .getByText(/no destination is enabled/)
       .first()
       .waitFor();
-    // The toast sits over the Controls dock's lower buttons: dismiss it, as a user would.
+    // Dismiss the notifications, as a user would.
     const dismiss = notifications.getByRole('button', { name: 'Dismiss notification' });
     while ((await dismiss.count()) > 0)
       await dismiss
