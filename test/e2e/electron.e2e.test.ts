@@ -57,8 +57,8 @@ describe.skipIf(!binary.found)('the Electron studio (needs the Electron binary)'
   it('goes live to the local origin, asks before the window closes while live, and ends the stream ("Go Live" / "End Stream")', () =>
     withStudio(async (app) => {
       const page = await app.firstWindow();
-      await page.getByRole('button', { name: 'Go Live' }).click({ timeout: 30_000 });
-      const end = page.getByRole('button', { name: /^End Stream/ });
+      await page.getByRole('button', { name: 'Go Live', exact: true }).click({ timeout: 30_000 });
+      const end = page.getByRole('button', { name: 'End Stream', exact: true });
       await expect.poll(() => end.isVisible(), { timeout: 30_000 }).toBe(true);
       // The Controls dock links to the local origin's player, and a viewer's video plays.
       const link = page.getByRole('region', { name: 'Controls' }).getByRole('link', { name: 'Viewer link' });
@@ -81,6 +81,6 @@ describe.skipIf(!binary.found)('the Electron studio (needs the Electron binary)'
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
       expect(await end.isVisible()).toBe(true);
       await end.click();
-      await expect.poll(() => page.getByRole('button', { name: 'Go Live' }).isVisible(), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => page.getByRole('button', { name: 'Go Live', exact: true }).isVisible(), { timeout: 30_000 }).toBe(true);
     }));
 });

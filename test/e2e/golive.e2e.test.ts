@@ -15,7 +15,15 @@ import { ENGINE_CHROMIUM_ARGS } from './support/engine-harness.ts';
 import { ffprobe, summary } from './support/media.ts';
 import { nginxRtmpAvailable, startNginxRtmp, type NginxRtmp } from './support/nginx-rtmp.ts';
 import { tempDataDir } from './support/processes.ts';
-import { addCustomDestination, closeSettings, controls, destinationRow, openSettings, seedPastFirstRun } from './support/outputs-panel.ts';
+import {
+  addCustomDestination,
+  closeSettings,
+  controls,
+  destinationRow,
+  openSettings,
+  removeDestination,
+  seedPastFirstRun,
+} from './support/outputs-panel.ts';
 import { startStudioProcess, type StudioProcess } from './support/studio-process.ts';
 
 const NGINX_STREAM = 'tally-e2e';
@@ -51,7 +59,7 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     await openSettings(page, 'Stream');
     return (await destination(name).innerText()).replace(/\s+/g, ' ');
   };
-  const streamButton = (name: 'Go Live' | 'End Stream') => controls(page).getByRole('button', { name });
+  const streamButton = (name: 'Go Live' | 'End Stream') => controls(page).getByRole('button', { name, exact: true });
   const stream = (name: string) => page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name, exact: true });
   const flvUrl = () => viewerUrl.replace(/\/live\/studio$/, '/live/studio.flv');
 
@@ -127,6 +135,10 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
       }
     })();
     await addCustomDestination(page, { name: 'Wrong key', serverUrl: `rtmp://127.0.0.1:${settings.rtmpPort}/live`, streamKey: WRONG_KEY });
+    // Each row names its server (two custom servers told apart), never the key.
+    const row = await destination('Wrong key').innerText();
+    expect(row).toContain(`Custom RTMP(S) · rtmp://127.0.0.1:${settings.rtmpPort}/live · key ••••`);
+    expect(row).not.toContain(WRONG_KEY);
     await stream('Start Wrong key').click();
     await expect.poll(() => stateOf('Wrong key'), { timeout: 30_000 }).toContain('failed (NetStream.Publish.BadName: Invalid stream key)');
     // A notification says it in words to act on.
@@ -135,8 +147,12 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
       .toContainEqual(expect.stringMatching(/^Wrong key: the server refused the stream key/));
     expect(await stateOf('Local origin')).toMatch(/live/);
     expect(summary(await ffprobe(flvUrl(), LIVE_PROBE))).toEqual({ video: 'h264 1280x720', audio: 'aac' });
+    // Remove asks first: Keep leaves it, Remove takes it away.
     await stream('Remove Wrong key').click();
-    await expect.poll(() => destination('Wrong key').count()).toBe(0);
+    const ask = destination('Wrong key').getByRole('group', { name: 'Remove Wrong key?' });
+    await ask.getByRole('button', { name: 'Keep', exact: true }).click();
+    expect(await destination('Wrong key').count()).toBe(1);
+    await removeDestination(page, 'Wrong key');
   });
 
   it('a destination whose server dies reconnects when it comes back, and the stream resumes there', async () => {
@@ -154,12 +170,27 @@ describe.skipIf(!nginxRtmpAvailable())('going live from the studio to the local 
     });
   });
 
+  it('removing the local origin while live asks first, and the Controls dock then offers no viewer link that plays nothing', async () => {
+    await openSettings(page, 'Stream');
+    await stream('Remove Local origin').click();
+    const ask = destination('Local origin').getByRole('group', { name: 'Remove Local origin?' });
+    await ask.getByText(/Viewers of the viewer link lose the stream\./).waitFor();
+    await ask.getByRole('button', { name: 'Remove', exact: true }).click();
+    await expect.poll(() => destination('Local origin').count()).toBe(0);
+    await closeSettings(page);
+    await expect.poll(() => controls(page).getByRole('link', { name: 'Viewer link' }).count()).toBe(0);
+    await controls(page)
+      .getByRole('status', { name: 'Hosting' })
+      .getByText(/the stream does not go there/)
+      .waitFor();
+  });
+
   it('End Stream stops every destination', async () => {
     await closeSettings(page);
     await streamButton('End Stream').click();
     await expect.poll(() => streamButton('Go Live').count(), { timeout: 15_000 }).toBe(1);
     expect(await stateOf('nginx')).toMatch(/idle/);
-    expect(await stateOf('Local origin')).toMatch(/idle/);
+    // (The local origin's destination was removed above.)
     expect(studio.log()).not.toContain(NGINX_STREAM);
     expect(studio.log()).not.toContain(WRONG_KEY);
   });

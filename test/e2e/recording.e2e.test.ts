@@ -71,9 +71,9 @@ describe('recording and screenshots from the studio', () => {
     seedPastFirstRun(data.dir);
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(studio.url);
-    await controls(page).getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 60_000 });
+    await controls(page).getByRole('button', { name: 'Start Recording', exact: true }).waitFor({ timeout: 60_000 });
   };
-  const control = (name: string) => controls(page).getByRole('button', { name });
+  const control = (name: string) => controls(page).getByRole('button', { name, exact: true });
   /** Media time recorded, as the Stats dock's "Recorded" row says (the host's count, not a wall clock). */
   const recordedSeconds = async () => {
     const row = page.getByRole('table', { name: 'Stats' }).getByRole('row', { name: /^Recorded/ });
@@ -234,7 +234,9 @@ describe('recording and screenshots from the studio', () => {
       const recording = outputFiles(data.dir).find((file) => file.status === 'recording')!;
       expect(recording.path).toMatch(/\.mp4$/);
       logs.push(studio.log());
-      expect(await page.getByRole('timer', { name: 'Recording time' }).count()).toBe(1);
+      // The REC badge in the title bar and the timer beside Stop Recording.
+      expect(await page.getByRole('timer', { name: 'Recording time' }).count()).toBe(2);
+      expect(await controls(page).getByRole('timer', { name: 'Recording time' }).count()).toBe(1);
       await studio.kill();
       // The page outlives its host: it says the host is gone, and no longer claims a recording it cannot know about.
       await controls(page)

@@ -134,10 +134,10 @@ describe('a new user, with the keyboard only', () => {
       });
 
     // Go Live with the keyboard: the viewer link of the local origin the wizard chose, playing.
-    const goLive = controls(page).getByRole('button', { name: 'Go Live' });
+    const goLive = controls(page).getByRole('button', { name: 'Go Live', exact: true });
     await tabTo(page, goLive);
     await page.keyboard.press('Enter');
-    const endStream = controls(page).getByRole('button', { name: /^End Stream/ });
+    const endStream = controls(page).getByRole('button', { name: 'End Stream', exact: true });
     await endStream.waitFor({ timeout: 60_000 });
     await expectViewerPlays((await controls(page).getByRole('link', { name: 'Viewer link' }).getAttribute('href'))!);
     await tabTo(page, endStream);

@@ -45,7 +45,7 @@ describe('output settings in the studio window at 1280x720', () => {
     await saveScreenshot(page(), 'settings-output-1280x720');
     await closeSettings(page());
 
-    await controls(page()).getByRole('button', { name: 'Go Live' }).click();
+    await controls(page()).getByRole('button', { name: 'Go Live', exact: true }).click();
     const encoderRow = page()
       .getByRole('table', { name: 'Stats' })
       .getByRole('row', { name: /^Video encoder/ });
@@ -80,20 +80,19 @@ describe('output settings in the studio window at 1280x720', () => {
       );
     expect(await asked).toBe('beforeunload');
     expect(left).toMatch(/ERR_ABORTED/);
-    await controls(page())
-      .getByRole('button', { name: /^End Stream/ })
-      .waitFor();
+    await controls(page()).getByRole('button', { name: 'End Stream', exact: true }).waitFor();
     await expectInsideWindow(page().getByRole('table', { name: 'Stats' }).getByRole('cell'));
     // Live and recording, both timers running: every control in the Controls dock, the viewer link's too, shows whole, without scrolling.
-    await controls(page()).getByRole('button', { name: 'Start Recording' }).click();
-    const stopRecording = controls(page()).getByRole('button', { name: /^Stop Recording\s*\d/ });
+    await controls(page()).getByRole('button', { name: 'Start Recording', exact: true }).click();
+    // The buttons keep their names; each timer runs beside its button, named for what it times.
+    const stopRecording = controls(page()).getByRole('button', { name: 'Stop Recording', exact: true });
     await stopRecording.waitFor({ timeout: 30_000 });
-    await controls(page())
-      .getByRole('button', { name: /^End Stream\s*\d/ })
-      .waitFor();
+    await controls(page()).getByRole('button', { name: 'End Stream', exact: true }).waitFor();
+    for (const timer of ['Live time', 'Recording time'])
+      await expect.poll(() => controls(page()).getByRole('timer', { name: timer }).innerText()).toMatch(/^\d\d:\d\d$/);
     await expectWholeInDock(controls(page()), [
-      /^End Stream/,
-      /^Stop Recording/,
+      'End Stream',
+      'Stop Recording',
       'Screenshot',
       'Studio Mode',
       'Settings',
@@ -121,7 +120,7 @@ describe('output settings in the studio window at 1280x720', () => {
       .getByRole('region', { name: 'Notifications' })
       .getByText(/^Recording saved: \S.*\.mp4$/)
       .waitFor({ timeout: 30_000 });
-    await controls(page()).getByRole('button', { name: 'Start Recording' }).waitFor({ timeout: 30_000 });
+    await controls(page()).getByRole('button', { name: 'Start Recording', exact: true }).waitFor({ timeout: 30_000 });
     const library = page().getByRole('region', { name: 'Library' });
     const newest = library.getByRole('list', { name: 'Library items' }).getByRole('button').first();
     await newest.waitFor({ timeout: 30_000 });
@@ -131,10 +130,8 @@ describe('output settings in the studio window at 1280x720', () => {
     const output2 = await openSettings(page(), 'Output');
     expect(await output2.getByLabel('Video encoder in use').innerText()).toMatch(/^In use: H\.264 \w+ · software$/);
     await closeSettings(page());
-    await controls(page())
-      .getByRole('button', { name: /^End Stream/ })
-      .click();
-    await controls(page()).getByRole('button', { name: 'Go Live' }).waitFor();
+    await controls(page()).getByRole('button', { name: 'End Stream', exact: true }).click();
+    await controls(page()).getByRole('button', { name: 'Go Live', exact: true }).waitFor();
   });
 
   it('a bad ffmpeg path is refused inline with the reason; /usr/bin/ffmpeg is taken and stored', async () => {
@@ -191,6 +188,13 @@ describe('output settings in the studio window at 1280x720', () => {
 
   it('a destination is edited from the list, an empty key keeps the stored one, and the key is never shown', async () => {
     const stream = await openSettings(page(), 'Stream');
+    // The page applies at once, so the dialog offers Close only; the Video page keeps Cancel, Apply and OK.
+    const footer = () =>
+      Promise.all(['Cancel', 'Apply', 'OK', 'Close'].map((name) => stream.getByRole('button', { name, exact: true }).count()));
+    expect(await footer()).toEqual([0, 0, 0, 1]);
+    await stream.getByRole('tab', { name: 'Video' }).click();
+    expect(await footer()).toEqual([1, 1, 1, 0]);
+    await stream.getByRole('tab', { name: 'Stream' }).click();
     const add = stream.getByRole('form', { name: 'Add destination' });
     await add.getByLabel('Service').selectOption('custom');
     await add.getByLabel('Name').fill('Venue');
@@ -227,13 +231,13 @@ describe('output settings in the studio window at 1280x720', () => {
     await local.click();
     await expect.poll(() => storedDestinations(studio.dataDir).find((row) => row.id === 'local-origin')?.enabled).toBe(0);
     await closeSettings(page());
-    await controls(page()).getByRole('button', { name: 'Go Live' }).click();
+    await controls(page()).getByRole('button', { name: 'Go Live', exact: true }).click();
     const notifications = page().getByRole('region', { name: 'Notifications' });
     await notifications
       .getByText(/no destination is enabled/)
       .first()
       .waitFor();
-    // The toast sits over the Controls dock's lower buttons: dismiss it, as a user would.
+    // Dismiss the notifications, as a user would.
     const dismiss = notifications.getByRole('button', { name: 'Dismiss notification' });
     while ((await dismiss.count()) > 0)
       await dismiss

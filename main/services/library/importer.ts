@@ -51,6 +51,8 @@ interface JobState {
   walking: boolean;
   /** Resolves each queued file's outcome for callers that wait (addMade, trims). */
   waiters: Map<number, (outcome: ImportOutcome) => void>;
+  /** What the job says when its file went in ("Recording added to the library"); "Import finished: …" when absent. */
+  doneMessage?: string;
 }
 
 /** The import queue and its workers. */
@@ -146,10 +148,15 @@ export class Importer {
     return job;
   }
 
-  /** Imports one file and waits for its outcome (the studio's recordings, clips, remuxes). */
-  async importOneAndWait(path: string, hints: ImportHints, message: string): Promise<ImportOutcome> {
+  /**
+   * Imports one file and waits for its outcome (the studio's recordings, clips, remuxes). The job
+   * says `message` meanwhile and `doneMessage` once the file is in: the user imported nothing, so
+   * no "Import finished".
+   */
+  async importOneAndWait(path: string, hints: ImportHints, message: string, doneMessage: string): Promise<ImportOutcome> {
     const job = this.options.jobs.start('import', message);
     const state = this.track(job);
+    state.doneMessage = doneMessage;
     const [queued] = this.index.enqueue(job.id, [{ path: resolve(path), hints }], this.now());
     const outcome = new Promise<ImportOutcome>((resolveOutcome) => state.waiters.set(queued!.id, resolveOutcome));
     this.admit(state, [queued!]);
@@ -329,7 +336,8 @@ export class Importer {
     const parts = [`${done} imported`];
     if (skipped) parts.push(`${skipped} skipped`);
     if (failed) parts.push(`${failed} failed`);
-    state.job.finish(failed > 0 && done === 0 && skipped === 0 ? 'failed' : 'done', `Import finished: ${parts.join(', ')}`);
+    const message = state.doneMessage && failed === 0 ? state.doneMessage : `Import finished: ${parts.join(', ')}`;
+    state.job.finish(failed > 0 && done === 0 && skipped === 0 ? 'failed' : 'done', message);
     this.retire(state);
   }
 

@@ -134,6 +134,9 @@ describe('importing files into the library', () => {
       videoCodec: 'h264',
     });
     expect((await t.api.list({ kinds: ['recording'] })).items.map((entry) => entry.id)).toEqual([item.id]);
+    // The user imported nothing: the job that added it says what happened, not "Import finished: 1 imported".
+    const added = t.jobs.filter((job) => job.message.startsWith('Adding the recording')).at(-1)!;
+    expect(t.jobs.filter((job) => job.id === added.id).at(-1)).toMatchObject({ state: 'done', message: 'Recording added to the library' });
     // A watched folder may see a finished recording before the recorder reports it: it becomes the studio's all the same.
     const early = await makeVideo(join(t.dir, 'Recordings', 'seen first.mp4'), { seconds: 1, size: '320x180', color: 'green' });
     const { jobId } = await t.api.import([early]);

@@ -155,6 +155,7 @@ export class Library {
       made.path,
       hints,
       made.kind === 'recording' ? 'Adding the recording' : 'Adding the screenshot',
+      made.kind === 'recording' ? 'Recording added to the library' : 'Screenshot added to the library',
     );
     // Already there (a watched folder saw the finished file first): it is still the studio's own.
     const known = outcome.kind === 'skipped' || outcome.kind === 'refreshed' ? this.itemOf(outcome) : null;
@@ -372,7 +373,12 @@ export class Library {
         job.signal,
       );
       job.update({ message: 'Adding it to the library', fraction: 0.97 });
-      const outcome = await this.importer.importOneAndWait(output, plan.hints, `Adding ${plan.hints.title ?? 'the clip'}`);
+      const outcome = await this.importer.importOneAndWait(
+        output,
+        plan.hints,
+        `Adding ${plan.hints.title ?? 'the clip'}`,
+        `${plan.hints.title ?? 'The clip'} added to the library`,
+      );
       const item = this.itemOf(outcome);
       job.addItem(item.id);
       output = null;

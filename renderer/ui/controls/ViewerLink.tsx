@@ -3,7 +3,7 @@
  * settings page) a QR code a phone can scan. The link is the origin's player page; no key is in it.
  */
 import QRCode from 'qrcode';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { messageOf } from '../feedback/toasts.tsx';
 import '../settings/outputs-settings.css';
 
@@ -23,7 +23,7 @@ export function ViewerLink({ url, qr = false, label = 'Viewers watch at' }: { ur
       <div className="viewer-link" role="group" aria-label="Viewers">
         <span className="viewer-link-label">{label}</span>
         <a href={url} target="_blank" rel="noreferrer" aria-label="Viewer link" className="viewer-link-url" title={url}>
-          {url}
+          {urlWithBreaks(url)}
         </a>
         <button type="button" onClick={() => void copy()} aria-label="Copy viewer link">
           Copy
@@ -35,6 +35,11 @@ export function ViewerLink({ url, qr = false, label = 'Viewers watch at' }: { ur
       {qr && <QrCode text={url} label="QR code of the viewer link" />}
     </div>
   );
+}
+
+/** The address with a line-break opportunity after each path "/" (not inside "//"), so a narrow dock wraps it there, not mid-word. */
+function urlWithBreaks(url: string): ReactNode[] {
+  return url.split(/(?<=\/)(?!\/)/).flatMap((part, index) => (index === 0 ? [part] : [<wbr key={index} />, part]));
 }
 
 /** `text` as a QR code on a canvas (the `qrcode` library), 4 px modules, with a light quiet zone. */

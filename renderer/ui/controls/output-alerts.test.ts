@@ -29,6 +29,14 @@ describe('output alerts', () => {
     expect(outputAlerts(failed, failed)).toEqual([]);
   });
 
+  it("an untrusted certificate says where to add the venue's CA, without Node's advice to its own users", () => {
+    const reason =
+      'self-signed certificate; if the root CA is installed locally, try running Node.js with --use-system-ca (DEPTH_ZERO_SELF_SIGNED_CERT)';
+    expect(outputAlerts(null, withDestinations(destination('Venue', 'failed', reason)))).toEqual([
+      "Venue: the server's certificate was not trusted (self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)). Add your venue's certificate authority in Settings → Stream.",
+    ]);
+  });
+
   it('a server that cannot be reached is not mistaken for a refused key', () => {
     const alerts = outputAlerts(null, withDestinations(destination('Venue', 'failed', 'connect ECONNREFUSED 127.0.0.1:1')));
     expect(alerts).toEqual([expect.stringMatching(/^Venue: the server could not be reached/)]);

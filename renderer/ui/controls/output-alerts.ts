@@ -12,6 +12,8 @@ export const FFMPEG_MISSING =
 export const DISK_FULL =
   'The disk is full: the recording stopped and was saved. Free some space or choose another folder in Settings → Output.';
 
+const NODE_CA_ADVICE = /;?\s*if the root CA is installed locally, try running Node\.js with --use-system-ca/i;
+
 /** A destination's failure, rephrased where we know what it means. */
 export function destinationFailureText(name: string, reason: string | null): string {
   if (reason && /BadName|badauth|auth|refused|unauthori[sz]ed|forbidden|invalid stream key/i.test(reason) && !/ECONNREFUSED/.test(reason))
@@ -19,7 +21,8 @@ export function destinationFailureText(name: string, reason: string | null): str
   if (reason && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT/.test(reason))
     return `${name}: the server could not be reached (${reason}). Check the server URL in Settings → Stream and your connection.`;
   if (reason && /certificate|self[- ]signed|CERT_/i.test(reason))
-    return `${name}: the server's certificate was not trusted (${reason}). Add your venue's certificate authority in Settings → Stream.`;
+    // Node's own advice (run Node.js with --use-system-ca) means nothing to a user of the studio.
+    return `${name}: the server's certificate was not trusted (${reason.replace(NODE_CA_ADVICE, '')}). Add your venue's certificate authority in Settings → Stream.`;
   return `${name} failed${reason ? `: ${reason}` : ''}`;
 }
 

@@ -2,13 +2,15 @@
  * The Controls dock: Go Live / End Stream, Start / Stop Recording, Screenshot, Studio Mode
  * and Settings, with the live and recording timers. Streaming and recording go through the
  * `OutputsController`; where it says they are unavailable, the buttons are disabled and
- * the reason is shown, never faked. While the local origin runs, its viewer link; after a
- * recording or screenshot, where it was saved. The buttons are a grid (`theme.css`): Go Live
- * and recording full width with their timers inline, the others as many to a row as fit, so
- * every control shows without scrolling at 1280x720; the link and the notes run beneath them.
+ * the reason is shown, never faked. While the stream reaches the local origin, its viewer link
+ * (`viewer-link-state.ts`); after a recording or screenshot, where it was saved. The buttons are
+ * a grid (`theme.css`): Go Live and recording full width with their timers beside them (named
+ * timers, not part of the buttons' names), the others as many to a row as fit, so every control
+ * shows without scrolling at 1280x720; the link and the notes run beneath them.
  */
 import { useState } from 'react';
 import { useOutputs } from '../controls/OutputTimers.tsx';
+import { viewerLinkState } from '../controls/viewer-link-state.ts';
 import { ViewerLink } from '../controls/ViewerLink.tsx';
 import { useNow } from '../feedback/progress.tsx';
 import { messageOf } from '../feedback/toasts.tsx';
@@ -35,7 +37,7 @@ export function ControlsDock() {
   };
   const live = outputs.stream.state !== 'offline';
   const recording = outputs.recording.state !== 'stopped';
-  const origin = outputs.host?.localOrigin;
+  const viewer = viewerLinkState(outputs.host);
   const unavailable = [
     ...new Set([outputs.unavailable.stream, outputs.unavailable.recording].filter((reason): reason is string => reason !== null)),
   ];
@@ -43,34 +45,29 @@ export function ControlsDock() {
   return (
     <Dock title="Controls">
       <div className="controls">
-        <button
-          type="button"
-          className={live ? 'control wide danger' : 'control wide primary'}
+        <TimedControl
+          on={live}
+          labels={['Go Live', 'End Stream']}
+          idleClass="primary"
           disabled={busy === 'stream' || (!live && outputs.unavailable.stream !== null)}
           onClick={() =>
             void run('stream', live ? 'Ending the stream' : 'Going live', () =>
               live ? studio.outputs.endStream() : studio.outputs.goLive(),
             )
           }
-        >
-          {live ? 'End Stream' : 'Go Live'}
-          {live && outputs.stream.sinceMs !== null && <span className="control-timer">{formatDuration(now - outputs.stream.sinceMs)}</span>}
-        </button>
-        <button
-          type="button"
-          className={recording ? 'control wide danger' : 'control wide'}
+          timer={{ label: 'Live time', sinceMs: outputs.stream.sinceMs, now }}
+        />
+        <TimedControl
+          on={recording}
+          labels={['Start Recording', 'Stop Recording']}
           disabled={busy === 'recording' || (!recording && outputs.unavailable.recording !== null)}
           onClick={() =>
             void run('recording', recording ? 'Stopping the recording' : 'Starting the recording', () =>
               recording ? studio.outputs.stopRecording() : studio.outputs.startRecording(),
             )
           }
-        >
-          {recording ? 'Stop Recording' : 'Start Recording'}
-          {recording && outputs.recording.sinceMs !== null && (
-            <span className="control-timer">{formatDuration(now - outputs.recording.sinceMs)}</span>
-          )}
-        </button>
+          timer={{ label: 'Recording time', sinceMs: outputs.recording.sinceMs, now }}
+        />
         <button
           type="button"
           className="control"
@@ -90,8 +87,13 @@ export function ControlsDock() {
             {reason}
           </p>
         ))}
-        {/* Right under the buttons, where a streamer looks for it: the address to hand viewers. */}
-        {origin?.state === 'running' && origin.viewerUrl && <ViewerLink url={origin.viewerUrl} label="Viewer link" />}
+        {/* Right under the buttons, where a streamer looks for it: the address to hand viewers, once it plays. */}
+        {viewer?.kind === 'link' && <ViewerLink url={viewer.url} label="Viewer link" />}
+        {viewer?.kind === 'note' && (
+          <p className="dock-note" role="status" aria-label="Hosting">
+            {viewer.text}
+          </p>
+        )}
         {outputs.lastSaved && (
           <p className="dock-note saved-file" role="status" aria-label="Last saved file" title={outputs.lastSaved.path}>
             {outputs.lastSaved.kind === 'recording' ? 'Recording saved: ' : 'Screenshot saved: '}
@@ -100,5 +102,38 @@ export function ControlsDock() {
         )}
       </div>
     </Dock>
+  );
+}
+
+/**
+ * A button that starts and stops something (the stream, the recording), named exactly for what a
+ * click does, with the running timer beside it: a `timer` named `timer.label`, outside the button's name.
+ */
+function TimedControl(props: {
+  on: boolean;
+  /** [while off, while on] */
+  labels: [string, string];
+  idleClass?: string;
+  disabled: boolean;
+  onClick: () => void;
+  timer: { label: string; sinceMs: number | null; now: number };
+}) {
+  const { on, timer } = props;
+  return (
+    <div className="control-row">
+      <button
+        type="button"
+        className={`control ${on ? 'danger' : (props.idleClass ?? '')}`}
+        disabled={props.disabled}
+        onClick={props.onClick}
+      >
+        {props.labels[on ? 1 : 0]}
+      </button>
+      {on && timer.sinceMs !== null && (
+        <span className="control-timer" role="timer" aria-label={timer.label}>
+          {formatDuration(timer.now - timer.sinceMs)}
+        </span>
+      )}
+    </div>
   );
 }

@@ -25,24 +25,20 @@ export function MixerDock() {
     <Dock
       title="Audio Mixer"
       footer={
-        <>
-          <button type="button" className="text-button" onClick={() => studio.open({ kind: 'advancedAudio' })}>
-            Advanced audio properties
-          </button>
-          <span className="toolbar-gap" />
-          {!audioRunning && (
-            <button
-              type="button"
-              className="text-button primary"
-              onClick={() => void studio.engine.resumeAudio().then(() => studio.refresh())}
-            >
-              Start audio
-            </button>
-          )}
-        </>
+        <button type="button" className="text-button" onClick={() => studio.open({ kind: 'advancedAudio' })}>
+          Advanced audio properties
+        </button>
       }
     >
-      {!audioRunning && <p className="dock-note">The browser holds sound until you click in the studio; meters start then.</p>}
+      {/* The note and its button together in the body, where a narrow dock wraps them rather than clipping the button. */}
+      {!audioRunning && (
+        <div className="dock-note audio-held">
+          <p>The browser holds sound until you click in the studio; meters start then.</p>
+          <button type="button" className="primary" onClick={() => void studio.engine.resumeAudio().then(() => studio.refresh())}>
+            Start audio
+          </button>
+        </div>
+      )}
       {strips.length === 0 ? (
         <p className="dock-empty">No audio sources. Add a microphone or desktop audio from Sources.</p>
       ) : (

@@ -4,7 +4,7 @@
  * beside it, every boundary draggable, the layout remembered in the settings. Hotkeys,
  * dialogs and the status bar hang off it too.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { LayoutSettings } from '../../../common/settings/studio-settings.ts';
 import type { ConnectionState } from '../../host/index.ts';
 import { DialogHost } from '../DialogHost.tsx';
@@ -31,6 +31,36 @@ function useViewport(): { width: number; height: number } {
   return size;
 }
 
+/**
+ * Notifications and the progress tray float over the preview's lower corners, never over a
+ * dock's controls (the Controls dock's viewer link, the Library): the stage's box, published as
+ * CSS variables on the root (`--overlay-*`, px from the window's edges) that `theme.css` places them by.
+ */
+function useOverlayArea(stage: RefObject<HTMLElement | null>): void {
+  useLayoutEffect(() => {
+    const element = stage.current;
+    if (!element) return;
+    const root = document.documentElement.style;
+    const place = () => {
+      const box = element.getBoundingClientRect();
+      root.setProperty('--overlay-left', `${Math.round(box.left)}px`);
+      root.setProperty('--overlay-right', `${Math.round(innerWidth - box.right)}px`);
+      root.setProperty('--overlay-bottom', `${Math.round(innerHeight - box.bottom)}px`);
+      root.setProperty('--overlay-width', `${Math.round(box.width)}px`);
+      root.setProperty('--overlay-height', `${Math.round(box.height)}px`);
+    };
+    place();
+    const observer = new ResizeObserver(place);
+    observer.observe(element);
+    addEventListener('resize', place);
+    return () => {
+      observer.disconnect();
+      removeEventListener('resize', place);
+      for (const name of ['left', 'right', 'bottom', 'width', 'height']) root.removeProperty(`--overlay-${name}`);
+    };
+  }, [stage]);
+}
+
 export function MainWindow({ connection }: { connection: ConnectionState }) {
   const studio = useStudio();
   const settings = useSettings();
@@ -40,6 +70,8 @@ export function MainWindow({ connection }: { connection: ConnectionState }) {
   const side = visibleSlots(layout, 'side', DOCK_IDS);
   const bottom = visibleSlots(layout, 'bottom', DOCK_IDS);
   useHotkeys(studio);
+  const stage = useRef<HTMLDivElement>(null);
+  useOverlayArea(stage);
 
   // Browsers start audio only after a gesture: the first click or key anywhere starts it.
   useEffect(() => {
@@ -71,7 +103,7 @@ export function MainWindow({ connection }: { connection: ConnectionState }) {
       {/* The side column runs the full height beside the preview and the dock row: at 1280x720 Stats and the Library both fit. */}
       <main className={`workspace${bottom.length ? '' : ' no-bottom'}`}>
         <div className="main-column">
-          <div className="stage-row">
+          <div className="stage-row" ref={stage}>
             <PreviewArea />
           </div>
           {bottom.length > 0 && (

@@ -1,14 +1,10 @@
 /** How the library shows durations, dates and kinds. */
 import type { LibraryItem, LibraryItemKind } from '../../../common/host/library-contract.ts';
+import { formatDuration as formatClock } from '../format.ts';
 
-/** 65_000 → "1:05", 3_725_000 → "1:02:05". */
+/** 65_000 → "1:05", 3_725_000 → "1:02:05", 12_600 → "0:12" (the UI's one format, `../format.ts`); '' when unknown. */
 export function formatDuration(ms: number | null): string {
-  if (ms === null) return '';
-  const total = Math.round(ms / 1000);
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = String(total % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+  return ms === null ? '' : formatClock(ms, { padMinutes: false });
 }
 
 export function formatDate(ms: number): string {

@@ -1,8 +1,10 @@
 /**
  * The destinations, each with its state (and the server's reason), bitrate, queue and dropped
- * frames, live while streaming; its key only masked; whether Go Live includes it (the local
- * origin's too); Start, Stop, Edit (not the local origin's: the studio manages it), Remove.
+ * frames, live while streaming; its server (host and app, so two custom servers can be told
+ * apart) and its key only masked; whether Go Live includes it (the local origin's too); Start,
+ * Stop, Edit (not the local origin's: the studio manages it), Remove (asked first, in the row).
  */
+import { useState } from 'react';
 import type { Destination } from '../../../common/host/outputs-contract.ts';
 import { DESTINATION_PRESETS } from '../../../common/host/outputs-contract.ts';
 
@@ -32,6 +34,19 @@ export function describeDestination(destination: Destination): string {
 export const serviceLabel = (destination: Destination) =>
   destination.service === 'local-origin' ? 'Tally local origin' : DESTINATION_PRESETS[destination.service].label;
 
+/**
+ * The server a destination streams to, as `rtmps://host:port/app`: enough to tell two custom
+ * servers apart. Never the key (not part of `serverUrl`), nor any user, password or query in it.
+ */
+export function serverLabel(serverUrl: string): string {
+  try {
+    const url = new URL(serverUrl);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, '')}`;
+  } catch {
+    return '';
+  }
+}
+
 export function DestinationList(props: {
   destinations: Destination[];
   onStart(id: string): void;
@@ -49,47 +64,79 @@ export function DestinationList(props: {
     );
   return (
     <ul aria-label="Destinations" className="destination-list">
-      {props.destinations.map((destination) => {
-        const running = ['connecting', 'live', 'reconnecting'].includes(destination.status.state);
-        return (
-          <li key={destination.id} aria-label={destination.name} data-state={destination.status.state}>
-            <span className="destination-name">{destination.name}</span>{' '}
-            <span className="destination-service">
-              {serviceLabel(destination)}
-              {destination.streamKeyMasked && ` · key ${destination.streamKeyMasked}`}
-            </span>
-            <span className="destination-figures">{describeDestination(destination)}</span>
-            <span className="destination-actions">
-              <label className="destination-enabled">
-                <input
-                  type="checkbox"
-                  checked={destination.enabled}
-                  onChange={(event) => props.onEnable(destination, event.target.checked)}
-                  aria-label={`Include ${destination.name} in Go Live`}
-                />
-                Go Live
-              </label>
-              {running ? (
-                <button type="button" onClick={() => props.onStop(destination.id)} aria-label={`Stop ${destination.name}`}>
-                  Stop
-                </button>
-              ) : (
-                <button type="button" onClick={() => props.onStart(destination.id)} aria-label={`Start ${destination.name}`}>
-                  Start
-                </button>
-              )}
-              {destination.service !== 'local-origin' && (
-                <button type="button" onClick={() => props.onEdit(destination)} aria-label={`Edit ${destination.name}`}>
-                  Edit
-                </button>
-              )}
-              <button type="button" onClick={() => props.onRemove(destination.id)} aria-label={`Remove ${destination.name}`}>
-                Remove
-              </button>
-            </span>
-          </li>
-        );
-      })}
+      {props.destinations.map((destination) => (
+        <DestinationRow key={destination.id} destination={destination} {...props} />
+      ))}
     </ul>
+  );
+}
+
+type RowProps = Omit<Parameters<typeof DestinationList>[0], 'destinations'> & { destination: Destination };
+
+function DestinationRow({ destination, onStart, onStop, onRemove, onEdit, onEnable }: RowProps) {
+  // Remove asks first, in the row: "Remove X? Remove / Keep", Keep focused.
+  const [confirming, setConfirming] = useState(false);
+  const running = ['connecting', 'live', 'reconnecting'].includes(destination.status.state);
+  const server = serverLabel(destination.serverUrl);
+  const { name } = destination;
+  return (
+    <li aria-label={name} data-state={destination.status.state}>
+      <span className="destination-name">{name}</span>{' '}
+      <span className="destination-service">
+        {serviceLabel(destination)}
+        {server && (
+          <>
+            {' · '}
+            <span className="destination-server" title={server}>
+              {server}
+            </span>
+          </>
+        )}
+        {destination.streamKeyMasked && ` · key ${destination.streamKeyMasked}`}
+      </span>
+      <span className="destination-figures">{describeDestination(destination)}</span>
+      {confirming ? (
+        <span className="destination-actions destination-confirm" role="group" aria-label={`Remove ${name}?`}>
+          <span>
+            Remove {name}?{destination.service === 'local-origin' && running && ' Viewers of the viewer link lose the stream.'}
+          </span>
+          <button type="button" className="danger" onClick={() => onRemove(destination.id)}>
+            Remove
+          </button>
+          <button type="button" autoFocus onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </span>
+      ) : (
+        <span className="destination-actions">
+          <label className="destination-enabled">
+            <input
+              type="checkbox"
+              checked={destination.enabled}
+              onChange={(event) => onEnable(destination, event.target.checked)}
+              aria-label={`Include ${name} in Go Live`}
+            />
+            Go Live
+          </label>
+          {running ? (
+            <button type="button" onClick={() => onStop(destination.id)} aria-label={`Stop ${name}`}>
+              Stop
+            </button>
+          ) : (
+            <button type="button" onClick={() => onStart(destination.id)} aria-label={`Start ${name}`}>
+              Start
+            </button>
+          )}
+          {destination.service !== 'local-origin' && (
+            <button type="button" onClick={() => onEdit(destination)} aria-label={`Edit ${name}`}>
+              Edit
+            </button>
+          )}
+          <button type="button" onClick={() => setConfirming(true)} aria-label={`Remove ${name}`}>
+            Remove
+          </button>
+        </span>
+      )}
+    </li>
   );
 }

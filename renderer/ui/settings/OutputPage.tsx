@@ -1,8 +1,8 @@
 /**
  * Settings → Output: the encoder (video bitrate, keyframe interval, AAC bitrate, hardware or software), the
  * recordings folder and the recording format (hybrid MP4, fragmented MP4 or FLV, from the next recording).
- * These live in the host's outputs service and apply at once (OK and Apply are for the studio's own
- * settings), through the studio's `OutputsController`.
+ * These live in the host's outputs service and apply at once (the dialog offers Close here, not OK
+ * and Apply), through the studio's `OutputsController`.
  */
 import { useEffect, useState } from 'react';
 import type { EncoderAcceleration } from '../../../common/host/outputs-contract.ts';
@@ -85,7 +85,7 @@ export function OutputPage() {
 
   return (
     <div className="settings-sections output-page">
-      <p className="field-hint">What you save here takes effect at once, also while live or recording; Cancel does not undo it.</p>
+      <p className="field-hint">What you save here takes effect at once, also while live or recording.</p>
       <section aria-labelledby="encoder-heading">
         <h3 id="encoder-heading">Encoder</h3>
         <form

@@ -1,4 +1,4 @@
-/** Settings: pages on the left (General, Video, Audio, Hotkeys), the page on the right; OK, Cancel, Apply. */
+/** Settings: pages on the left, the page on the right; OK, Cancel, Apply, or Close on a page whose changes apply at once. */
 import { useId, useMemo, useRef, useState } from 'react';
 import type { StudioSettingsPatch } from '../../../common/settings/studio-settings.ts';
 import { Dialog } from '../components/Dialog.tsx';
@@ -55,22 +55,37 @@ export function SettingsDialog({ initialPage }: { initialPage: string }) {
       className="settings-dialog"
       onClose={() => studio.closeDialog()}
       footer={
-        <>
-          <button type="button" onClick={() => studio.closeDialog()}>
-            Cancel
-          </button>
-          <button type="button" disabled={!changed || applying} onClick={() => void apply()}>
-            Apply
-          </button>
-          <button
-            type="button"
-            className="primary"
-            disabled={applying}
-            onClick={() => void apply().then((ok) => ok && studio.closeDialog())}
-          >
-            OK
-          </button>
-        </>
+        current.appliesAtOnce ? (
+          // This page's changes are already in effect: nothing to cancel; other pages' edits can still be applied.
+          <>
+            {changed && <span className="field-hint">Other pages have changes not applied yet.</span>}
+            {changed && (
+              <button type="button" disabled={applying} onClick={() => void apply()}>
+                Apply
+              </button>
+            )}
+            <button type="button" className="primary" onClick={() => studio.closeDialog()}>
+              Close
+            </button>
+          </>
+        ) : (
+          <>
+            <button type="button" onClick={() => studio.closeDialog()}>
+              Cancel
+            </button>
+            <button type="button" disabled={!changed || applying} onClick={() => void apply()}>
+              Apply
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={applying}
+              onClick={() => void apply().then((ok) => ok && studio.closeDialog())}
+            >
+              OK
+            </button>
+          </>
+        )
       }
     >
       <div className="settings">

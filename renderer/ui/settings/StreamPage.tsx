@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { Destination, DestinationInput } from '../../../common/host/outputs-contract.ts';
 import { isLoopbackHost } from '../../../common/loopback.ts';
 import { useOutputs } from '../controls/OutputTimers.tsx';
+import { viewerLinkState } from '../controls/viewer-link-state.ts';
 import { ViewerLink } from '../controls/ViewerLink.tsx';
 import { useStudio } from '../studio/context.tsx';
 import { DestinationForm } from './DestinationForm.tsx';
@@ -23,6 +24,7 @@ export function StreamPage() {
   if (!state) return <p>Asking the host for its outputs…</p>;
   const api = studio.outputs.api;
   const origin = state.localOrigin;
+  const viewer = viewerLinkState(state);
   // A phone cannot open this computer's loopback address: no QR code for it, and a hint on how to get one.
   const thisComputerOnly = origin.viewerUrl !== null && isLoopbackHost(new URL(origin.viewerUrl).hostname);
   const enable = (destination: Destination, enabled: boolean) =>
@@ -85,9 +87,9 @@ export function StreamPage() {
                   : 'Stopped'}
           </span>
         </div>
-        {origin.state === 'running' && origin.viewerUrl && (
+        {viewer?.kind === 'link' && (
           <>
-            <ViewerLink url={origin.viewerUrl} qr={!thisComputerOnly} />
+            <ViewerLink url={viewer.url} qr={!thisComputerOnly} />
             {thisComputerOnly && (
               <p className="field-hint">
                 This link opens on this computer only. Let devices on your network watch for a link and QR code a phone can open.
@@ -95,6 +97,7 @@ export function StreamPage() {
             )}
           </>
         )}
+        {viewer?.kind === 'note' && <p className="field-hint">{viewer.text}</p>}
         {origin.playback && (
           <p className="field-hint playback-urls">
             For players: HLS {origin.playback.hls} · HTTP-FLV {origin.playback.flv} · RTMP {origin.playback.rtmp}

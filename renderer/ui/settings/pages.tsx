@@ -1,7 +1,7 @@
 /**
- * The pages of Settings, in order. A page edits a draft; OK and Apply store it (Updates
- * applies its channel at once, through the host's `updates` service; Stream and Output apply
- * at once through the studio's outputs).
+ * The pages of Settings, in order. A page edits a draft; OK and Apply store it. Stream and
+ * Output (through the studio's outputs) and Updates (through the host's `updates` service)
+ * apply at once instead: on them the dialog offers Close, not Cancel/Apply/OK.
  */
 import type { ComponentType } from 'react';
 import type { Canvas } from '../../../common/scene/schema.ts';
@@ -29,14 +29,16 @@ export interface SettingsPage {
   id: string;
   label: string;
   Page: ComponentType<SettingsPageProps>;
+  /** What is changed on the page takes effect at once (nothing to apply or cancel). */
+  appliesAtOnce?: boolean;
 }
 
 export const SETTINGS_PAGES: readonly SettingsPage[] = [
   { id: 'general', label: 'General', Page: GeneralPage },
-  { id: 'stream', label: 'Stream', Page: StreamPage },
-  { id: 'output', label: 'Output', Page: OutputPage },
+  { id: 'stream', label: 'Stream', Page: StreamPage, appliesAtOnce: true },
+  { id: 'output', label: 'Output', Page: OutputPage, appliesAtOnce: true },
   { id: 'video', label: 'Video', Page: VideoPage },
   { id: 'audio', label: 'Audio', Page: AudioPage },
   { id: 'hotkeys', label: 'Hotkeys', Page: HotkeysPage },
-  { id: 'updates', label: 'Updates', Page: UpdatesPage },
+  { id: 'updates', label: 'Updates', Page: UpdatesPage, appliesAtOnce: true },
 ];

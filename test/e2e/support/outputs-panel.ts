@@ -24,17 +24,28 @@ export async function openSettings(page: Page, tab: 'General' | 'Stream' | 'Outp
   return dialog;
 }
 
-/** Closes Settings (the Stream and Output pages apply at once). */
+/** Closes Settings from the Stream, Output or General page (Close where the page applies at once, else Cancel). */
 export async function closeSettings(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog', { name: 'Settings' });
   if ((await dialog.count()) === 0) return;
-  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.getByRole('button', { name: /^(Close|Cancel)$/ }).click();
   await dialog.waitFor({ state: 'detached' });
 }
 
 /** A destination's row in Settings → Stream. */
 export const destinationRow = (page: Page, name: string): Locator =>
   page.getByRole('dialog', { name: 'Settings' }).getByRole('list', { name: 'Destinations' }).getByRole('listitem', { name, exact: true });
+
+/** Removes a destination from Settings → Stream as a user does: Remove, then Remove again where the row asks. */
+export async function removeDestination(page: Page, name: string): Promise<void> {
+  const row = destinationRow(page, name);
+  await row.getByRole('button', { name: `Remove ${name}`, exact: true }).click();
+  await row
+    .getByRole('group', { name: `Remove ${name}?` })
+    .getByRole('button', { name: 'Remove', exact: true })
+    .click();
+  await expect.poll(() => row.count()).toBe(0);
+}
 
 /** Fills Settings → Stream's "Add destination" form with a custom RTMP(S) destination and submits it. */
 export async function addCustomDestination(page: Page, destination: { name: string; serverUrl: string; streamKey: string }): Promise<void> {

@@ -170,3 +170,38 @@ export async function itemCentreOnPage(
   const height = (size.height - item.crop.top - item.crop.bottom) * Math.abs(item.scale.y);
   return { x: box.x + (item.position.x + width / 2) * k, y: box.y + (item.position.y + height / 2) * k };
 }
+
+/** The text of an element as laid out, one string per line box (where the browser wrapped it). */
+export async function textLines(element: Locator): Promise<string[]> {
+  return element.evaluate((node) => {
+    const lines: Array<{ top: number; text: string }> = [];
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      for (let i = 0; i < text.textContent!.length; i++) {
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        const top = Math.round(range.getBoundingClientRect().top);
+        const last = lines.at(-1);
+        if (last && Math.abs(last.top - top) < 2) last.text += text.textContent![i];
+        else lines.push({ top, text: text.textContent![i]! });
+      }
+    }
+    return lines.map((line) => line.text);
+  });
+}
+
+/** `overlay` (a notification) overlaps none of `controls` on screen: each control it would hide is named in the failure. */
+export async function expectCoversNoControl(overlay: Locator, controls: Locator): Promise<void> {
+  const over = await overlay.boundingBox();
+  if (!over) throw new Error(`${overlay.toString()} is not on screen`);
+  const covered: string[] = [];
+  for (const control of await controls.all()) {
+    const box = await control.boundingBox();
+    if (!box) continue;
+    const overlaps =
+      box.x < over.x + over.width && over.x < box.x + box.width && box.y < over.y + over.height && over.y < box.y + box.height;
+    if (overlaps) covered.push((await control.getAttribute('aria-label')) ?? (await control.innerText()));
+  }
+  expect(covered, 'controls under the notification').toEqual([]);
+}
