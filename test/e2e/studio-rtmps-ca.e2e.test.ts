@@ -70,9 +70,11 @@ describe('a custom rtmps:// destination with a self-signed certificate', () => {
     const alert = page()
       .getByRole('region', { name: 'Notifications' })
       .getByRole('alert')
-      .filter({ hasText: /^Venue: the server's certificate was not trusted/ });
+      .filter({ hasText: /^Venue: the server's certificate is not trusted \(self-signed\)/ });
     await alert.waitFor({ timeout: 60_000 });
-    expect(await alert.innerText()).toMatch(/Add your venue's certificate authority in Settings → Stream\./);
+    expect(await alert.innerText()).toMatch(
+      /add the venue's certificate authority to this destination \(\w+\)\. Edit it in Settings → Stream\./,
+    );
     await expectCoversNoControl(alert, page().getByRole('main').locator('.dock').getByRole('button'));
     await expectCoversNoControl(alert, page().getByRole('main').locator('.dock').getByRole('link'));
     await saveScreenshot(page(), 'rtmps-untrusted-toast-1280x720');

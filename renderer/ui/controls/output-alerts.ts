@@ -14,16 +14,22 @@ export const DISK_FULL =
 
 const NODE_CA_ADVICE = /;?\s*if the root CA is installed locally, try running Node\.js with --use-system-ca/i;
 
-/** A destination's failure, rephrased where we know what it means. */
+/**
+ * A destination's failure with what to do about it. The host's reason is already in plain words
+ * with its code in brackets ("nothing answers at 127.0.0.1:1935 (ECONNREFUSED)"); a server's own
+ * refusal is its status text ("NetStream.Publish.BadName: Invalid stream key").
+ */
 export function destinationFailureText(name: string, reason: string | null): string {
-  if (reason && /BadName|badauth|auth|refused|unauthori[sz]ed|forbidden|invalid stream key/i.test(reason) && !/ECONNREFUSED/.test(reason))
-    return `${name}: the server refused the stream key (${reason}). Check the key in Settings → Stream.`;
-  if (reason && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT/.test(reason))
-    return `${name}: the server could not be reached (${reason}). Check the server URL in Settings → Stream and your connection.`;
-  if (reason && /certificate|self[- ]signed|CERT_/i.test(reason))
-    // Node's own advice (run Node.js with --use-system-ca) means nothing to a user of the studio.
-    return `${name}: the server's certificate was not trusted (${reason.replace(NODE_CA_ADVICE, '')}). Add your venue's certificate authority in Settings → Stream.`;
-  return `${name} failed${reason ? `: ${reason}` : ''}`;
+  if (!reason) return `${name} failed`;
+  // Node's own advice (run Node.js with --use-system-ca) means nothing to a user of the studio.
+  const text = reason.replace(NODE_CA_ADVICE, '');
+  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN/.test(text))
+    return `${name}: ${text}. Check the server URL in Settings → Stream and your connection.`;
+  if (/certificate|CERT_/i.test(text))
+    return `${name}: ${text}${/certificate authority/i.test(text) ? '' : "; add the venue's certificate authority to this destination"}. Edit it in Settings → Stream.`;
+  if (/BadName|badauth|auth|refused|unauthori[sz]ed|forbidden|invalid stream key/i.test(text))
+    return `${name}: the server refused the stream key (${text}). Check the key in Settings → Stream.`;
+  return `${name} failed: ${text}`;
 }
 
 /** The notifications `next` brings that `previous` did not have. */
