@@ -267,6 +267,11 @@ describe('recording and screenshots from the studio', () => {
       const reopened = await openSettings(page, 'Output');
       await expect.poll(() => reopened.getByLabel('Video bitrate (kbps)').inputValue(), { timeout: 30_000 }).toBe('3200');
       expect(outputFiles(data.dir).find((file) => file.path === recording.path)?.status).toBe('interrupted');
+      // The same page's Library lists the recording the restarted host recovered, without a reload.
+      await closeSettings(page);
+      const library = page.getByRole('region', { name: 'Library' }).getByRole('list', { name: 'Library items' });
+      const recovered = basename(recording.path, '.mp4');
+      await expect.poll(() => library.getByRole('button', { name: recovered, exact: true }).count(), { timeout: 60_000 }).toBe(1);
       logs.push(studio.log());
       for (const log of logs) expect(log).not.toContain(KEY);
       expect(readFileSync(join(data.dir, 'tally.db')).includes(KEY)).toBe(false);

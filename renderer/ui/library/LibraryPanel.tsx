@@ -12,6 +12,7 @@ import {
 } from '../../../common/host/library-contract.ts';
 import type { StudioEngine } from '../../engine/index.ts';
 import type { StudioHost } from '../../host/index.ts';
+import { useHostReopens } from '../studio/use-host-reopens.ts';
 import { addToSceneCommands } from './add-to-scene.ts';
 import { ImportControls, useImporter } from './ImportControls.tsx';
 import { ItemBrowser } from './ItemBrowser.tsx';
@@ -49,9 +50,10 @@ export function LibraryPanel({ host, engine, preview }: LibraryPanelProps) {
   const [playing, setPlaying] = useState<LibraryItem | null>(null);
   const [trimming, setTrimming] = useState<LibraryItem | null>(null);
   const [message, setMessage] = useState('');
-  const { page, error } = useLibraryPage(api, query);
-  const tags = useLibraryTags(api);
-  const { jobs, dismiss } = useLibraryJobs(api);
+  const reopens = useHostReopens(host);
+  const { page, error } = useLibraryPage(api, query, reopens);
+  const tags = useLibraryTags(api, reopens);
+  const { jobs, dismiss } = useLibraryJobs(api, reopens);
   const notify = useCallback((text: string) => setMessage(text), []);
   const importer = useImporter(api, host, notify);
   const change = (patch: Partial<LibraryQuery>) => setQuery((previous) => ({ ...previous, offset: 0, ...patch }));

@@ -1,6 +1,9 @@
 /**
  * The library's data for React: the page of items for a query (re-read when the host says the
- * library changed, stale answers dropped), the tags, and the jobs with their progress.
+ * library changed, stale answers dropped), the tags, and the jobs with their progress. Each
+ * hook takes `reopens` (`useHostReopens`): a host that comes back after a lost connection may
+ * have changed the library meanwhile (a recovered recording) without the page hearing of it,
+ * so each count re-reads everything.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ServiceClient } from '../../../common/host/contract-kit.ts';
@@ -57,7 +60,7 @@ function filtersOf(query: LibraryQuery): LibraryFilters {
 }
 
 /** The page for `query`: search when there is text (ranked), a sorted listing otherwise. */
-export function useLibraryPage(api: LibraryApi, query: LibraryQuery) {
+export function useLibraryPage(api: LibraryApi, query: LibraryQuery, reopens = 0) {
   const [page, setPage] = useState<LibraryPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const request = useRef(0);
@@ -84,7 +87,7 @@ export function useLibraryPage(api: LibraryApi, query: LibraryQuery) {
   useEffect(() => {
     const timer = setTimeout(() => void load(), query.text ? 120 : 0);
     return () => clearTimeout(timer);
-  }, [load, query]);
+  }, [load, query, reopens]);
 
   useEffect(() => {
     const subscription = api.onDidChangeItems(() => void load());
@@ -95,14 +98,14 @@ export function useLibraryPage(api: LibraryApi, query: LibraryQuery) {
 }
 
 /** Every tag with its count, kept fresh. */
-export function useLibraryTags(api: LibraryApi) {
+export function useLibraryTags(api: LibraryApi, reopens = 0) {
   const [tags, setTags] = useState<{ tag: string; count: number }[]>([]);
   useEffect(() => {
     const load = () => void api.listTags().then(setTags, () => undefined);
     load();
     const subscription = api.onDidChangeItems(load);
     return () => subscription.dispose();
-  }, [api]);
+  }, [api, reopens]);
   return tags;
 }
 
@@ -110,19 +113,24 @@ export function useLibraryTags(api: LibraryApi) {
 const FINISHED_JOB_MS = 8000;
 
 /** Jobs by id: those running now and those that ended while the panel was open (those that ended well leave after a while). */
-export function useLibraryJobs(api: LibraryApi) {
+export function useLibraryJobs(api: LibraryApi, reopens = 0) {
   const [jobs, setJobs] = useState<Map<string, LibraryJob>>(new Map());
   useEffect(() => {
     const subscription = api.onDidUpdateJob((job) => setJobs((previous) => new Map(previous).set(job.id, job)));
     void api.listJobs().then(
       (listed) =>
         setJobs(
-          (previous) => new Map([...listed.filter((job) => job.state === 'running').map((job) => [job.id, job] as const), ...previous]),
+          (previous) =>
+            new Map([
+              ...listed.filter((job) => job.state === 'running').map((job) => [job.id, job] as const),
+              // A job shown as running that the host no longer lists died with a host that went away.
+              ...[...previous].filter(([id, job]) => job.state !== 'running' || listed.some((known) => known.id === id)),
+            ]),
         ),
       () => undefined,
     );
     return () => subscription.dispose();
-  }, [api]);
+  }, [api, reopens]);
   const dismiss = useCallback(
     (id: string) =>
       setJobs((previous) => {
