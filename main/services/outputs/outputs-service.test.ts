@@ -259,6 +259,26 @@ describe('the outputs service with the embedded origin', () => {
     expect(live.destinations[0]!.status.state).not.toBe('idle');
   });
 
+  it('hosting asked for again while live, after its destination was removed, streams there at once and a viewer watches', async () => {
+    const running = start(dataDir());
+    await running.service.goLive();
+    let done = false;
+    const playing = studio(running, () => done);
+    try {
+      await until(() => running.service.state().destinations[0]?.status.state === 'live', 10_000, 'live');
+      await running.service.removeDestination('local-origin');
+      expect(running.service.state().destinations).toEqual([]);
+      // As the Stream page does it: Stop hosting, then Host on this computer.
+      await running.service.stopLocalOrigin();
+      const hosting = await running.service.startLocalOrigin();
+      await until(() => running.service.state().destinations[0]?.status.state === 'live', 10_000, 'live again');
+      expect(await probeLive(hosting.playback!.flv)).toEqual(['aac', 'h264,320,180']);
+    } finally {
+      done = true;
+      await playing;
+    }
+  });
+
   it('marks a recording the last run left unfinished as interrupted, and announces it', async () => {
     const dir = dataDir();
     const first = start(dir);

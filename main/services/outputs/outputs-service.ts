@@ -302,7 +302,7 @@ export class OutputsService implements Disposable {
   async goLive(): Promise<OutputsState> {
     let enabled = this.destinations.list().filter((destination) => destination.enabled);
     if (this.destinations.list().length === 0) {
-      await this.startLocalOrigin();
+      await this.ensureLocalOrigin();
       enabled = this.destinations.list().filter((destination) => destination.enabled);
     }
     if (enabled.length === 0) throw new UserInputError('no destination is enabled; enable one or add one');
@@ -325,7 +325,7 @@ export class OutputsService implements Disposable {
     if (current && isRunning(current.publisher.status().state)) return null;
     if (current) this.dropPublisher(id);
     if (stored.service === 'local-origin') {
-      await this.startLocalOrigin();
+      await this.ensureLocalOrigin();
       stored = this.destinations.get(id)!;
     }
     this.streamingSinceMs ??= Date.now();
@@ -419,8 +419,21 @@ export class OutputsService implements Disposable {
     });
   }
 
-  /** Starts the embedded origin (or returns the running one) and makes sure it is a destination. */
+  /**
+   * Hosts on this computer: starts the embedded origin (if it is not running) and (re)adds its
+   * destination. While live, the stream goes there at once (unless it is left out of the
+   * stream), so its viewer link plays, also after its destination was removed and hosting is
+   * asked for again.
+   */
   async startLocalOrigin(options: { lan?: boolean } = {}): Promise<LocalOriginState> {
+    await this.ensureLocalOrigin(options);
+    const live = this.streamingSinceMs !== null && this.destinations.get(LOCAL_ORIGIN_DESTINATION_ID)?.enabled;
+    if (live && !this.publishers.has(LOCAL_ORIGIN_DESTINATION_ID)) await this.startDestination(LOCAL_ORIGIN_DESTINATION_ID);
+    return this.originState;
+  }
+
+  /** The embedded origin running, with its destination stored. */
+  private async ensureLocalOrigin(options: { lan?: boolean } = {}): Promise<LocalOriginState> {
     const settings = this.originSettings() ?? {
       lan: false,
       rtmpPort: 0,

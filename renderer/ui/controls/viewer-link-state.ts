@@ -19,7 +19,10 @@ export function viewerLinkState(state: OutputsState | null): ViewerLinkState {
     return { kind: 'link', url: origin.viewerUrl };
   if (!state.streaming.active) return { kind: 'note', text: HOSTING_NOT_LIVE };
   if (!destination)
-    return { kind: 'note', text: 'Hosting on this computer, but the stream does not go there: add it back in Settings → Stream.' };
+    return {
+      kind: 'note',
+      text: 'Hosting on this computer, but the stream does not go there: to add it back, Stop hosting, then Host on this computer, in Settings → Stream.',
+    };
   if (!destination.enabled && destination.status.state === 'idle')
     return { kind: 'note', text: 'Hosting on this computer, but this stream leaves it out: start it in Settings → Stream.' };
   return { kind: 'note', text: 'Hosting on this computer: the viewer link shows once the stream reaches it.' };
