@@ -139,14 +139,8 @@ export class HlsMuxer implements StreamReader {
   private partTargetMs: number | null = null;
   /** moof sequence numbers: one per fragment, increasing (ISO/IEC 14496-12 8.8.5). */
   private fragmentSequence = 0;
-  /**
-   * Ingest wall clock minus stream time, the smallest seen this publish before its first segment
-   * opened: EXT-X-PROGRAM-DATE-TIME of a sample is this plus its time. Fixed from then on, so
-   * each segment's date is the one before plus its EXTINF (a publisher whose first frames came
-   * late, then caught up, would otherwise date its second segment less than a segment later).
-   */
+  /** Ingest wall clock minus stream time, the smallest seen this publish: EXT-X-PROGRAM-DATE-TIME of a sample is this plus its time. */
   private wallOffsetMs: number | null = null;
-  private wallOffsetFixed = false;
   /** Requests waiting for this playlist to grow (blocking reloads, hinted parts). */
   readonly holds: HeldRequests;
   private readonly interleaver: Interleaver;
@@ -320,7 +314,7 @@ export class HlsMuxer implements StreamReader {
     if (!packet.config && packet.kind !== 'data') {
       // The earliest arrival relative to stream time: later packets that arrive late (network, bursts) do not move it.
       const offsetMs = this.now() - packet.timestampMs;
-      if (!this.wallOffsetFixed && (this.wallOffsetMs === null || offsetMs < this.wallOffsetMs)) this.wallOffsetMs = offsetMs;
+      if (this.wallOffsetMs === null || offsetMs < this.wallOffsetMs) this.wallOffsetMs = offsetMs;
     }
     this.interleaver.push(packet);
   }
@@ -497,12 +491,10 @@ export class HlsMuxer implements StreamReader {
       };
       this.log.debug({ stream: this.stream.name, init: name, codecs: tracks.map((t) => t.codec) }, 'hls init segment');
     }
-    this.wallOffsetMs ??= this.now() - dtsMs;
-    this.wallOffsetFixed = true;
     this.building = {
       msn: this.nextMsn,
       startDtsMs: dtsMs,
-      programDateTimeMs: this.wallOffsetMs + dtsMs,
+      programDateTimeMs: (this.wallOffsetMs ?? this.now() - dtsMs) + dtsMs,
       discontinuity: this.pendingDiscontinuity,
       initName: this.init.name,
       videoStartDtsMs: dtsMs,
@@ -624,7 +616,6 @@ export class HlsMuxer implements StreamReader {
     this.audioNextTicks = null;
     this.firstAudioMs = null;
     this.wallOffsetMs = null;
-    this.wallOffsetFixed = false;
     if (this.ended) {
       // An ended playlist never changes (RFC 8216 6.2.1): this publish starts a new one, with its own target durations.
       this.retired.push(...this.segments.splice(0));
