@@ -143,7 +143,11 @@ describe("a new user's first stream, with the mouse", () => {
     const items = library.getByRole('list', { name: 'Library items' }).getByRole('listitem');
     await expect.poll(() => items.count(), { timeout: 60_000 }).toBeGreaterThan(0);
     await items.first().getByRole('button').first().click();
-    await library.getByRole('region', { name: 'Item details' }).getByRole('button', { name: 'Add to scene' }).click();
+    // The recording is probed and given a thumbnail before it can be added: on a loaded machine
+    // (this test once waited more than 60 s while another suite ran beside it) that takes a while.
+    const addToScene = library.getByRole('region', { name: 'Item details' }).getByRole('button', { name: 'Add to scene' });
+    await expect.poll(() => addToScene.isEnabled().catch(() => false), { timeout: 120_000 }).toBe(true);
+    await addToScene.click();
     await expect
       .poll(() => storedCollection(studio.dataDir)?.sources.filter((source) => source.settings.kind === 'media').length, {
         timeout: 30_000,
