@@ -92,6 +92,9 @@ export const Destination = z.object({
 export type Destination = z.infer<typeof Destination>;
 
 /** What `outputs.saveDestination` takes: a new destination (no id) or changes to one. */
+/** The most a destination's certificate authority PEM may hold, in characters. */
+export const MAX_CA_PEM_CHARS = 64 * 1024;
+
 export const DestinationInput = z.object({
   /** The destination to change; absent to add one. */
   id: Id.optional(),
@@ -104,11 +107,7 @@ export const DestinationInput = z.object({
   enabled: z.boolean().default(true),
   adaptiveBitrate: z.boolean().default(true),
   /** PEM of extra certificate authorities for rtmps://; null removes them, absent keeps them. */
-  caPem: z
-    .string()
-    .max(64 * 1024)
-    .nullable()
-    .optional(),
+  caPem: z.string().max(MAX_CA_PEM_CHARS).nullable().optional(),
 });
 export type DestinationInput = z.input<typeof DestinationInput>;
 

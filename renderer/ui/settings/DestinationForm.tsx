@@ -6,7 +6,7 @@
  * from a .pem/.crt file in the page; editing, it shows as set, with Clear.
  */
 import { useId, useState } from 'react';
-import { DESTINATION_PRESETS, type Destination, type DestinationInput } from '../../../common/host/outputs-contract.ts';
+import { DESTINATION_PRESETS, MAX_CA_PEM_CHARS, type Destination, type DestinationInput } from '../../../common/host/outputs-contract.ts';
 import { outputsErrorMessage } from '../../outputs/studio-outputs.ts';
 
 type Service = DestinationInput['service'];
@@ -144,9 +144,6 @@ export function DestinationForm({
   );
 }
 
-/** Files bigger than this are not a certificate chain (the contract's limit). */
-const MAX_CA_BYTES = 64 * 1024;
-
 /** "Certificate authority (PEM)": a text area for a pasted PEM and a file input that reads one in the page. */
 function CaField(props: {
   value: string;
@@ -158,7 +155,9 @@ function CaField(props: {
   const hintId = useId();
   const read = async (file: File | undefined) => {
     if (!file) return;
-    if (file.size > MAX_CA_BYTES) return props.onError(`${file.name} is too big for a certificate authority (over 64 KiB)`);
+    // A PEM is ASCII: its bytes are its characters, which the contract limits.
+    if (file.size > MAX_CA_PEM_CHARS)
+      return props.onError(`${file.name} is too big for a certificate authority (over ${MAX_CA_PEM_CHARS / 1024} KiB)`);
     const text = await file.text();
     if (!text.includes('-----BEGIN CERTIFICATE-----'))
       return props.onError(`${file.name} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
